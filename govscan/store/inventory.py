@@ -1,0 +1,147 @@
+"""The inventory (台账): which sites to scan, loaded from YAML and validated with line numbers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+SITE_CODE = re.compile(r"^(\d{10}|bm\d{8})$")
+
+#: Chinese wording for pydantic's error types; others fall back to pydantic's own text.
+ERROR_TEXT = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "未知字段（请检查拼写）",
+    "string_type": "应为文本",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "list_type": "应为列表",
+    "dict_type": "应为键值对",
+    "model_type": "应为键值对",
+    "literal_error": "取值不在允许范围内",
+    "string_pattern_mismatch": "格式不正确",
+}
+
+
+class InventoryError(ValueError):
+    """An inventory that cannot be used; ``str()`` names the file, line and field."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Settings(Strict):
+    timezone: str = "Asia/Shanghai"
+    nameserver: str | None = None
+    user_agent: str | None = None
+
+
+class SiteEntry(Strict):
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
+    name: str
+    url: str
+    unit: str
+    level: Literal["national", "province", "prefecture", "county", "township"] | None = None
+    profile: Literal["portal", "department", "county", "other"] = "portal"
+    site_code: str | None = None
+    hosts: list[str] = []
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("应为以 http:// 或 https:// 开头的网址")
+        return url
+
+    @field_validator("site_code", mode="before")
+    @classmethod
+    def _site_code(cls, code: Any) -> Any:
+        code = str(code) if isinstance(code, int) else code
+        if code is not None and not SITE_CODE.match(code):
+            raise ValueError("网站标识码应为 10 位数字（部委网站为 bm 加 8 位数字）")
+        return code
+
+    @property
+    def all_hosts(self) -> list[str]:
+        """The site's own host first, then the extra hosts that belong to it."""
+        own = (urlsplit(self.url).hostname or "").lower()
+        return [own, *(h.lower() for h in self.hosts if h.lower() != own)]
+
+
+class Inventory(Strict):
+    settings: Settings = Settings()
+    sites: list[SiteEntry] = []
+
+    @field_validator("sites")
+    @classmethod
+    def _unique_ids(cls, sites: list[SiteEntry]) -> list[SiteEntry]:
+        seen: set[str] = set()
+        for site in sites:
+            if site.id in seen:
+                raise ValueError(f"站点 id 重复：{site.id}")
+            seen.add(site.id)
+        return sites
+
+    def site(self, site_id: str) -> SiteEntry:
+        for site in self.sites:
+            if site.id == site_id:
+                return site
+        known = "、".join(s.id for s in self.sites) or "（无）"
+        raise InventoryError(f"清单中没有 id 为 {site_id} 的站点；已有：{known}")
+
+
+def load_inventory(path: str | Path) -> Inventory:
+    """Read and validate an inventory file; errors name the file, the line and the field."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InventoryError(f"{path}: 无法读取清单文件（{error.strerror}）") from error
+    except UnicodeDecodeError as error:
+        raise InventoryError(f"{path}: 清单文件应为 UTF-8 编码") from error
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text) if root is not None else {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise InventoryError(
+            f"{where}: YAML 语法错误：{getattr(error, 'problem', error)}"
+        ) from error
+    try:
+        return Inventory.model_validate(data)
+    except ValidationError as error:
+        raise InventoryError(_describe(error, path, root)) from error
+
+
+def _describe(error: ValidationError, path: Path, root: yaml.Node | None) -> str:
+    lines = []
+    for item in error.errors():
+        field = ".".join(str(part) for part in item["loc"]) or "（整个文件）"
+        text = ERROR_TEXT.get(item["type"], item["msg"])
+        if item["type"] == "value_error":
+            text = str(item["ctx"]["error"])
+        lines.append(f"{path}:{_line_of(root, item['loc'])}: {field}: {text}")
+    return "\n".join(lines)
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int:
+    """The 1-based line of the deepest YAML node on the path ``loc``."""
+    line = node.start_mark.line + 1 if node is not None else 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == part), None)
+            if node is None:  # a missing key: report the mapping that lacks it
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            node = node.value[part]
+        else:
+            return line
+        line = node.start_mark.line + 1
+    return line

@@ -1,0 +1,107 @@
+"""The database schema: sites, runs and what one run of the crawl and the checks stored."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Site(Base):
+    """A site as last described by the inventory."""
+
+    __tablename__ = "sites"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(2000))
+    unit: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str | None] = mapped_column(String(32))
+    profile: Mapped[str] = mapped_column(String(32))
+    site_code: Mapped[str | None] = mapped_column(String(16))
+    hosts: Mapped[list[str]] = mapped_column(JSON)
+
+
+class Run(Base):
+    """One scan of one site. ``status`` stays ``running`` if the process dies: never 'passed'."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    error: Mapped[str | None] = mapped_column(Text)
+    options: Mapped[dict] = mapped_column(JSON)
+    stats: Mapped[dict | None] = mapped_column(JSON)
+
+
+class Page(Base):
+    """An internal HTML page the crawl parsed, reduced to what the checks need."""
+
+    __tablename__ = "pages"
+    __table_args__ = (Index("ix_pages_run_url", "run_id", "url", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(String(2000))
+    role: Mapped[str] = mapped_column(String(16))  # home | page | notfound_probe
+    depth: Mapped[int]
+    title: Mapped[str] = mapped_column(String(500))
+    excerpt: Mapped[str] = mapped_column(Text)  # the start of the visible text
+    text_length: Mapped[int]
+
+
+class Link(Base):
+    """A link from a crawled page; duplicates on one page are counted, not repeated."""
+
+    __tablename__ = "links"
+    __table_args__ = (Index("ix_links_run_target", "run_id", "target"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(2000))
+    target: Mapped[str] = mapped_column(String(2000))
+    element: Mapped[str] = mapped_column(
+        String(16)
+    )  # a | area | img | script | link | iframe | frame
+    anchor: Mapped[str] = mapped_column(String(200))
+    count: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Fetch(Base):
+    """The outcome of fetching one unique URL once in a run."""
+
+    __tablename__ = "fetches"
+    __table_args__ = (Index("ix_fetches_run_url", "run_id", "url", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(String(2000))
+    method: Mapped[str] = mapped_column(String(8))
+    status: Mapped[int | None]
+    error_kind: Mapped[str | None] = mapped_column(String(32))  # dns | refused | timeout | tls | …
+    error: Mapped[str | None] = mapped_column(Text)
+    final_url: Mapped[str | None] = mapped_column(String(2000))
+    elapsed_ms: Mapped[int | None]
+
+
+class FindingRow(Base):
+    """A finding of a check, as reported."""
+
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    rule: Mapped[str] = mapped_column(String(64))
+    severity: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str] = mapped_column(String(2000))
+    source: Mapped[str | None] = mapped_column(String(2000))
+    message: Mapped[str] = mapped_column(Text)
+    detail: Mapped[dict] = mapped_column(JSON)

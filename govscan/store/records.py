@@ -1,0 +1,40 @@
+"""Plain records the store writes and reads, so crawler and checks need no SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class LinkRecord:
+    target: str
+    element: str  # a | area | img | script | link | iframe | frame
+    anchor: str
+    count: int = 1
+    source: str = ""
+
+
+@dataclass(slots=True)
+class PageRecord:
+    """An internal HTML page, reduced to what the checks read."""
+
+    url: str
+    role: str  # home | page | notfound_probe
+    depth: int
+    title: str
+    excerpt: str
+    text_length: int
+    links: list[LinkRecord] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class FetchRecord:
+    """The outcome of fetching one URL: a status, or the kind of network error."""
+
+    url: str
+    method: str
+    status: int | None = None
+    error_kind: str | None = None  # dns | refused | timeout | tls | redirect_loop | connection
+    error: str | None = None
+    final_url: str | None = None
+    elapsed_ms: int | None = None

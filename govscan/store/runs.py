@@ -1,0 +1,165 @@
+"""Runs: start, finish, progress, and what checks and reports read back."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, func, insert, or_, select
+
+from govscan.store.db import session_scope
+from govscan.store.inventory import SiteEntry
+from govscan.store.models import Fetch, FindingRow, Link, Page, Run, Site
+from govscan.store.records import FetchRecord, LinkRecord, PageRecord
+
+RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def save_site(engine: Engine, site: SiteEntry) -> None:
+    """Store the site as the inventory describes it now."""
+    with session_scope(engine) as session:
+        session.merge(
+            Site(
+                id=site.id,
+                name=site.name,
+                url=site.url,
+                unit=site.unit,
+                level=site.level,
+                profile=site.profile,
+                site_code=site.site_code,
+                hosts=site.all_hosts,
+            )
+        )
+
+
+def start_run(engine: Engine, site_id: str, options: dict) -> int:
+    with session_scope(engine) as session:
+        run = Run(site_id=site_id, started_at=now(), status=RUNNING, options=options)
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def finish_run(
+    engine: Engine, run_id: int, status: str, error: str | None = None, stats: dict | None = None
+) -> None:
+    with session_scope(engine) as session:
+        run = session.get(Run, run_id)
+        run.status, run.error, run.stats, run.finished_at = status, error, stats, now()
+
+
+def get_run(engine: Engine, run_id: int) -> Run:
+    with session_scope(engine) as session:
+        return session.get(Run, run_id)
+
+
+def get_site(engine: Engine, site_id: str) -> Site:
+    with session_scope(engine) as session:
+        return session.get(Site, site_id)
+
+
+def progress(engine: Engine, run_id: int) -> dict[str, int]:
+    """Counts for a live display: pages parsed, URLs fetched, fetches that failed."""
+    with session_scope(engine) as session:
+        pages = session.scalar(select(func.count(Page.id)).where(Page.run_id == run_id))
+        fetched = session.scalar(select(func.count(Fetch.id)).where(Fetch.run_id == run_id))
+        failed = session.scalar(
+            select(func.count(Fetch.id)).where(
+                Fetch.run_id == run_id, or_(Fetch.status >= 400, Fetch.error_kind.is_not(None))
+            )
+        )
+        return {"pages": pages, "fetched": fetched, "failed": failed}
+
+
+def save_findings(engine: Engine, run_id: int, findings: Iterable[dict]) -> None:
+    rows = [{**finding, "run_id": run_id} for finding in findings]
+    if rows:
+        with engine.begin() as connection:
+            connection.execute(insert(FindingRow), rows)
+
+
+def findings_of(engine: Engine, run_id: int) -> list[dict]:
+    columns = ("rule", "severity", "url", "source", "message", "detail")
+    with session_scope(engine) as session:
+        rows = session.scalars(
+            select(FindingRow).where(FindingRow.run_id == run_id).order_by(FindingRow.id)
+        )
+        return [{name: getattr(row, name) for name in columns} for row in rows]
+
+
+class RunData:
+    """Read access to one run's crawl results, in plain records, for the checks."""
+
+    def __init__(self, engine: Engine, run_id: int):
+        self.engine = engine
+        self.run_id = run_id
+        run = get_run(engine, run_id)
+        self.site_id: str = run.site_id
+        self.options: dict = run.options
+
+    def fetches(self) -> list[FetchRecord]:
+        query = select(
+            Fetch.url,
+            Fetch.method,
+            Fetch.status,
+            Fetch.error_kind,
+            Fetch.error,
+            Fetch.final_url,
+            Fetch.elapsed_ms,
+        ).where(Fetch.run_id == self.run_id)
+        with self.engine.connect() as connection:
+            return [FetchRecord(*row) for row in connection.execute(query)]
+
+    def pages(self) -> list[PageRecord]:
+        query = select(
+            Page.url, Page.role, Page.depth, Page.title, Page.excerpt, Page.text_length
+        ).where(Page.run_id == self.run_id)
+        with self.engine.connect() as connection:
+            return [PageRecord(*row) for row in connection.execute(query)]
+
+    def links_to(self, targets: Iterable[str]) -> dict[str, list[LinkRecord]]:
+        """For each target, the links that point to it (source page, element, anchor)."""
+        found: dict[str, list[LinkRecord]] = defaultdict(list)
+        targets = list(targets)
+        with self.engine.connect() as connection:
+            for start in range(0, len(targets), 500):
+                query = (
+                    select(Link.target, Link.element, Link.anchor, Link.count, Link.source)
+                    .where(
+                        Link.run_id == self.run_id, Link.target.in_(targets[start : start + 500])
+                    )
+                    .order_by(Link.id)
+                )
+                for row in connection.execute(query):
+                    found[row.target].append(LinkRecord(*row))
+        return found
+
+    def link_targets(self) -> list[str]:
+        """Every distinct link target of the run, fetchable or not."""
+        query = select(Link.target).where(Link.run_id == self.run_id).distinct()
+        with self.engine.connect() as connection:
+            return list(connection.scalars(query))
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as connection:
+            return {
+                "pages": connection.scalar(
+                    select(func.count(Page.id)).where(
+                        Page.run_id == self.run_id, Page.role != "notfound_probe"
+                    )
+                ),
+                "links": connection.scalar(
+                    select(func.coalesce(func.sum(Link.count), 0)).where(Link.run_id == self.run_id)
+                ),
+                "unique_links": connection.scalar(
+                    select(func.count(Link.target.distinct())).where(Link.run_id == self.run_id)
+                ),
+                "fetched": connection.scalar(
+                    select(func.count(Fetch.id)).where(Fetch.run_id == self.run_id)
+                ),
+            }
