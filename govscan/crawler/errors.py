@@ -1,0 +1,57 @@
+"""Names the kind of a network failure, the same way whichever download handler raised it."""
+
+from __future__ import annotations
+
+from twisted.python.failure import Failure
+
+#: Exception class names → kind; the first match along the exception chain wins.
+KINDS = {
+    "DNSLookupError": "dns",
+    "CannotResolveHostError": "dns",
+    "ConnectionRefusedError": "refused",
+    "DownloadConnectionRefusedError": "refused",
+    "TimeoutError": "timeout",
+    "TCPTimedOutError": "timeout",
+    "DownloadTimeoutError": "timeout",
+    "IgnoreRequest": "robots",
+    "ConnectionLost": "connection",
+    "ConnectionDone": "connection",
+    "ConnectError": "connection",
+    "ResponseFailed": "connection",
+    "ResponseNeverReceived": "connection",
+    "ResponseDataLossError": "connection",
+    "DownloadFailedError": "connection",
+}
+#: Words in an exception's module or class name that mark a TLS failure.
+TLS_MARKS = ("ssl", "tls", "certificate", "service_identity")
+
+
+def error_kind(failure: Failure) -> str | None:
+    """``dns``, ``refused``, ``timeout``, ``tls``, ``robots`` or ``connection``.
+
+    None means the failure is not the network's but govscan's own: the scan is incomplete.
+    """
+    chain = _chain(failure.value)
+    for error in chain:
+        name = f"{type(error).__module__}.{type(error).__name__}".lower()
+        if any(mark in name for mark in TLS_MARKS):
+            return "tls"
+    for error in chain:
+        for cls in type(error).__mro__:
+            if cls.__name__ in KINDS:
+                return KINDS[cls.__name__]
+    return None
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    """The error, its causes, and the reasons Twisted wraps inside ``ResponseNeverReceived``."""
+    found: list[BaseException] = []
+    todo = [error]
+    while todo:
+        current = todo.pop(0)
+        if current is None or any(current is seen for seen in found):
+            continue
+        found.append(current)
+        todo.extend([current.__cause__, current.__context__])
+        todo.extend(getattr(reason, "value", reason) for reason in getattr(current, "reasons", []))
+    return found

@@ -1,0 +1,34 @@
+"""Item pipeline: hands pages and fetch results to the store in batches."""
+
+from __future__ import annotations
+
+from govscan.crawler.items import FetchItem, PageItem
+from govscan.store.db import connect
+from govscan.store.writer import RunWriter
+
+
+class StorePipeline:
+    """Writes every item of the run named by ``GOVSCAN_RUN_ID`` into ``GOVSCAN_DB_URL``."""
+
+    def __init__(self, db_url: str, run_id: int):
+        self.db_url = db_url
+        self.run_id = run_id
+        self.writer: RunWriter | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler) -> StorePipeline:
+        settings = crawler.settings
+        return cls(settings.get("GOVSCAN_DB_URL"), settings.getint("GOVSCAN_RUN_ID"))
+
+    def open_spider(self) -> None:
+        self.writer = RunWriter(connect(self.db_url), self.run_id)
+
+    def close_spider(self) -> None:
+        self.writer.flush()
+
+    def process_item(self, item: PageItem | FetchItem):
+        if isinstance(item, PageItem):
+            self.writer.add_page(item)
+        else:
+            self.writer.add_fetch(item)
+        return item

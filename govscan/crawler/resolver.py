@@ -1,0 +1,144 @@
+"""One resolver for every lookup of a scan: ``--resolve`` overrides, then a chosen nameserver.
+
+Installed on the Twisted reactor through ``TWISTED_DNS_RESOLVER``, so every request
+Scrapy makes (IPv4 and IPv6) resolves the same way the user asked for.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Sequence
+
+import dns.exception
+import dns.resolver
+from scrapy.resolver import HostResolution
+from twisted.internet.address import IPv4Address, IPv6Address
+from twisted.internet.interfaces import IHostnameResolver, IResolutionReceiver
+from twisted.internet.threads import deferToThread
+from zope.interface import implementer
+
+
+def parse_overrides(pairs: Sequence[str]) -> dict[str, list[str]]:
+    """``["www.a.gov.cn:127.0.0.1", "www.a.gov.cn:::1"]`` → ``{"www.a.gov.cn": [...]}``."""
+    overrides: dict[str, list[str]] = {}
+    for pair in pairs:
+        host, _, address = pair.partition(":")
+        address = address.strip("[]")
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            address = ""
+        if not host or not address:
+            raise ValueError(
+                f"--resolve 应写作 主机名:IP地址，如 www.a.gov.cn:127.0.0.1（收到 {pair}）"
+            )
+        overrides.setdefault(host.lower(), []).append(address)
+    return overrides
+
+
+def parse_nameserver(spec: str) -> tuple[str, int]:
+    """``"127.0.0.1:5353"`` → ``("127.0.0.1", 5353)``; ``"[::1]:53"`` and bare addresses too."""
+    if spec.startswith("["):
+        address, _, port = spec[1:].partition("]:")
+    elif spec.count(":") == 1:
+        address, _, port = spec.partition(":")
+    else:
+        address, port = spec, ""
+    ipaddress.ip_address(address.strip("[]"))
+    return address.strip("[]"), int(port or 53)
+
+
+class Lookup:
+    """Address lookups with overrides and an optional nameserver (dnspython); blocking."""
+
+    def __init__(self, overrides: dict[str, list[str]], nameserver: str | None, timeout: float):
+        self.overrides = overrides
+        self.cache: dict[str, list[str]] = {}
+        self.resolver: dns.resolver.Resolver | None = None
+        if nameserver:
+            address, port = parse_nameserver(nameserver)
+            self.resolver = dns.resolver.Resolver(configure=False)
+            self.resolver.nameservers = [address]
+            self.resolver.port = port
+            self.resolver.lifetime = timeout
+
+    def addresses(self, host: str) -> list[str]:
+        """Every address of ``host``, IPv4 first; empty when the name does not resolve."""
+        host = host.lower().rstrip(".")
+        if host not in self.cache:
+            self.cache[host] = self._lookup(host)
+        return self.cache[host]
+
+    def _lookup(self, host: str) -> list[str]:
+        if host in self.overrides:
+            return self.overrides[host]
+        try:
+            return [str(ipaddress.ip_address(host))]
+        except ValueError:
+            pass
+        if self.resolver is None:
+            return _system_addresses(host)
+        found: list[str] = []
+        for rdtype in ("A", "AAAA"):
+            try:
+                answer = self.resolver.resolve(host, rdtype)
+            except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer, dns.resolver.NoNameservers):
+                continue
+            except dns.exception.Timeout:
+                continue
+            found.extend(record.address for record in answer)
+        return found
+
+
+def _system_addresses(host: str) -> list[str]:
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        return []
+    return list(dict.fromkeys(info[4][0] for info in infos))
+
+
+@implementer(IHostnameResolver)
+class GovscanResolver:
+    """Twisted hostname resolver backed by :class:`Lookup`; set up from the crawler settings."""
+
+    def __init__(self, reactor, lookup: Lookup):
+        self.reactor = reactor
+        self.lookup = lookup
+
+    @classmethod
+    def from_crawler(cls, crawler, reactor) -> GovscanResolver:
+        settings = crawler.settings
+        lookup = Lookup(
+            settings.getdict("GOVSCAN_RESOLVE"),
+            settings.get("GOVSCAN_NAMESERVER"),
+            settings.getfloat("DNS_TIMEOUT"),
+        )
+        return cls(reactor, lookup)
+
+    def install_on_reactor(self) -> None:
+        self.reactor.installNameResolver(self)
+
+    def resolveHostName(
+        self,
+        resolutionReceiver: IResolutionReceiver,
+        hostName: str,
+        portNumber: int = 0,
+        addressTypes=None,
+        transportSemantics: str = "TCP",
+    ) -> HostResolution:
+        resolution = HostResolution(hostName)
+        resolutionReceiver.resolutionBegan(resolution)
+
+        def deliver(addresses: list[str]) -> None:
+            for address in addresses:
+                kind = IPv6Address if ":" in address else IPv4Address
+                resolutionReceiver.addressResolved(kind("TCP", address, portNumber))
+            resolutionReceiver.resolutionComplete()
+
+        def fail(_failure) -> None:
+            resolutionReceiver.resolutionComplete()
+
+        deferToThread(self.lookup.addresses, hostName).addCallbacks(deliver, fail)
+        return resolution

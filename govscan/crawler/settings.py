@@ -1,0 +1,49 @@
+"""Scrapy settings of the govscan crawl; per-scan values are set by ``govscan.crawler.run``."""
+
+from govscan import __version__
+
+BOT_NAME = "govscan"
+SPIDER_MODULES = ["govscan.crawler.spiders"]
+USER_AGENT = f"govscan/{__version__} (+https://github.com/govscan/govscan)"
+ROBOTSTXT_OBEY = False
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+LOG_LEVEL = "INFO"
+
+# Twisted's own reactor: with the asyncio one, Scrapy 2.19 starts queued downloads as tasks
+# before any counts against the per-host limit, and the limit is exceeded.
+TWISTED_REACTOR = "twisted.internet.epollreactor.EPollReactor"
+
+# One resolver for every lookup: --resolve overrides and an optional nameserver, IPv4 and IPv6.
+TWISTED_DNS_RESOLVER = "govscan.crawler.resolver.GovscanResolver"
+GOVSCAN_RESOLVE: dict[str, list[str]] = {}
+GOVSCAN_NAMESERVER = None
+DNS_TIMEOUT = 15
+
+# The indicators call a page that has not answered in 15 s unavailable.
+DOWNLOAD_TIMEOUT = 15
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_VERIFY_CERTIFICATES = True
+CONCURRENT_REQUESTS = 64
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+
+# One retry for transient failures before a link is called dead; 429 is handled apart.
+RETRY_TIMES = 1
+RETRY_HTTP_CODES = [502, 503, 504, 408]
+GOVSCAN_MAX_RETRY_AFTER = 60
+GOVSCAN_429_RETRIES = 2
+
+# Every status reaches the spider, which follows redirects itself and keeps its own "seen" set,
+# so that each unique URL is fetched once and a redirect loop is reported as one.
+HTTPERROR_ALLOW_ALL = True
+REDIRECT_ENABLED = False
+METAREFRESH_ENABLED = False
+DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
+
+# Breadth first, so a page's depth is its shortest distance from the homepage.
+DEPTH_PRIORITY = 1
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+
+ITEM_PIPELINES = {"govscan.crawler.pipelines.StorePipeline": 300}
+DOWNLOADER_MIDDLEWARES = {"govscan.crawler.middlewares.RetryAfterMiddleware": 560}

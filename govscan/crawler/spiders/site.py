@@ -1,0 +1,292 @@
+"""The site spider: crawls a site's own pages and checks every link on them once.
+
+It records facts (statuses, network errors, titles, links); what counts as a
+violation is decided later by ``govscan.checks``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from posixpath import splitext
+from urllib.parse import urlsplit
+
+import lxml.html
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import StopDownload
+from scrapy.http import HtmlResponse, Response
+
+from govscan.crawler.errors import error_kind
+from govscan.crawler.items import FetchItem, LinkItem, PageItem
+from govscan.urls import (
+    canonical_url,
+    host_of,
+    is_fetchable,
+    is_intranet_host,
+    origin_of,
+    site_scope,
+)
+
+#: Elements whose target is a document to crawl when it is on the site.
+DOCUMENT_ELEMENTS = frozenset({"a", "area", "iframe", "frame"})
+#: Where each element keeps its link.
+LINK_ATTRIBUTE = {
+    "a": "href",
+    "area": "href",
+    "link": "href",
+    "img": "src",
+    "script": "src",
+    "iframe": "src",
+    "frame": "src",
+}
+#: ``<link rel>`` values that name an origin to warm up, not a resource.
+HINT_RELS = frozenset({"dns-prefetch", "preconnect"})
+#: File endings that are never HTML: checked with HEAD, never crawled.
+NON_HTML_ENDINGS = frozenset(
+    [
+        ".pdf",
+        ".doc",
+        ".docx",
+        ".xls",
+        ".xlsx",
+        ".ppt",
+        ".pptx",
+        ".wps",
+        ".et",
+        ".ofd",
+        ".zip",
+        ".rar",
+        ".7z",
+        ".gz",
+        ".jpg",
+        ".jpeg",
+        ".png",
+        ".gif",
+        ".bmp",
+        ".webp",
+        ".svg",
+        ".ico",
+        ".mp3",
+        ".mp4",
+        ".avi",
+        ".flv",
+        ".wmv",
+        ".mov",
+        ".apk",
+        ".exe",
+        ".css",
+        ".js",
+        ".txt",
+        ".xml",
+    ]
+)
+MAX_REDIRECTS = 10
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "::1", "localhost"})
+#: Statuses with which servers refuse HEAD though GET works.
+HEAD_REFUSED = frozenset({403, 405, 501})
+EXCERPT_CHARS = 300
+ANCHOR_CHARS = 200
+
+
+class SiteSpider(scrapy.Spider):
+    name = "site"
+
+    def __init__(
+        self,
+        start_url: str,
+        hosts: list[str],
+        max_depth: int = 3,
+        max_pages: int = 1000,
+        skip_hosts: list[str] = (),
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.start_url = canonical_url(start_url, start_url)
+        self.hosts = [host_of(f"http://{host}/") for host in hosts]
+        self.scope = site_scope(self.start_url, hosts)
+        self.max_depth = max_depth
+        self.max_pages = max_pages
+        self.site_is_intranet = is_intranet_host(host_of(self.start_url))
+        self.skip_hosts = frozenset(host.lower() for host in skip_hosts)
+        self.seen: set[str] = set()
+        self.parsed: set[str] = set()
+        self.pages_scheduled = 0
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_headers, signal=signals.headers_received)
+        return spider
+
+    async def start(self):
+        self.seen.add(self.start_url)
+        self.pages_scheduled += 1
+        yield self.request(self.start_url, "GET", role="home", depth=0)
+        start = urlsplit(self.start_url)
+        for host in self.hosts:  # one probe per host, on the start URL's scheme and port
+            netloc = start.netloc if host == start.hostname else host
+            probe = f"{start.scheme}://{netloc}/govscan-notfound-{secrets.token_hex(6)}.html"
+            yield self.request(probe, "GET", role="notfound_probe", depth=0)
+
+    def request(self, url: str, method: str, role: str, depth: int, **meta) -> scrapy.Request:
+        """One request; ``role`` says why it is fetched (home, page, probe, or a link check)."""
+        return scrapy.Request(
+            url,
+            method=method,
+            callback=self.on_response,
+            errback=self.on_error,
+            dont_filter=True,
+            meta={"role": role, "level": depth, "origin": url, **meta},
+        )
+
+    def on_headers(self, headers, body_length, request, spider) -> None:
+        """Stop downloading bodies nobody reads: link checks, and pages that are not HTML."""
+        role = request.meta.get("role")  # None: Scrapy's own requests, such as robots.txt
+        is_html = b"html" in headers.get(b"Content-Type", b"text/html")
+        if role == "check" or (role is not None and not is_html):
+            raise StopDownload(fail=False)
+
+    def on_response(self, response: Response) -> Iterator[scrapy.Request | PageItem | FetchItem]:
+        meta = response.meta
+        if 300 <= response.status < 400 and b"Location" in response.headers:
+            yield self.follow_redirect(response)
+            return
+        if response.request.method == "HEAD" and response.status in HEAD_REFUSED:
+            yield self.request(meta["origin"], "GET", role="check", depth=meta["level"])
+            return
+        yield self.fetch_item(response)
+        if (
+            meta["role"] != "check"
+            and (200 <= response.status < 300 or meta["role"] == "notfound_probe")
+            and isinstance(response, HtmlResponse)
+            and origin_of(response.url) in self.scope
+            and response.url not in self.parsed
+        ):
+            self.parsed.add(response.url)
+            page = parse_page(response, meta["role"], meta["level"])
+            yield page
+            if meta["role"] != "notfound_probe":
+                yield from self.follow_links(page)
+
+    def on_error(self, failure) -> Iterator[FetchItem]:
+        meta = failure.request.meta
+        kind = error_kind(failure)
+        if kind is None:  # a fault of govscan's, not of the site: the crawl must not pass
+            self.logger.error("Internal error fetching %s", meta["origin"], exc_info=failure)
+            self.crawler.stats.inc_value("govscan/internal_errors")
+            return
+        yield FetchItem(
+            url=meta["origin"],
+            method=failure.request.method,
+            error_kind=error_kind(failure),
+            error=str(failure.value)[:500] or repr(failure.value),
+            final_url=failure.request.url if failure.request.url != meta["origin"] else None,
+        )
+
+    def fetch_item(self, response: Response) -> FetchItem:
+        meta = response.meta
+        latency = meta.get("download_latency")
+        return FetchItem(
+            url=meta["origin"],
+            method=response.request.method,
+            status=response.status,
+            final_url=response.url if response.url != meta["origin"] else None,
+            elapsed_ms=round(latency * 1000) if latency is not None else None,
+        )
+
+    def follow_redirect(self, response: Response) -> scrapy.Request | FetchItem:
+        """Follow a redirect by hand, so a loop is reported as one and no hop is lost."""
+        location = response.headers[b"Location"].decode("latin-1")
+        target = canonical_url(location, response.url)
+        chain = [*response.meta.get("chain", []), response.url]
+        if target in chain or len(chain) > MAX_REDIRECTS or not is_fetchable(target):
+            kind = "redirect_loop" if is_fetchable(target) else "redirect_scheme"
+            return FetchItem(
+                url=response.meta["origin"],
+                method=response.request.method,
+                status=response.status,
+                error_kind=kind,
+                final_url=target,
+                error=" → ".join([*chain, target])[:500],
+            )
+        return response.request.replace(url=target, meta={**response.meta, "chain": chain})
+
+    def follow_links(self, page: PageItem) -> Iterator[scrapy.Request]:
+        """Crawl the site's own documents within the limits; check everything else once."""
+        for link in page.links:
+            url = link.target
+            if url in self.seen or not is_fetchable(url) or not self.may_fetch(url):
+                continue
+            self.seen.add(url)
+            if self.is_crawlable(url, link.element, page.depth + 1):
+                self.pages_scheduled += 1
+                yield self.request(url, "GET", role="page", depth=page.depth + 1)
+            else:
+                yield self.request(url, "HEAD", role="check", depth=page.depth + 1)
+
+    def may_fetch(self, url: str) -> bool:
+        """Never reach into an intranet from a public site's links, nor into skipped hosts."""
+        host = host_of(url)
+        if host in self.skip_hosts:
+            return False
+        if not is_intranet_host(host):
+            return True
+        return self.site_is_intranet and (host in self.hosts or host in LOOPBACK_NAMES)
+
+    def is_crawlable(self, url: str, element: str, depth: int) -> bool:
+        return (
+            element in DOCUMENT_ELEMENTS
+            and origin_of(url) in self.scope
+            and depth <= self.max_depth
+            and self.pages_scheduled < self.max_pages
+            and splitext(urlsplit(url).path)[1].lower() not in NON_HTML_ENDINGS
+        )
+
+
+def parse_page(response: HtmlResponse, role: str, depth: int) -> PageItem:
+    """Reduce an HTML page to its title, the start of its text and its links."""
+    try:
+        doc = lxml.html.document_fromstring(response.text)
+    except (lxml.etree.ParserError, ValueError):
+        return PageItem(response.url, role, depth, "", "", 0)
+    base = doc.find(".//base[@href]")
+    base_url = canonical_url(base.get("href"), response.url) if base is not None else response.url
+    links = extract_links(doc, base_url)
+    for element in doc.iter("script", "style", "noscript"):
+        element.drop_tree()
+    title = " ".join((doc.findtext(".//title") or "").split())[:500]
+    body = doc.find("body")
+    text = " ".join((body if body is not None else doc).text_content().split())
+    return PageItem(response.url, role, depth, title, text[:EXCERPT_CHARS], len(text), links)
+
+
+def extract_links(doc: lxml.html.HtmlElement, base_url: str) -> list[LinkItem]:
+    """Every link of the page, once per target and element, with how often it occurs."""
+    found: dict[tuple[str, str], LinkItem] = {}
+    for element in doc.iter(*LINK_ATTRIBUTE):
+        href = element.get(LINK_ATTRIBUTE[element.tag])
+        if not href or not href.strip():
+            continue
+        if element.tag == "link" and HINT_RELS & set((element.get("rel") or "").lower().split()):
+            continue
+        target = canonical_url(href, base_url)
+        key = (target, element.tag)
+        if key in found:
+            found[key].count += 1
+        else:
+            found[key] = LinkItem(target, element.tag, anchor_text(element))
+    return list(found.values())
+
+
+def anchor_text(element: lxml.html.HtmlElement) -> str:
+    """What a reader sees of the link: its text, else an image's alt, else its title."""
+    if element.tag in ("a", "area"):
+        text = " ".join(element.text_content().split())
+        if not text:
+            image = element.find(".//img[@alt]")
+            text = image.get("alt", "") if image is not None else ""
+        text = text or element.get("title", "") or element.get("alt", "")
+    else:
+        text = element.get("alt", "") or element.get("title", "")
+    return " ".join(text.split())[:ANCHOR_CHARS]
