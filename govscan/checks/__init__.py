@@ -1,0 +1,19 @@
+"""Checks: plain functions from one run's stored data to findings, one module per family."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from govscan.checks import links
+from govscan.checks.finding import Finding
+from govscan.store.models import Site
+from govscan.store.runs import RunData
+
+Check = Callable[[Site, RunData], list[Finding]]
+
+#: Every check family by the name users select it with (``--checks links,…``).
+CHECKS: dict[str, Check] = {
+    "links": links.check,
+}
+
+__all__ = ["CHECKS", "Check", "Finding"]

@@ -1,0 +1,169 @@
+"""Dead links (链接不可用), soft 404s and links into an intranet."""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+from govscan.checks.finding import Finding
+from govscan.store.models import Site
+from govscan.store.records import FetchRecord, LinkRecord, PageRecord
+from govscan.store.runs import RunData
+from govscan.urls import host_of, is_fetchable, is_intranet_host, origin_of
+
+#: Network failures that make a link dead, as the crawl names them.
+NETWORK_KINDS = {
+    "dns": "域名无法解析",
+    "refused": "连接被拒绝",
+    "timeout": "超时无响应",
+    "tls": "HTTPS 证书或加密连接错误",
+    "redirect_loop": "重定向循环",
+    "connection": "连接中断",
+}
+#: What Chinese (and English) not-found pages say.
+NOT_FOUND_WORDS = (
+    "页面不存在",
+    "页面未找到",
+    "找不到页面",
+    "找不到该页面",
+    "找不到您要的页面",
+    "页面已删除",
+    "页面已被删除",
+    "内容不存在",
+    "信息不存在",
+    "文章不存在",
+    "您访问的页面",
+    "您所访问的页面",
+    "页面走丢了",
+    "页面丢失",
+    "无法找到该页",
+    "404 not found",
+    "page not found",
+)
+#: A page longer than this is an article that may mention the words, not a not-found page.
+NOT_FOUND_MAX_TEXT = 2000
+MAX_SOURCES = 20
+
+
+def check(site: Site, data: RunData) -> list[Finding]:
+    """``links.broken``, ``links.soft404`` and ``links.intranet`` for one run."""
+    start_url = data.options["url"]
+    fetches = data.fetches()
+    pages = data.pages()
+    dead = {f.url: f for f in fetches if failure_kind(f)}
+    soft = soft_404_pages(pages, {f.url: f.status for f in fetches})
+    intranet = (
+        []
+        if is_intranet_host(host_of(start_url))
+        else [t for t in data.link_targets() if is_fetchable(t) and is_intranet_host(host_of(t))]
+    )
+    sources = data.links_to([*dead, *soft, *intranet])
+    home = {p.url for p in pages if p.role == "home"} | {start_url}
+    findings = []
+    for url, fetch in dead.items():
+        if url in sources or url == start_url:  # unlinked fetches are the crawl's own probes
+            findings.append(broken_link(fetch, sources.get(url, []), home))
+    findings += [soft_404(page, sources.get(page.url, []), home) for page in soft.values()]
+    findings += [intranet_link(url, sources[url], home) for url in intranet]
+    return findings
+
+
+def failure_kind(fetch: FetchRecord) -> str | None:
+    """The catalogue's ``detail.kind`` of a failed fetch, or None when the link works."""
+    if fetch.error_kind in NETWORK_KINDS:
+        return fetch.error_kind
+    if fetch.error_kind is None and fetch.status is not None and fetch.status >= 400:
+        return "http_5xx" if fetch.status >= 500 else "http_4xx"
+    return None
+
+
+def soft_404_pages(pages: list[PageRecord], status: dict[str, int | None]) -> dict[str, PageRecord]:
+    """Pages that answered 200 but read as a not-found page."""
+    probes = {
+        host_of(p.url): p for p in pages if p.role == "notfound_probe" and status.get(p.url) == 200
+    }
+    return {
+        page.url: page
+        for page in pages
+        if page.role != "notfound_probe"
+        and status.get(page.url) in (200, None)
+        and (says_not_found(page) or looks_like(page, probes.get(origin_of(page.url))))
+    }
+
+
+def says_not_found(page: PageRecord) -> bool:
+    title = page.title.lower()
+    text = page.excerpt.lower() if page.text_length <= NOT_FOUND_MAX_TEXT else ""
+    return any(word in title or word in text for word in NOT_FOUND_WORDS)
+
+
+def looks_like(page: PageRecord, probe: PageRecord | None) -> bool:
+    """Like the page the site shows for a random path that cannot exist (GSA's soft-404 probe)."""
+    if probe is None or page.title != probe.title:
+        return False
+    if abs(page.text_length - probe.text_length) > max(50, probe.text_length // 10):
+        return False
+    return SequenceMatcher(None, page.excerpt, probe.excerpt).ratio() >= 0.9
+
+
+def evidence(links: list[LinkRecord], home: set[str]) -> tuple[str | None, dict]:
+    """The linking page to show first (the homepage if it links), and every source in detail."""
+    ordered = sorted(links, key=lambda link: link.source not in home)
+    first = ordered[0] if ordered else None
+    return (first.source if first else None), {
+        "anchor": first.anchor if first else "",
+        "element": first.element if first else "",
+        "on_homepage": any(link.source in home for link in links),
+        "source_count": len({link.source for link in links}),
+        "sources": [
+            {"url": link.source, "anchor": link.anchor, "element": link.element}
+            for link in ordered[:MAX_SOURCES]
+        ],
+    }
+
+
+def broken_link(fetch: FetchRecord, links: list[LinkRecord], home: set[str]) -> Finding:
+    kind = failure_kind(fetch)
+    source, detail = evidence(links, home)
+    reason = NETWORK_KINDS.get(kind) or f"HTTP {fetch.status}" + (
+        "，服务器错误" if kind == "http_5xx" else "，页面不存在或无法访问"
+    )
+    where = "首页上的" if detail["on_homepage"] else ""
+    subject = "首页无法访问" if not links else f"{where}链接不可用"
+    return Finding(
+        rule="links.broken",
+        severity="deduction",
+        url=fetch.url,
+        source=source,
+        message=f"{subject}：{reason}",
+        detail={
+            "kind": kind,
+            "status": fetch.status,
+            "error": fetch.error,
+            "final_url": fetch.final_url,
+            **detail,
+        },
+    )
+
+
+def soft_404(page: PageRecord, links: list[LinkRecord], home: set[str]) -> Finding:
+    source, detail = evidence(links, home)
+    return Finding(
+        rule="links.soft404",
+        severity="deduction",
+        url=page.url,
+        source=source,
+        message="链接不可用：页面返回 200，但内容是“页面不存在”提示",
+        detail={"status": 200, "title": page.title, **detail},
+    )
+
+
+def intranet_link(url: str, links: list[LinkRecord], home: set[str]) -> Finding:
+    source, detail = evidence(links, home)
+    return Finding(
+        rule="links.intranet",
+        severity="warning",
+        url=url,
+        source=source,
+        message="公开网站链接到内网地址，公众无法访问，并暴露内部系统",
+        detail={"host": host_of(url), **detail},
+    )

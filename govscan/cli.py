@@ -1,0 +1,211 @@
+"""The ``govscan`` command: scan one site or an inventory, or run the demo."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+from govscan import __version__
+from govscan.checks import CHECKS
+from govscan.crawler.resolver import parse_nameserver, parse_overrides
+from govscan.pipeline import ScanOptions, ScanResult, scan_site
+from govscan.reports import findings_json, html
+from govscan.store.db import connect, database_url
+from govscan.store.inventory import InventoryError, SiteEntry, load_inventory
+
+console = Console(stderr=True)
+EXIT_OK, EXIT_SCAN_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad command-line input: printed in Chinese, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="govscan", description="政府网站与政务新媒体合规检查")
+    parser.add_argument("--version", action="version", version=f"govscan {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    scan = commands.add_parser("scan", help="扫描一个网站，或清单中的网站")
+    scan.add_argument("url", nargs="?", help="要扫描的网站首页地址")
+    scan.add_argument("--config", type=Path, help="站点清单（YAML）")
+    scan.add_argument("--site", action="append", help="只扫描清单中此 id 的站点（可重复）")
+    add_scan_options(scan)
+    scan.set_defaults(handler=command_scan)
+
+    demo = commands.add_parser("demo", help="在本机启动示例门户网站并扫描它")
+    demo.add_argument("--out", type=Path, default=Path("demo-report"), help="报告目录")
+    demo.add_argument("--serve", action="store_true", help="扫描后继续提供示例网站，按 Ctrl-C 结束")
+    demo.set_defaults(handler=command_demo)
+    return parser
+
+
+def add_scan_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=Path("govscan-report"), help="报告目录")
+    parser.add_argument("--max-pages", type=int, default=1000, help="最多抓取的页面数")
+    parser.add_argument("--depth", type=int, default=3, help="从首页起的最大抓取层级")
+    parser.add_argument("--concurrency", type=int, default=8, help="每个主机的并发请求数")
+    parser.add_argument("--timeout", type=float, default=15.0, help="请求超时（秒）")
+    parser.add_argument(
+        "--resolve",
+        action="append",
+        default=[],
+        metavar="HOST:ADDR",
+        help="把主机名解析到指定地址（可重复），如 www.a.gov.cn:127.0.0.1",
+    )
+    parser.add_argument("--nameserver", metavar="IP[:PORT]", help="用于所有域名解析的 DNS 服务器")
+    parser.add_argument("--user-agent", help="抓取时使用的 User-Agent")
+    parser.add_argument("--obey-robots", action="store_true", help="遵守 robots.txt")
+    parser.add_argument(
+        "--skip-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="不检查指向此主机的链接（可重复），如无法从本机访问的外部系统",
+    )
+    parser.add_argument(
+        "--checks",
+        default=",".join(CHECKS),
+        help=f"要运行的检查，逗号分隔（可选：{','.join(CHECKS)}）",
+    )
+
+
+def scan_options(
+    args: argparse.Namespace, nameserver: str | None = None, user_agent: str | None = None
+) -> ScanOptions:
+    """Options from the command line; the inventory's settings fill what it leaves out."""
+    checks = [name.strip() for name in args.checks.split(",") if name.strip()]
+    unknown = [name for name in checks if name not in CHECKS]
+    if unknown:
+        raise UsageError(f"未知的检查项：{'、'.join(unknown)}；可选：{'、'.join(CHECKS)}")
+    for name in ("max_pages", "depth", "concurrency"):
+        if getattr(args, name) < (0 if name == "depth" else 1):
+            raise UsageError(f"--{name.replace('_', '-')} 取值不正确：{getattr(args, name)}")
+    nameserver = args.nameserver or nameserver
+    try:
+        resolve = parse_overrides(args.resolve)
+        if nameserver:
+            parse_nameserver(nameserver)
+    except ValueError as error:
+        raise UsageError(f"DNS 设置不正确：{error}") from error
+    return ScanOptions(
+        max_pages=args.max_pages,
+        max_depth=args.depth,
+        concurrency=args.concurrency,
+        timeout=args.timeout,
+        resolve=resolve,
+        nameserver=nameserver,
+        user_agent=args.user_agent or user_agent,
+        obey_robots=args.obey_robots,
+        checks=checks,
+        skip_hosts=args.skip_host,
+    )
+
+
+def site_from_url(url: str) -> SiteEntry:
+    """A one-off site for ``govscan scan URL``: named after its host."""
+    host = urlsplit(url).hostname or ""
+    try:
+        return SiteEntry(id=host or "site", name=host, url=url, unit="（未登记）")
+    except ValueError as error:
+        raise UsageError(f"网址不正确：{url}（应以 http:// 或 https:// 开头）") from error
+
+
+def command_scan(args: argparse.Namespace) -> int:
+    if bool(args.url) == bool(args.config):
+        raise UsageError("请给出要扫描的网址，或用 --config 指定站点清单（二者选一）")
+    if args.url:
+        return run_scans([site_from_url(args.url)], scan_options(args), args.out)
+    inventory = load_inventory(args.config)
+    sites = [inventory.site(site_id) for site_id in args.site] if args.site else inventory.sites
+    if not sites:
+        raise UsageError(f"{args.config}：清单中没有站点")
+    settings = inventory.settings
+    return run_scans(sites, scan_options(args, settings.nameserver, settings.user_agent), args.out)
+
+
+def run_scans(sites: list[SiteEntry], options: ScanOptions, out: Path) -> int:
+    """Scan each site with a live progress line, then write and summarise the reports."""
+    db_url = database_url()
+    engine = connect(db_url)
+    results: list[ScanResult] = []
+    for site in sites:
+        with Live(console=console, transient=True) as live:
+
+            def show(counts: dict[str, int], site: SiteEntry = site) -> None:
+                live.update(
+                    f"[bold]{site.name}[/]  已抓取页面 {counts['pages']}  "
+                    f"已检查链接 {counts['fetched']}  访问失败 {counts['failed']}"
+                )
+
+            results.append(
+                scan_site(engine, db_url, site, options, out / "logs" / f"{site.id}.log", show)
+            )
+    result = findings_json.build(engine, [r.run_id for r in results])
+    json_path = findings_json.write(result, out / "findings.json")
+    html_path = html.write(result, out / "report.html")
+    print_summary(result)
+    console.print(f"结果：{json_path}\n报告：{html_path}")
+    return EXIT_OK if all(r.completed for r in results) else EXIT_SCAN_FAILED
+
+
+def print_summary(result: dict) -> None:
+    table = Table(title="扫描结果")
+    for column in ("网站", "结论", "页面", "链接", "不可用链接", "软404", "内网链接"):
+        table.add_column(column)
+    for site in result["sites"]:
+        stats = site["stats"]
+        table.add_row(
+            site["name"],
+            site["verdict"],
+            str(stats.get("pages", "—")),
+            str(stats.get("links", "—")),
+            str(stats.get("links.broken", 0)),
+            str(stats.get("links.soft404", 0)),
+            str(stats.get("links.intranet", 0)),
+        )
+    console.print(table)
+    for site in result["sites"]:
+        if site["error"]:
+            console.print(f"[red]{site['name']}：扫描未完成：{site['error']}[/]")
+        for finding in site["findings"][:30]:
+            console.print(f"  {finding['message']}  {finding['url']}  ← {finding['source'] or '—'}")
+        if len(site["findings"]) > 30:
+            console.print(f"  ……共 {len(site['findings'])} 项，详见报告")
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    from govscan.demo import serve_demo_world
+
+    with serve_demo_world() as world:
+        console.print(f"示例门户已在本机启动：{world.site.url}（DNS {world.nameserver}）")
+        options = ScanOptions(
+            nameserver=world.nameserver, max_pages=500, max_depth=5, skip_hosts=world.skip_hosts
+        )
+        code = run_scans([world.site], options, args.out)
+        if args.serve:
+            console.print("示例网站继续运行中，按 Ctrl-C 结束。")
+            world.wait()
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (UsageError, InventoryError) as error:
+        console.print(f"[red]错误：[/]{error}", highlight=False)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        console.print("[yellow]已中断；本次扫描记为未完成。[/]")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""One scan of one site: crawl in a child process, run the checks, keep everything in the store."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from govscan.checks import CHECKS
+from govscan.store.inventory import SiteEntry
+from govscan.store.runs import (
+    COMPLETED,
+    FAILED,
+    RunData,
+    finish_run,
+    get_site,
+    progress,
+    save_findings,
+    save_site,
+    start_run,
+)
+
+Progress = Callable[[dict[str, int]], None]
+
+
+@dataclass
+class ScanOptions:
+    """How to scan; stored with the run so that any worker can run the job."""
+
+    max_pages: int = 1000
+    max_depth: int = 3
+    concurrency: int = 8
+    timeout: float = 15.0
+    resolve: dict[str, list[str]] = field(default_factory=dict)
+    nameserver: str | None = None
+    user_agent: str | None = None
+    obey_robots: bool = False
+    skip_hosts: list[str] = field(default_factory=list)  # linked, never fetched nor judged
+    checks: list[str] = field(default_factory=lambda: list(CHECKS))
+
+
+@dataclass
+class ScanResult:
+    run_id: int
+    completed: bool
+    error: str | None = None
+
+
+def scan_site(
+    engine: Engine,
+    db_url: str,
+    site: SiteEntry,
+    options: ScanOptions,
+    log_path: Path,
+    on_progress: Progress | None = None,
+) -> ScanResult:
+    """Crawl ``site``, run the selected checks, and mark the run completed or failed."""
+    save_site(engine, site)
+    job = {"url": site.url, "hosts": site.all_hosts, **asdict(options)}
+    run_id = start_run(engine, site.id, job)
+    try:
+        error = crawl(engine, db_url, run_id, log_path, on_progress)
+        if error is None:
+            stats = run_checks(engine, run_id, options.checks)
+    except BaseException as interrupt:  # Ctrl-C or a crash must not leave the run "running"
+        finish_run(engine, run_id, FAILED, error=f"扫描中断：{interrupt!r}")
+        raise
+    if error is not None:
+        finish_run(engine, run_id, FAILED, error=error)
+        return ScanResult(run_id, completed=False, error=error)
+    finish_run(engine, run_id, COMPLETED, stats=stats)
+    return ScanResult(run_id, completed=True)
+
+
+def crawl(
+    engine: Engine, db_url: str, run_id: int, log_path: Path, on_progress: Progress | None
+) -> str | None:
+    """Run the crawl process, reporting progress; None when it finished, else the reason."""
+    env = {**os.environ, "GOVSCAN_DB": db_url}
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w", encoding="utf-8") as log:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "govscan.crawler.run", str(run_id)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            while child.poll() is None:
+                if on_progress:
+                    on_progress(progress(engine, run_id))
+                time.sleep(0.5)
+        finally:
+            if child.poll() is None:
+                child.terminate()
+                child.wait(timeout=30)
+    if on_progress:
+        on_progress(progress(engine, run_id))
+    if child.returncode == 0:
+        return None
+    last_line = (log_path.read_text(encoding="utf-8").strip().splitlines() or [""])[-1]
+    return f"抓取进程异常退出（代码 {child.returncode}）：{last_line}；日志：{log_path}"
+
+
+def run_checks(engine: Engine, run_id: int, names: list[str]) -> dict[str, int]:
+    """Run the named check families over the stored crawl; returns the run's counts."""
+    data = RunData(engine, run_id)
+    site = get_site(engine, data.site_id)
+    for name in names:
+        save_findings(engine, run_id, (f.as_dict() for f in CHECKS[name](site, data)))
+    return data.counts()

@@ -1,0 +1,45 @@
+"""``report.html``: the readable, self-contained Chinese report of one scan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+#: Chinese names of the rules, for people; ids stay stable for machines.
+RULE_TITLES = {
+    "links.broken": "链接不可用",
+    "links.soft404": "链接不可用（软 404）",
+    "links.intranet": "链接到内网地址",
+}
+KIND_TITLES = {
+    "http_4xx": "HTTP 4xx",
+    "http_5xx": "HTTP 5xx",
+    "dns": "域名无法解析",
+    "refused": "连接被拒绝",
+    "timeout": "超时",
+    "tls": "证书/加密错误",
+    "redirect_loop": "重定向循环",
+    "connection": "连接中断",
+}
+VERDICT_CLASS = {"合格": "pass", "不合格": "fail", "未完成": "incomplete"}
+
+environment = Environment(
+    loader=PackageLoader("govscan.reports", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+environment.globals.update(
+    rule_titles=RULE_TITLES, kind_titles=KIND_TITLES, verdict_class=VERDICT_CLASS
+)
+
+
+def render(result: dict) -> str:
+    return environment.get_template("report.html").render(result=result)
+
+
+def write(result: dict, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(result), encoding="utf-8")
+    return path
