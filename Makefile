@@ -1,0 +1,35 @@
+# make demo   — bootstrap, then scan the bundled sample portal and write its report
+# make test   — bootstrap, then run the test suite
+# make bench  — bootstrap, then run the benchmarks (needs nginx-light)
+VENV   := .venv
+PYTHON := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+# Debian packages the tests and the benchmarks use.
+TEST_DEBS  :=
+BENCH_DEBS := nginx-light
+
+.PHONY: demo test bench lint clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/govscan demo --out demo-report
+
+test: $(STAMP)
+	scripts/ensure-debs $(TEST_DEBS)
+	$(PYTHON) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: $(STAMP)
+	scripts/ensure-debs $(BENCH_DEBS)
+	$(PYTHON) bench/crawl.py
+
+clean:
+	rm -rf $(VENV) demo-report govscan-report .pytest_cache
