@@ -19,7 +19,7 @@ from govscan.reports import findings_json, html
 from govscan.store.db import connect, database_url
 from govscan.store.inventory import InventoryError, SiteEntry, load_inventory
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 EXIT_OK, EXIT_SCAN_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -93,7 +93,7 @@ def scan_options(
         if nameserver:
             parse_nameserver(nameserver)
     except ValueError as error:
-        raise UsageError(f"DNS 设置不正确：{error}") from error
+        raise UsageError(str(error)) from error
     return ScanOptions(
         max_pages=args.max_pages,
         max_depth=args.depth,

@@ -33,7 +33,7 @@ SOFT_NOT_FOUND_PAGE = (
 )
 HARD_NOT_FOUND_PAGE = "<html><body><h1>404 Not Found</h1></body></html>"
 
-NotFound = Literal["hard", "soft"]
+NotFound = Literal["hard", "soft"] | Any  # or a Route: what unknown paths answer
 
 
 # --------------------------------------------------------------------------- addresses
@@ -115,7 +115,9 @@ def _as_route(spec: RouteSpec) -> Route:
 
 
 def _fallback_route(not_found: NotFound) -> Route:
-    """The page for unknown paths: a real 404, or a 200 'soft 404' as many portals serve."""
+    """What unknown paths answer: a real 404, a 200 'soft 404' page, or a given Route."""
+    if isinstance(not_found, Route):
+        return not_found
     if not_found == "hard":
         return Route(status=404, body=HARD_NOT_FOUND_PAGE)
     if not_found == "soft":

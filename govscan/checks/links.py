@@ -79,7 +79,9 @@ def failure_kind(fetch: FetchRecord) -> str | None:
 def soft_404_pages(pages: list[PageRecord], status: dict[str, int | None]) -> dict[str, PageRecord]:
     """Pages that answered 200 but read as a not-found page."""
     probes = {
-        host_of(p.url): p for p in pages if p.role == "notfound_probe" and status.get(p.url) == 200
+        origin_of(p.url): p
+        for p in pages
+        if p.role == "notfound_probe" and status.get(p.url) == 200
     }
     return {
         page.url: page

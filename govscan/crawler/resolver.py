@@ -45,8 +45,13 @@ def parse_nameserver(spec: str) -> tuple[str, int]:
         address, _, port = spec.partition(":")
     else:
         address, port = spec, ""
-    ipaddress.ip_address(address.strip("[]"))
-    return address.strip("[]"), int(port or 53)
+    try:
+        ipaddress.ip_address(address.strip("[]"))
+        return address.strip("[]"), int(port or 53)
+    except ValueError:
+        raise ValueError(
+            f"DNS 服务器应写作 IP 或 IP:端口，如 223.5.5.5 或 127.0.0.1:5353（收到 {spec}）"
+        ) from None
 
 
 class Lookup:

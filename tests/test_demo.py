@@ -1,0 +1,29 @@
+"""``govscan demo`` reports exactly the sample portal's seeded defects, and nothing else."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+import yaml
+
+from govscan.cli import main
+from govscan.demo import EXPECTED
+
+
+def test_demo_reports_exactly_the_seeded_defects(db_url, tmp_path):
+    assert main(["demo", "--out", str(tmp_path / "demo")]) == 0
+    result = json.loads((tmp_path / "demo" / "findings.json").read_text(encoding="utf-8"))
+    [site] = result["sites"]
+    port = str(urlsplit(site["url"]).port)
+    expected = yaml.safe_load(EXPECTED.read_text(encoding="utf-8").replace("__PORT__", port))
+    assert {
+        (f["rule"], f["detail"].get("kind"), f["url"], f["source"], f["detail"]["anchor"])
+        for f in site["findings"]
+    } == {
+        (e["rule"], e.get("kind"), e["url"], e["source"], e["anchor"]) for e in expected["findings"]
+    }
+    assert len(site["findings"]) == len(expected["findings"])
+    assert site["stats"]["pages"] >= 40
+    report = (tmp_path / "demo" / "report.html").read_text(encoding="utf-8")
+    assert "苍山州人民政府门户网站" in report and "内部办公系统" in report

@@ -1,0 +1,83 @@
+"""Inventory loading: the shipped example is valid, and every mistake names file, line and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from govscan.cli import main
+from govscan.store.inventory import InventoryError, load_inventory
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SITE = """\
+sites:
+  - id: csz-portal
+    name: 苍山州人民政府门户网站
+    url: https://www.csz.gov.cn/
+    unit: 苍山州人民政府办公室
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sites.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def error_of(path: Path) -> str:
+    with pytest.raises(InventoryError) as caught:
+        load_inventory(path)
+    return str(caught.value)
+
+
+def test_the_shipped_example_loads():
+    inventory = load_inventory(ROOT / "sites.example.yaml")
+    portal = inventory.site("csz-portal")
+    assert portal.site_code == "5329000001"
+    assert portal.all_hosts == ["www.csz.gov.cn", "zwgk.csz.gov.cn"]
+    assert inventory.settings.timezone == "Asia/Shanghai"
+
+
+def test_unknown_key_names_its_line(tmp_path):
+    path = write(tmp_path, SITE + "    hostz: [a.csz.gov.cn]\n")
+    assert error_of(path) == f"{path}:6: sites.0.hostz: 未知字段（请检查拼写）"
+
+
+def test_missing_field_names_the_entry(tmp_path):
+    path = write(tmp_path, SITE.replace("    unit: 苍山州人民政府办公室\n", ""))
+    assert error_of(path) == f"{path}:2: sites.0.unit: 缺少必填字段"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("    site_code: '12345'\n", "sites.0.site_code: 网站标识码应为 10 位数字"),
+        ("    level: city\n", "sites.0.level: 取值不在允许范围内"),
+        ("    hosts: zwgk.csz.gov.cn\n", "sites.0.hosts: 应为列表"),
+    ],
+)
+def test_wrong_values_name_line_and_field(tmp_path, line, message):
+    path = write(tmp_path, SITE + line)
+    assert error_of(path).startswith(f"{path}:6: {message}")
+
+
+def test_bad_url_and_duplicate_ids(tmp_path):
+    path = write(tmp_path, SITE.replace("https://www.csz.gov.cn/", "www.csz.gov.cn"))
+    assert error_of(path) == f"{path}:4: sites.0.url: 应为以 http:// 或 https:// 开头的网址"
+    path = write(tmp_path, SITE + SITE.replace("sites:\n", ""))
+    assert "站点 id 重复：csz-portal" in error_of(path)
+
+
+def test_yaml_syntax_error_names_its_line(tmp_path):
+    path = write(tmp_path, SITE + "  - id: [unclosed\n")
+    assert error_of(path).startswith(f"{path}:7: YAML 语法错误")
+
+
+def test_cli_exits_2_with_the_message(tmp_path, capsys, db_url):
+    path = write(tmp_path, SITE + "    hostz: []\n")
+    assert main(["scan", "--config", str(path)]) == 2
+    assert f"{path}:6: sites.0.hostz" in capsys.readouterr().err
+    assert main(["scan", "--config", str(tmp_path / "none.yaml")]) == 2
+    assert main(["scan", "--config", str(write(tmp_path, SITE)), "--site", "nope"]) == 2
