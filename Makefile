@@ -5,7 +5,7 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 # Debian packages the tests and the benchmarks use.
-TEST_DEBS  :=
+TEST_DEBS  := postgresql
 BENCH_DEBS := nginx-light
 
 .PHONY: demo test bench lint clean

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from servers import PostgresCluster
 
 from govscan.cli import main
 from govscan.store.db import connect
@@ -68,3 +70,15 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("the real-page corpus (../shared/corpus) is not beside this checkout")
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on a loopback port, for the tests that need one."""
+    binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+    if not binaries:
+        pytest.skip(
+            "PostgreSQL is not installed (make test installs it: apt-get install postgresql)"
+        )
+    with PostgresCluster(binaries[-1]) as url:
+        yield url

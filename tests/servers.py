@@ -11,9 +11,12 @@ import contextlib
 import datetime as dt
 import errno
 import ipaddress
+import os
+import shutil
 import socket
 import socketserver
 import ssl
+import subprocess
 import sys
 import tempfile
 import threading
@@ -633,3 +636,59 @@ def dns_server(records: Records) -> Iterator[DnsEndpoint]:
         _serving(tcp.server, tcp.server.cut_connections),
     ):
         yield endpoint
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+class PostgresCluster:
+    """A throwaway PostgreSQL cluster made by initdb, serving 127.0.0.1 on a free port.
+
+    PostgreSQL refuses to run as root, so as root the cluster belongs to the ``postgres``
+    system user that Debian's package creates (in a folder that user can reach).
+    """
+
+    def __init__(self, binaries: Path) -> None:
+        self.binaries = binaries
+        self.folder = Path(tempfile.mkdtemp(prefix="govscan-pg-"))
+        self.data = self.folder / "data"
+        self.port = _free_tcp_port()
+        self.prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.prefix:
+            shutil.chown(self.folder, "postgres")
+
+    def _run(self, tool: str, *args: str) -> None:
+        done = subprocess.run(
+            [*self.prefix, str(self.binaries / tool), *args], capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"{tool} failed: {done.stderr or done.stdout}")
+
+    def __enter__(self) -> str:
+        self._run("initdb", "-D", str(self.data), "-U", "govscan", "--auth=trust", "-E", "UTF8")
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.data}"
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-w",
+            "-l",
+            str(self.folder / "server.log"),
+            "start",
+        )
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "govscan", "govscan")
+        return f"postgresql+psycopg://govscan@127.0.0.1:{self.port}/govscan"
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _free_tcp_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
