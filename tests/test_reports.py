@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from servers import http_site
 
+from govscan.reports.html import local_time
+
 SCRIPT = "<script>alert('xss')</script>"
 
 
@@ -46,3 +48,8 @@ def test_findings_json_contract(scan):
     assert set(finding) == {"rule", "severity", "url", "source", "message", "detail"}
     assert finding["message"] == "首页上的链接不可用：HTTP 404，页面不存在或无法访问"
     assert result["accounts"] == []
+
+
+def test_report_times_are_beijing_time():
+    assert local_time("2026-11-27T17:30:00Z") == "2026年11月28日 01:30"
+    assert local_time(None) == "未结束"

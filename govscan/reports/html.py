@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -30,6 +32,19 @@ environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+#: Supervisors read Beijing time; findings.json keeps UTC.
+DISPLAY_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def local_time(iso: str | None) -> str:
+    """``2026-11-27T05:18:53Z`` → ``2026年11月27日 13:18``."""
+    if not iso:
+        return "未结束"
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(DISPLAY_ZONE)
+    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
+
+
+environment.filters["local_time"] = local_time
 environment.globals.update(
     rule_titles=RULE_TITLES, kind_titles=KIND_TITLES, verdict_class=VERDICT_CLASS
 )
