@@ -34,7 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     scan = commands.add_parser("scan", help="扫描一个网站，或清单中的网站")
     scan.add_argument("url", nargs="?", help="要扫描的网站首页地址")
-    scan.add_argument("--config", type=Path, help="站点清单（YAML）")
+    scan.add_argument(
+        "--config", type=Path, help="站点清单（YAML；与 --site 同用时默认 sites.yaml）"
+    )
     scan.add_argument("--site", action="append", help="只扫描清单中此 id 的站点（可重复）")
     add_scan_options(scan)
     scan.set_defaults(handler=command_scan)
@@ -118,6 +120,8 @@ def site_from_url(url: str) -> SiteEntry:
 
 
 def command_scan(args: argparse.Namespace) -> int:
+    if args.site and not args.config:
+        args.config = Path("sites.yaml")
     if bool(args.url) == bool(args.config):
         raise UsageError("请给出要扫描的网址，或用 --config 指定站点清单（二者选一）")
     if args.url:

@@ -204,3 +204,19 @@ def test_per_host_concurrency_limit(scan):
     with http_site({"/": page("首页", links), **slow}) as site:
         scan(site.url, "--concurrency", "3")
     assert site.server.max_active == 3
+
+
+def test_one_retry_for_transient_failures(scan):
+    flaky = Route(status=503, body="忙", then=Route(body=page("好了")))
+    broken = Route(status=503, body="一直忙")
+    with http_site(
+        {
+            "/": page("首页", "<a href='/flaky.html'>偶尔</a><a href='/down.html'>坏</a>"),
+            "/flaky.html": flaky,
+            "/down.html": broken,
+        }
+    ) as site:
+        output = scan(site.url)
+    assert site.count("GET", "/flaky.html") == 2
+    assert site.count("GET", "/down.html") == 2
+    assert output.broken() == {(site.url_for("/down.html"), "http_5xx")}

@@ -81,3 +81,10 @@ def test_cli_exits_2_with_the_message(tmp_path, capsys, db_url):
     assert f"{path}:6: sites.0.hostz" in capsys.readouterr().err
     assert main(["scan", "--config", str(tmp_path / "none.yaml")]) == 2
     assert main(["scan", "--config", str(write(tmp_path, SITE)), "--site", "nope"]) == 2
+    assert "id 为 nope 的站点" in capsys.readouterr().err
+
+
+def test_site_without_config_reads_sites_yaml(tmp_path, capsys, db_url, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["scan", "--site", "csz-portal"]) == 2
+    assert "sites.yaml: 无法读取清单文件" in capsys.readouterr().err
