@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
@@ -19,11 +20,30 @@ def canonical_url(href: str, base: str) -> str:
     Two spellings of one URL (relative or absolute, with or without ``#top``,
     upper-case host) map to one string, so each unique URL is fetched once.
     """
-    joined = urljoin(base, href.strip())
-    parts = urlsplit(joined)
+    href = href.strip()
+    if href.startswith("/") and not href.startswith("//") and "/." not in href:
+        joined = _origin(base) + href  # the common site-absolute link, without urljoin's cost
+    elif href[:8].lower().startswith(("http://", "https://")):
+        joined = href
+    else:
+        joined = urljoin(base, href)
+    return _canonical(joined)
+
+
+@lru_cache(maxsize=4096)
+def _origin(url: str) -> str:
+    """``scheme://netloc`` of an absolute URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@lru_cache(maxsize=65536)
+def _canonical(url: str) -> str:
+    """The canonical form of an absolute URL; cached, as menus repeat on every page."""
+    parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme in UNFETCHED_SCHEMES:
-        return joined
+        return url
     netloc = parts.netloc.lower()
     if (scheme == "http" and netloc.endswith(":80")) or (
         scheme == "https" and netloc.endswith(":443")

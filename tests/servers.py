@@ -36,6 +36,14 @@ SOFT_NOT_FOUND_PAGE = (
 )
 HARD_NOT_FOUND_PAGE = "<html><body><h1>404 Not Found</h1></body></html>"
 
+def page(title: str, body: str = "", head: str = "") -> str:
+    """A small UTF-8 HTML page, for routes."""
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title>{head}"
+        f"</head><body>{body}</body></html>"
+    )
+
+
 NotFound = Literal["hard", "soft"] | Any  # or a Route: what unknown paths answer
 
 

@@ -5,14 +5,7 @@ from __future__ import annotations
 import functools
 import operator
 
-from servers import Route, dns_server, http_site
-
-
-def page(title: str, body: str = "", head: str = "") -> str:
-    return (
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title>{head}"
-        f"</head><body>{body}</body></html>"
-    )
+from servers import Route, dns_server, http_site, page
 
 
 def test_stays_in_scope_and_checks_external_links_without_following(scan):

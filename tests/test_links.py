@@ -9,14 +9,11 @@ from servers import (
     closed_port,
     dns_server,
     http_site,
+    page,
     redirect_loop_site,
     silent_server,
     tls_site,
 )
-
-
-def page(title: str, body: str = "") -> str:
-    return f"<html><head><title>{title}</title></head><body>{body}</body></html>"
 
 
 def links(*pairs: tuple[str, str]) -> str:

@@ -58,13 +58,13 @@ def crawl(run_id: int) -> str | None:
     )
     process.start()
     stats = crawler.stats.get_stats()
-    errors = stats.get("govscan/internal_errors", 0) + sum(
-        v for k, v in stats.items() if k.startswith("spider_exceptions/")
-    )
+    # Dead links are logged below ERROR, so an error in the log is govscan's own failure
+    # (a spider exception, a fault in the store): the crawl is then incomplete.
+    errors = stats.get("log_count/ERROR", 0)
     if stats.get("finish_reason") != "finished":
         return f"抓取中止：{stats.get('finish_reason')}"
     if errors:
-        return f"抓取过程中有 {errors} 个页面处理出错，结果不完整（详见抓取日志）"
+        return f"抓取过程中出现 {errors} 个内部错误，结果不完整（详见抓取日志）"
     return None
 
 

