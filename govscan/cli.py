@@ -13,7 +13,7 @@ from rich.table import Table
 
 from govscan import __version__
 from govscan.checks import CHECKS
-from govscan.crawler.resolver import parse_nameserver, parse_overrides
+from govscan.crawler.dns_options import parse_nameserver, parse_overrides
 from govscan.pipeline import ScanOptions, ScanResult, scan_site
 from govscan.reports import findings_json, html
 from govscan.store.db import connect, database_url

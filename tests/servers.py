@@ -36,6 +36,7 @@ SOFT_NOT_FOUND_PAGE = (
 )
 HARD_NOT_FOUND_PAGE = "<html><body><h1>404 Not Found</h1></body></html>"
 
+
 def page(title: str, body: str = "", head: str = "") -> str:
     """A small UTF-8 HTML page, for routes."""
     return (
