@@ -14,6 +14,7 @@ from rich.table import Table
 from govscan import __version__
 from govscan.checks import CHECKS
 from govscan.crawler.dns_options import parse_nameserver, parse_overrides
+from govscan.demo import serve_demo_world
 from govscan.pipeline import ScanOptions, ScanResult, scan_site
 from govscan.reports import findings_json, html
 from govscan.store.db import connect, database_url
@@ -185,8 +186,6 @@ def print_summary(result: dict) -> None:
 
 
 def command_demo(args: argparse.Namespace) -> int:
-    from govscan.demo import serve_demo_world
-
     with serve_demo_world() as world:
         console.print(f"示例门户已在本机启动：{world.site.url}（DNS {world.nameserver}）")
         options = ScanOptions(

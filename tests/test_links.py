@@ -138,3 +138,25 @@ def test_a_working_site_has_no_findings(scan):
     assert output.code == 0
     assert output.findings() == []
     assert output.site["verdict"] == "合格"
+
+
+def test_every_host_of_the_site_is_probed_on_the_sites_port(scan, tmp_path):
+    """zwgk serves a template for any path; only its own not-found probe can tell."""
+    template = page("信息公开", "欢迎访问信息公开平台")
+    names = ("www.csz.gov.cn", "zwgk.csz.gov.cn")
+    with (
+        http_site(not_found=Route(body=template)) as site,
+        dns_server({name: {"A": ["127.0.0.1"]} for name in names}) as dns,
+    ):
+        gone = f"http://zwgk.csz.gov.cn:{site.port}/gone.html"
+        site.server.routes["/"] = Route(body=page("首页", links((gone, "旧目录"))))
+        inventory = tmp_path / "sites.yaml"
+        inventory.write_text(
+            f"settings: {{nameserver: '{dns.address}'}}\n"
+            "sites:\n"
+            f"  - {{id: csz, name: 苍山州, unit: 办公室, url: 'http://www.csz.gov.cn:{site.port}/',"
+            " hosts: [zwgk.csz.gov.cn]}\n",
+            encoding="utf-8",
+        )
+        output = scan("--config", str(inventory))
+    assert [(f["rule"], f["url"]) for f in output.findings()] == [("links.soft404", gone)]

@@ -44,42 +44,8 @@ LINK_ATTRIBUTE = {
 HINT_RELS = frozenset({"dns-prefetch", "preconnect"})
 #: File endings that are never HTML: checked with HEAD, never crawled.
 NON_HTML_ENDINGS = frozenset(
-    [
-        ".pdf",
-        ".doc",
-        ".docx",
-        ".xls",
-        ".xlsx",
-        ".ppt",
-        ".pptx",
-        ".wps",
-        ".et",
-        ".ofd",
-        ".zip",
-        ".rar",
-        ".7z",
-        ".gz",
-        ".jpg",
-        ".jpeg",
-        ".png",
-        ".gif",
-        ".bmp",
-        ".webp",
-        ".svg",
-        ".ico",
-        ".mp3",
-        ".mp4",
-        ".avi",
-        ".flv",
-        ".wmv",
-        ".mov",
-        ".apk",
-        ".exe",
-        ".css",
-        ".js",
-        ".txt",
-        ".xml",
-    ]
+    ".pdf .doc .docx .xls .xlsx .ppt .pptx .wps .et .ofd .zip .rar .7z .gz .jpg .jpeg .png .gif"
+    " .bmp .webp .svg .ico .mp3 .mp4 .avi .flv .wmv .mov .apk .exe .css .js .txt .xml".split()
 )
 MAX_REDIRECTS = 10
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -125,7 +91,8 @@ class SiteSpider(scrapy.Spider):
         yield self.request(self.start_url, "GET", role="home", depth=0)
         start = urlsplit(self.start_url)
         for host in self.hosts:  # one probe per host, on the start URL's scheme and port
-            netloc = start.netloc if host == start.hostname else host
+            netloc = f"[{host}]" if ":" in host else host
+            netloc += f":{start.port}" if start.port else ""
             probe = f"{start.scheme}://{netloc}/govscan-notfound-{secrets.token_hex(6)}.html"
             yield self.request(probe, "GET", role="notfound_probe", depth=0)
 
