@@ -10,6 +10,7 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "govscan.crawler.logformatter.QuietLogFormatter"
 
 # Twisted's own reactor: with the asyncio one, Scrapy 2.19 starts queued downloads as tasks
 # before any counts against the per-host limit, and the limit is exceeded.
