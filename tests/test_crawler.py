@@ -213,3 +213,14 @@ def test_one_retry_for_transient_failures(scan):
     assert site.count("GET", "/flaky.html") == 2
     assert site.count("GET", "/down.html") == 2
     assert output.broken() == {(site.url_for("/down.html"), "http_5xx")}
+
+
+def test_a_homepage_redirect_to_another_origin_brings_it_into_scope(scan):
+    routes = {"/": page("首页", "<a href='/a.html'>A</a>"), "/a.html": page("A")}
+    with http_site(routes) as www, http_site({"/": Route(status=301, location=www.url)}) as bare:
+        output = scan(bare.url)
+    assert {p.url for p in output.data.pages() if p.role != "notfound_probe"} == {
+        www.url,
+        www.url_for("/a.html"),
+    }
+    assert output.findings() == []

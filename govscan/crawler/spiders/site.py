@@ -70,7 +70,7 @@ class SiteSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.start_url = canonical_url(start_url, start_url)
         self.hosts = [host_of(f"http://{host}/") for host in hosts]
-        self.scope = site_scope(self.start_url, hosts)
+        self.scope = set(site_scope(self.start_url, hosts))
         self.max_depth = max_depth
         self.max_pages = max_pages
         self.site_is_intranet = is_intranet_host(host_of(self.start_url))
@@ -177,6 +177,8 @@ class SiteSpider(scrapy.Spider):
                 final_url=target,
                 error=" → ".join([*chain, target])[:500],
             )
+        if response.meta["role"] == "home":  # http://csz.gov.cn → https://www.csz.gov.cn
+            self.scope.add(origin_of(target))
         return response.request.replace(url=target, meta={**response.meta, "chain": chain})
 
     def follow_links(self, page: PageItem) -> Iterator[scrapy.Request]:
