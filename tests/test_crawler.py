@@ -224,3 +224,13 @@ def test_a_homepage_redirect_to_another_origin_brings_it_into_scope(scan):
         www.url_for("/a.html"),
     }
     assert output.findings() == []
+
+
+def test_a_meta_refresh_front_page_leads_to_the_real_homepage(scan):
+    front = page("跳转", head="<meta http-equiv='Refresh' content=\"0; URL='/portal/index.html'\">")
+    with http_site(
+        {"/": front, "/portal/index.html": page("首页", "<a href='gone.html'>旧</a>")}
+    ) as site:
+        output = scan(site.url)
+    assert site.count("GET", "/portal/index.html") == 1
+    assert output.broken() == {(site.url_for("/portal/gone.html"), "http_4xx")}

@@ -6,6 +6,7 @@ violation is decided later by ``govscan.checks``.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterator
 from posixpath import splitext
@@ -29,7 +30,8 @@ from govscan.urls import (
 )
 
 #: Elements whose target is a document to crawl when it is on the site.
-DOCUMENT_ELEMENTS = frozenset({"a", "area", "iframe", "frame"})
+DOCUMENT_ELEMENTS = frozenset({"a", "area", "iframe", "frame", "meta"})
+REFRESH_URL = re.compile(r"url\s*=\s*(.+)$", re.IGNORECASE)
 #: Where each element keeps its link.
 LINK_ATTRIBUTE = {
     "a": "href",
@@ -233,8 +235,12 @@ def parse_page(response: HtmlResponse, role: str, depth: int) -> PageItem:
 def extract_links(doc: lxml.html.HtmlElement, base_url: str) -> list[LinkItem]:
     """Every link of the page, once per target and element, with how often it occurs."""
     found: dict[tuple[str, str], LinkItem] = {}
-    for element in doc.iter(*LINK_ATTRIBUTE):
-        href = element.get(LINK_ATTRIBUTE[element.tag])
+    for element in doc.iter(*LINK_ATTRIBUTE, "meta"):
+        href = (
+            refresh_target(element)
+            if element.tag == "meta"
+            else element.get(LINK_ATTRIBUTE[element.tag])
+        )
         if not href or not href.strip():
             continue
         if element.tag == "link" and HINT_RELS & set((element.get("rel") or "").lower().split()):
@@ -246,6 +252,17 @@ def extract_links(doc: lxml.html.HtmlElement, base_url: str) -> list[LinkItem]:
         else:
             found[key] = LinkItem(target, element.tag, anchor_text(element))
     return list(found.values())
+
+
+def refresh_target(meta: lxml.html.HtmlElement) -> str | None:
+    """Where ``<meta http-equiv="refresh" content="0; url=…">`` sends the reader.
+
+    Many portals' front page is nothing but such a redirect to the real homepage.
+    """
+    if (meta.get("http-equiv") or "").lower() != "refresh":
+        return None
+    match = REFRESH_URL.search(meta.get("content") or "")
+    return match.group(1).strip("'\" ") if match else None
 
 
 def anchor_text(element: lxml.html.HtmlElement) -> str:
