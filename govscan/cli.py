@@ -17,7 +17,7 @@ from govscan.crawler.dns_options import parse_nameserver, parse_overrides
 from govscan.demo import serve_demo_world
 from govscan.pipeline import ScanOptions, ScanResult, scan_site
 from govscan.reports import findings_json, html
-from govscan.store.db import connect, database_url
+from govscan.store.db import connect
 from govscan.store.inventory import InventoryError, SiteEntry, load_inventory
 
 console = Console(stderr=True, soft_wrap=True)
@@ -137,8 +137,7 @@ def command_scan(args: argparse.Namespace) -> int:
 
 def run_scans(sites: list[SiteEntry], options: ScanOptions, out: Path) -> int:
     """Scan each site with a live progress line, then write and summarise the reports."""
-    db_url = database_url()
-    engine = connect(db_url)
+    engine = connect()
     results: list[ScanResult] = []
     for site in sites:
         with Live(console=console, transient=True) as live:
@@ -149,9 +148,7 @@ def run_scans(sites: list[SiteEntry], options: ScanOptions, out: Path) -> int:
                     f"已检查链接 {counts['fetched']}  访问失败 {counts['failed']}"
                 )
 
-            results.append(
-                scan_site(engine, db_url, site, options, out / "logs" / f"{site.id}.log", show)
-            )
+            results.append(scan_site(engine, site, options, out / "logs" / f"{site.id}.log", show))
     result = findings_json.build(engine, [r.run_id for r in results])
     json_path = findings_json.write(result, out / "findings.json")
     html_path = html.write(result, out / "report.html")

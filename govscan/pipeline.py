@@ -54,7 +54,6 @@ class ScanResult:
 
 def scan_site(
     engine: Engine,
-    db_url: str,
     site: SiteEntry,
     options: ScanOptions,
     log_path: Path,
@@ -65,7 +64,7 @@ def scan_site(
     job = {"url": site.url, "hosts": site.all_hosts, **asdict(options)}
     run_id = start_run(engine, site.id, job)
     try:
-        error = crawl(engine, db_url, run_id, log_path, on_progress)
+        error = crawl(engine, run_id, log_path, on_progress)
         if error is None:
             stats = run_checks(engine, run_id, options.checks)
     except BaseException as interrupt:  # Ctrl-C or a crash must not leave the run "running"
@@ -78,11 +77,9 @@ def scan_site(
     return ScanResult(run_id, completed=True)
 
 
-def crawl(
-    engine: Engine, db_url: str, run_id: int, log_path: Path, on_progress: Progress | None
-) -> str | None:
+def crawl(engine: Engine, run_id: int, log_path: Path, on_progress: Progress | None) -> str | None:
     """Run the crawl process, reporting progress; None when it finished, else the reason."""
-    env = {**os.environ, "GOVSCAN_DB": db_url}
+    env = {**os.environ, "GOVSCAN_DB": engine.url.render_as_string(hide_password=False)}
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w", encoding="utf-8") as log:
         child = subprocess.Popen(

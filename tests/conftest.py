@@ -6,6 +6,7 @@ import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,7 @@ class ScanOutput:
         """(dead URL, kind) of every links.broken finding."""
         return {(f["url"], f["detail"]["kind"]) for f in self.findings("links.broken")}
 
-    @property
+    @cached_property
     def data(self) -> RunData:
         return RunData(connect(self.db_url), self.site["run_id"])
 

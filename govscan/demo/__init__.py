@@ -7,6 +7,7 @@ resolves those hosts to 127.0.0.1 and nothing else.
 
 from __future__ import annotations
 
+import mimetypes
 import re
 import threading
 from collections.abc import Iterator
@@ -25,15 +26,6 @@ from govscan.store.inventory import SiteEntry
 SITE_DIR = Path(__file__).with_name("site")
 EXPECTED = Path(__file__).with_name("expected.yaml")
 PLACEHOLDER = re.compile(rb"__(PORT|DATE-(\d+)|DATECN-(\d+))__")
-TYPES = {
-    ".html": "text/html",
-    ".css": "text/css",
-    ".js": "application/javascript",
-    ".png": "image/png",
-    ".gif": "image/gif",
-    ".jpg": "image/jpeg",
-    ".pdf": "application/pdf",
-}
 
 
 def fill_placeholders(body: bytes, port: int, today: date) -> bytes:
@@ -114,7 +106,7 @@ class DemoServer(ThreadingHTTPServer):
             file = root / "_404.html"
             status = 200 if behaviour.get("soft404") else 404
         body = fill_placeholders(file.read_bytes(), self.server_port, date.today())
-        return status, body, TYPES.get(file.suffix, "application/octet-stream")
+        return status, body, mimetypes.guess_type(file.name)[0] or "application/octet-stream"
 
 
 class DemoResolver(BaseResolver):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from govscan import __version__
+from govscan.store.models import Run
 from govscan.store.runs import COMPLETED, findings_of, get_run, get_site
 
 #: What each verdict means; scoring per the indicator profile refines 合格 later.
@@ -18,11 +20,10 @@ def iso(moment) -> str | None:
     return moment.isoformat(timespec="seconds") + "Z" if moment else None
 
 
-def site_result(engine: Engine, run_id: int) -> dict:
+def site_result(engine: Engine, run: Run) -> dict:
     """One site's part of findings.json, from its stored run."""
-    run = get_run(engine, run_id)
     site = get_site(engine, run.site_id)
-    findings = findings_of(engine, run_id) if run.status == COMPLETED else []
+    findings = findings_of(engine, run.id) if run.status == COMPLETED else []
     vetoes = sorted({f["rule"] for f in findings if f["severity"] == "veto"})
     verdict = INCOMPLETE if run.status != COMPLETED else FAILED if vetoes else PASSED
     return {
@@ -39,33 +40,24 @@ def site_result(engine: Engine, run_id: int) -> dict:
         "verdict": verdict,
         "score": None,
         "vetoes": vetoes,
-        "stats": {**(run.stats or {}), **rule_counts(findings)},
+        "stats": {**(run.stats or {}), **Counter(f["rule"] for f in findings)},
         "metrics": {},
         "findings": findings,
     }
 
 
-def rule_counts(findings: list[dict]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for finding in findings:
-        counts[finding["rule"]] = counts.get(finding["rule"], 0) + 1
-    return counts
-
-
 def build(engine: Engine, run_ids: list[int]) -> dict:
-    sites = [site_result(engine, run_id) for run_id in run_ids]
     runs = [get_run(engine, run_id) for run_id in run_ids]
+    finished = [run.finished_at for run in runs]
     return {
         "tool": {"name": "govscan", "version": __version__},
         "run": {
             "id": ",".join(str(run_id) for run_id in run_ids),
-            "started_at": iso(min(r.started_at for r in runs)),
-            "finished_at": iso(max(r.finished_at for r in runs if r.finished_at))
-            if all(r.finished_at for r in runs)
-            else None,
-            "checks": runs[0].options.get("checks", []) if runs else [],
+            "started_at": iso(min(run.started_at for run in runs)),
+            "finished_at": iso(max(finished)) if all(finished) else None,
+            "checks": runs[0].options.get("checks", []),
         },
-        "sites": sites,
+        "sites": [site_result(engine, run) for run in runs],
         "accounts": [],
     }
 
