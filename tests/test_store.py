@@ -34,10 +34,10 @@ def slow_site():
     )
 
 
-def start_scan(url: str, out, db_url: str) -> psutil.Process:
+def start_scan(url: str, out, db_url: str, *options: str) -> psutil.Process:
     """``govscan scan`` in its own process, returned once its crawl child is running."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "govscan.cli", "scan", url, "--out", str(out)],
+        [sys.executable, "-m", "govscan.cli", "scan", url, "--out", str(out), *options],
         env={**os.environ, "GOVSCAN_DB": db_url},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -66,6 +66,23 @@ def test_a_killed_crawl_fails_the_scan_and_keeps_earlier_runs(scan, db_url, tmp_
     again = findings_json.build(connect(db_url), [earlier.site["run_id"]])
     assert again["sites"][0]["findings"] == earlier.site["findings"]
     assert again["sites"][0]["verdict"] == "合格"
+
+
+def test_a_crawl_whose_store_writer_dies_is_not_complete(db_url, tmp_path):
+    with slow_site() as site:
+        scanner = start_scan(site.url, tmp_path / "out", db_url, "--timeout", "4")
+        [writer] = [
+            process
+            for process in scanner.children(recursive=True)
+            if "govscan.store.writer" in process.cmdline()
+        ]
+        writer.send_signal(signal.SIGKILL)
+        code = scanner.wait(timeout=60)
+    assert code == 1
+    result = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    [site_result] = result["sites"]
+    assert site_result["verdict"] == "未完成" and site_result["status"] == "failed"
+    assert "内部错误" in site_result["error"]
 
 
 def test_a_killed_scanner_leaves_its_run_unfinished(db_url, tmp_path):

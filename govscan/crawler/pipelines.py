@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from govscan.crawler.items import FetchItem, PageItem
-from govscan.store.db import connect
-from govscan.store.writer import RunWriter
+from govscan.crawler.items import FetchItem
+from govscan.store.writer import RunWriter, WriterProcess
 
 
 class StorePipeline:
-    """Writes every item of the run named by ``GOVSCAN_RUN_ID`` into ``GOVSCAN_DB_URL``."""
+    """Writes every item of the run ``GOVSCAN_RUN_ID`` into ``GOVSCAN_DB_URL``."""
 
     def __init__(self, db_url: str, run_id: int):
         self.db_url = db_url
         self.run_id = run_id
+        self.process: WriterProcess | None = None
         self.writer: RunWriter | None = None
 
     @classmethod
@@ -21,14 +21,13 @@ class StorePipeline:
         return cls(settings.get("GOVSCAN_DB_URL"), settings.getint("GOVSCAN_RUN_ID"))
 
     def open_spider(self) -> None:
-        self.writer = RunWriter(connect(self.db_url), self.run_id)
+        self.process = WriterProcess(self.db_url)
+        self.writer = RunWriter(self.process, self.run_id)
 
     def close_spider(self) -> None:
         self.writer.flush()
+        self.process.close()
 
-    def process_item(self, item: PageItem | FetchItem):
-        if isinstance(item, PageItem):
-            self.writer.add_page(item)
-        else:
-            self.writer.add_fetch(item)
+    def process_item(self, item: FetchItem) -> FetchItem:
+        self.writer.add_fetch(item)
         return item

@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,15 +30,25 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
 
 def connect(url: str | None = None) -> Engine:
     """An engine for ``url`` (default ``GOVSCAN_DB``), with the schema migrated to the newest."""
+    engine = open_engine(url)
+    migrate(engine)
+    return engine
+
+
+def open_engine(url: str | None = None) -> Engine:
+    """An engine for a database that ``connect`` has already migrated."""
     engine = create_engine(url or database_url())
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)
-    migrate(engine)
     return engine
 
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision; stored runs are kept."""
+    # Alembic is imported here: helper processes that never migrate start faster without it.
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:

@@ -56,6 +56,7 @@ class Page(Base):
     title: Mapped[str] = mapped_column(String(500))
     excerpt: Mapped[str] = mapped_column(Text)  # the start of the visible text
     text_length: Mapped[int]
+    link_count: Mapped[int] = mapped_column(default=0, server_default="0")  # with repeats
 
 
 class Link(Base):

@@ -38,3 +38,8 @@ class FetchRecord:
     error: str | None = None
     final_url: str | None = None
     elapsed_ms: int | None = None
+    page: PageRecord | None = None  # what the crawl read, when this was a page of the site
+
+
+#: The fetch fields that are stored as columns of ``fetches``.
+FETCH_FIELDS = ("url", "method", "status", "error_kind", "error", "final_url", "elapsed_ms")

@@ -154,7 +154,9 @@ class RunData:
                     )
                 ),
                 "links": connection.scalar(
-                    select(func.coalesce(func.sum(Link.count), 0)).where(Link.run_id == self.run_id)
+                    select(func.coalesce(func.sum(Page.link_count), 0)).where(
+                        Page.run_id == self.run_id
+                    )
                 ),
                 "unique_links": connection.scalar(
                     select(func.count(Link.target.distinct())).where(Link.run_id == self.run_id)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from posixpath import splitext
 from urllib.parse import urlsplit
 
-import lxml.html
+import lxml.etree
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import StopDownload
@@ -54,6 +54,8 @@ LOOPBACK_NAMES = frozenset({"127.0.0.1", "::1", "localhost"})
 #: Statuses with which servers refuse HEAD though GET works.
 HEAD_REFUSED = frozenset({403, 405, 501})
 EXCERPT_CHARS = 300
+#: Plain lxml elements: the HTML element classes of ``lxml.html`` cost a lookup per node.
+HTML_PARSER = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True)
 ANCHOR_CHARS = 200
 
 
@@ -117,7 +119,7 @@ class SiteSpider(scrapy.Spider):
         if role == "check" or (role is not None and not is_html):
             raise StopDownload(fail=False)
 
-    def on_response(self, response: Response) -> Iterator[scrapy.Request | PageItem | FetchItem]:
+    def on_response(self, response: Response) -> Iterator[scrapy.Request | FetchItem]:
         meta = response.meta
         if 300 <= response.status < 400 and b"Location" in response.headers:
             yield self.follow_redirect(response)
@@ -125,19 +127,24 @@ class SiteSpider(scrapy.Spider):
         if response.request.method == "HEAD" and response.status in HEAD_REFUSED:
             yield self.request(meta["origin"], "GET", role="check", depth=meta["level"])
             return
-        yield self.fetch_item(response)
-        if (
-            meta["role"] != "check"
-            and (200 <= response.status < 300 or meta["role"] == "notfound_probe")
+        fetch = self.fetch_item(response)
+        if self.should_parse(response):
+            self.parsed.add(response.url)
+            fetch.page = parse_page(response, meta["role"], meta["level"])
+        yield fetch  # one item per response: Scrapy's cost per item is high
+        if fetch.page is not None and meta["role"] != "notfound_probe":
+            yield from self.follow_links(fetch.page)
+
+    def should_parse(self, response: Response) -> bool:
+        """Read the site's own HTML pages once; a not-found probe is read to compare with."""
+        role = response.meta["role"]
+        return (
+            role != "check"
+            and (200 <= response.status < 300 or role == "notfound_probe")
             and isinstance(response, HtmlResponse)
             and origin_of(response.url) in self.scope
             and response.url not in self.parsed
-        ):
-            self.parsed.add(response.url)
-            page = parse_page(response, meta["role"], meta["level"])
-            yield page
-            if meta["role"] != "notfound_probe":
-                yield from self.follow_links(page)
+        )
 
     def on_error(self, failure) -> Iterator[FetchItem]:
         meta = failure.request.meta
@@ -218,21 +225,22 @@ class SiteSpider(scrapy.Spider):
 def parse_page(response: HtmlResponse, role: str, depth: int) -> PageItem:
     """Reduce an HTML page to its title, the start of its text and its links."""
     try:
-        doc = lxml.html.document_fromstring(response.text)
+        doc = lxml.etree.fromstring(response.text, HTML_PARSER)
     except (lxml.etree.ParserError, ValueError):
+        doc = None
+    if doc is None:  # nothing an HTML parser can read
         return PageItem(response.url, role, depth, "", "", 0)
     base = doc.find(".//base[@href]")
     base_url = canonical_url(base.get("href"), response.url) if base is not None else response.url
     links = extract_links(doc, base_url)
-    for element in doc.iter("script", "style", "noscript"):
-        element.drop_tree()
+    lxml.etree.strip_elements(doc, "script", "style", "noscript", with_tail=False)
     title = " ".join((doc.findtext(".//title") or "").split())[:500]
     body = doc.find("body")
-    text = " ".join((body if body is not None else doc).text_content().split())
+    text = " ".join("".join((body if body is not None else doc).itertext()).split())
     return PageItem(response.url, role, depth, title, text[:EXCERPT_CHARS], len(text), links)
 
 
-def extract_links(doc: lxml.html.HtmlElement, base_url: str) -> list[LinkItem]:
+def extract_links(doc: lxml.etree._Element, base_url: str) -> list[LinkItem]:
     """Every link of the page, once per target and element, with how often it occurs."""
     found: dict[tuple[str, str], LinkItem] = {}
     for element in doc.iter(*LINK_ATTRIBUTE, "meta"):
@@ -254,7 +262,7 @@ def extract_links(doc: lxml.html.HtmlElement, base_url: str) -> list[LinkItem]:
     return list(found.values())
 
 
-def refresh_target(meta: lxml.html.HtmlElement) -> str | None:
+def refresh_target(meta: lxml.etree._Element) -> str | None:
     """Where ``<meta http-equiv="refresh" content="0; url=…">`` sends the reader.
 
     Many portals' front page is nothing but such a redirect to the real homepage.
@@ -265,12 +273,12 @@ def refresh_target(meta: lxml.html.HtmlElement) -> str | None:
     return match.group(1).strip("'\" ") if match else None
 
 
-def anchor_text(element: lxml.html.HtmlElement) -> str:
+def anchor_text(element: lxml.etree._Element) -> str:
     """What a reader sees of the link: its text, else an image's alt, else its title."""
     if element.tag in ("a", "area"):
         # most anchors are plain text: skip the XPath behind text_content() for them
         text = " ".join(
-            (element.text or "" if len(element) == 0 else element.text_content()).split()
+            (element.text or "" if len(element) == 0 else "".join(element.itertext())).split()
         )
         if not text:
             image = element.find(".//img[@alt]")
