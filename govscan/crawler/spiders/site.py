@@ -236,7 +236,10 @@ def parse_page(response: HtmlResponse, role: str, depth: int) -> PageItem:
     lxml.etree.strip_elements(doc, "script", "style", "noscript", with_tail=False)
     title = " ".join((doc.findtext(".//title") or "").split())[:500]
     body = doc.find("body")
-    text = " ".join("".join((body if body is not None else doc).itertext()).split())
+    text = lxml.etree.tostring(
+        body if body is not None else doc, method="text", encoding=str, with_tail=False
+    )
+    text = " ".join(text.split())
     return PageItem(response.url, role, depth, title, text[:EXCERPT_CHARS], len(text), links)
 
 
@@ -244,21 +247,18 @@ def extract_links(doc: lxml.etree._Element, base_url: str) -> list[LinkItem]:
     """Every link of the page, once per target and element, with how often it occurs."""
     found: dict[tuple[str, str], LinkItem] = {}
     for element in doc.iter(*LINK_ATTRIBUTE, "meta"):
-        href = (
-            refresh_target(element)
-            if element.tag == "meta"
-            else element.get(LINK_ATTRIBUTE[element.tag])
-        )
-        if not href or not href.strip():
+        tag = element.tag
+        href = refresh_target(element) if tag == "meta" else element.get(LINK_ATTRIBUTE[tag])
+        if not href or href.isspace():
             continue
-        if element.tag == "link" and HINT_RELS & set((element.get("rel") or "").lower().split()):
+        if tag == "link" and HINT_RELS & set((element.get("rel") or "").lower().split()):
             continue
         target = canonical_url(href, base_url)
-        key = (target, element.tag)
-        if key in found:
-            found[key].count += 1
+        link = found.get((target, tag))
+        if link is None:
+            found[target, tag] = LinkItem(target, tag, anchor_text(element))
         else:
-            found[key] = LinkItem(target, element.tag, anchor_text(element))
+            link.count += 1
     return list(found.values())
 
 
