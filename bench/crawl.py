@@ -507,7 +507,7 @@ def db_megabytes(work: Path) -> float:
 
 
 def verify(site: GeneratedSite, stats: dict, findings: list[dict], base: str) -> list[str]:
-    """What the scan got wrong: pages missed, dead links not reported, findings too many."""
+    """What the scan got wrong: pages missed, dead links not reported, link findings too many."""
     problems = []
     if stats.get("pages") != len(site.paths):
         problems.append(f"pages crawled {stats.get('pages')} != pages generated {len(site.paths)}")
@@ -515,7 +515,9 @@ def verify(site: GeneratedSite, stats: dict, findings: list[dict], base: str) ->
     broken = {f["url"] for f in findings if f["rule"] == "links.broken"}
     if broken != expected:
         problems.append(f"dead links reported {sorted(broken)} != expected {sorted(expected)}")
-    others = [f for f in findings if f["rule"] != "links.broken"]
+    # The generated pages have no identity footer, columns or dates: only the link findings
+    # are checked here; the other checks still run, so their cost is measured.
+    others = [f for f in findings if f["rule"].startswith("links.") and f["rule"] != "links.broken"]
     if others:
         problems.append(f"{len(others)} unexpected findings, first: {others[0]['message']}")
     return problems

@@ -18,7 +18,7 @@ from govscan.demo import serve_demo_world
 from govscan.pipeline import ScanOptions, ScanResult, scan_site
 from govscan.reports import findings_json, html
 from govscan.store.db import connect
-from govscan.store.inventory import InventoryError, SiteEntry, load_inventory
+from govscan.store.inventory import InventoryError, Settings, SiteEntry, load_inventory
 
 console = Console(stderr=True, soft_wrap=True)
 EXIT_OK, EXIT_SCAN_FAILED, EXIT_USAGE = 0, 1, 2
@@ -79,10 +79,9 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def scan_options(
-    args: argparse.Namespace, nameserver: str | None = None, user_agent: str | None = None
-) -> ScanOptions:
+def scan_options(args: argparse.Namespace, settings: Settings | None = None) -> ScanOptions:
     """Options from the command line; the inventory's settings fill what it leaves out."""
+    settings = settings or Settings()
     checks = [name.strip() for name in args.checks.split(",") if name.strip()]
     unknown = [name for name in checks if name not in CHECKS]
     if unknown:
@@ -90,7 +89,7 @@ def scan_options(
     for name in ("max_pages", "depth", "concurrency"):
         if getattr(args, name) < (0 if name == "depth" else 1):
             raise UsageError(f"--{name.replace('_', '-')} 取值不正确：{getattr(args, name)}")
-    nameserver = args.nameserver or nameserver
+    nameserver = args.nameserver or settings.nameserver
     try:
         resolve = parse_overrides(args.resolve)
         if nameserver:
@@ -104,10 +103,14 @@ def scan_options(
         timeout=args.timeout,
         resolve=resolve,
         nameserver=nameserver,
-        user_agent=args.user_agent or user_agent,
+        user_agent=args.user_agent or settings.user_agent,
         obey_robots=args.obey_robots,
         checks=checks,
         skip_hosts=args.skip_host,
+        timezone=settings.timezone,
+        freshness=settings.freshness.model_dump(),
+        veto=settings.veto.model_dump(),
+        sample_pages=settings.sample_pages,
     )
 
 
@@ -131,8 +134,7 @@ def command_scan(args: argparse.Namespace) -> int:
     sites = [inventory.site(site_id) for site_id in args.site] if args.site else inventory.sites
     if not sites:
         raise UsageError(f"{args.config}：清单中没有站点")
-    settings = inventory.settings
-    return run_scans(sites, scan_options(args, settings.nameserver, settings.user_agent), args.out)
+    return run_scans(sites, scan_options(args, inventory.settings), args.out)
 
 
 def run_scans(sites: list[SiteEntry], options: ScanOptions, out: Path) -> int:

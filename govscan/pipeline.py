@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from govscan.checks import CHECKS
-from govscan.store.inventory import SiteEntry
+from govscan.store.inventory import Freshness, SiteEntry, VetoThresholds
 from govscan.store.runs import (
     COMPLETED,
     FAILED,
@@ -43,6 +43,11 @@ class ScanOptions:
     obey_robots: bool = False
     skip_hosts: list[str] = field(default_factory=list)  # linked, never fetched nor judged
     checks: list[str] = field(default_factory=lambda: list(CHECKS))
+    # How the checks judge: the inventory's settings, kept with the run.
+    timezone: str = "Asia/Shanghai"
+    freshness: dict[str, int] = field(default_factory=lambda: Freshness().model_dump())
+    veto: dict[str, int] = field(default_factory=lambda: VetoThresholds().model_dump())
+    sample_pages: int = 20
 
 
 @dataclass
@@ -61,7 +66,8 @@ def scan_site(
 ) -> ScanResult:
     """Crawl ``site``, run the selected checks, and mark the run completed or failed."""
     save_site(engine, site)
-    job = {"url": site.url, "hosts": site.all_hosts, **asdict(options)}
+    columns = [column.model_dump() for column in site.columns]
+    job = {"url": site.url, "hosts": site.all_hosts, "columns": columns, **asdict(options)}
     run_id = start_run(engine, site.id, job)
     try:
         error = crawl(engine, run_id, log_path, on_progress)

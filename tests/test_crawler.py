@@ -5,7 +5,14 @@ from __future__ import annotations
 import functools
 import operator
 
+import pytest
 from servers import Route, dns_server, http_site, page
+
+
+@pytest.fixture
+def scan(scan):
+    """These tests are about the crawl and its links: the other checks are left out."""
+    return lambda *args: scan(*args, "--checks", "links")
 
 
 def test_stays_in_scope_and_checks_external_links_without_following(scan):

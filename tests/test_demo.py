@@ -11,17 +11,19 @@ from govscan.cli import main
 from govscan.demo import EXPECTED
 
 
+def key(rule: str, url: str, source: str | None, detail: dict) -> tuple:
+    """What identifies a finding: rule, kind or problem, URL, source and anchor text."""
+    return rule, detail.get("kind") or detail.get("problem"), url, source, detail.get("anchor")
+
+
 def test_demo_reports_exactly_the_seeded_defects(db_url, tmp_path):
     assert main(["demo", "--out", str(tmp_path / "demo")]) == 0
     result = json.loads((tmp_path / "demo" / "findings.json").read_text(encoding="utf-8"))
     [site] = result["sites"]
     port = str(urlsplit(site["url"]).port)
     expected = yaml.safe_load(EXPECTED.read_text(encoding="utf-8").replace("__PORT__", port))
-    assert {
-        (f["rule"], f["detail"].get("kind"), f["url"], f["source"], f["detail"]["anchor"])
-        for f in site["findings"]
-    } == {
-        (e["rule"], e.get("kind"), e["url"], e["source"], e["anchor"]) for e in expected["findings"]
+    assert {key(f["rule"], f["url"], f["source"], f["detail"]) for f in site["findings"]} == {
+        key(e["rule"], e["url"], e["source"], e) for e in expected["findings"]
     }
     assert len(site["findings"]) == len(expected["findings"])
     assert site["stats"]["pages"] >= 40

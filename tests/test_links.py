@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
+import pytest
 from servers import (
     Route,
     closed_port,
@@ -14,6 +15,12 @@ from servers import (
     silent_server,
     tls_site,
 )
+
+
+@pytest.fixture
+def scan(scan):
+    """These tests are about the crawl and its links: the other checks are left out."""
+    return lambda *args: scan(*args, "--checks", "links")
 
 
 def links(*pairs: tuple[str, str]) -> str:

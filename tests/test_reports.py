@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from servers import http_site
 
+from govscan.checks import CHECKS
+from govscan.checks.finding import SEVERITIES
 from govscan.reports.html import local_time
 
 SCRIPT = "<script>alert('xss')</script>"
@@ -14,7 +16,7 @@ def test_crawled_markup_is_shown_as_text(scan):
     with http_site(
         {"/": f"<html><title>t</title><a href='/gone?a=\"x'>{anchor}</a></html>"}
     ) as site:
-        output = scan(site.url)
+        output = scan(site.url, "--checks", "links")
     [finding] = output.findings()
     assert finding["detail"]["anchor"] == SCRIPT
     report = (output.out / "report.html").read_text(encoding="utf-8")
@@ -29,7 +31,7 @@ def test_findings_json_contract(scan):
     result = output.result
     assert result["tool"]["name"] == "govscan"
     assert set(result["run"]) >= {"id", "started_at", "finished_at", "checks"}
-    assert result["run"]["checks"] == ["links"]
+    assert result["run"]["checks"] == list(CHECKS)
     site_result = output.site
     assert set(site_result) >= {
         "id",
@@ -43,10 +45,13 @@ def test_findings_json_contract(scan):
         "metrics",
         "findings",
     }
-    assert site_result["verdict"] == "合格" and site_result["vetoes"] == []
-    [finding] = site_result["findings"]
-    assert set(finding) == {"rule", "severity", "url", "source", "message", "detail"}
-    assert finding["message"] == "首页上的链接不可用：HTTP 404，页面不存在或无法访问"
+    # a bare page shows no dated news: 首页不更新 is a single veto
+    assert site_result["verdict"] == "不合格" and site_result["vetoes"] == ["home.stale"]
+    for finding in site_result["findings"]:
+        assert set(finding) == {"rule", "severity", "url", "source", "message", "detail"}
+        assert finding["severity"] in SEVERITIES
+    [broken] = output.findings("links.broken")
+    assert broken["message"] == "首页上的链接不可用：HTTP 404，页面不存在或无法访问"
     assert result["accounts"] == []
 
 

@@ -52,7 +52,7 @@ def start_scan(url: str, out, db_url: str, *options: str) -> psutil.Process:
 
 def test_a_killed_crawl_fails_the_scan_and_keeps_earlier_runs(scan, db_url, tmp_path):
     with slow_site() as site:
-        earlier = scan(site.url, "--timeout", "1")
+        earlier = scan(site.url, "--timeout", "1", "--checks", "links")
         scanner = start_scan(site.url, tmp_path / "killed", db_url)
         [crawl] = scanner.children()
         crawl.send_signal(signal.SIGKILL)

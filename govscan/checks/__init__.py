@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from govscan.checks import links
+from govscan.checks import columns, disclosure, identity, links
 from govscan.checks.finding import Finding
 from govscan.store.models import Site
 from govscan.store.runs import RunData
@@ -14,6 +14,9 @@ Check = Callable[[Site, RunData], list[Finding]]
 #: Every check family by the name users select it with (``--checks links,…``).
 CHECKS: dict[str, Check] = {
     "links": links.check,
+    "columns": columns.check,
+    "identity": identity.check,
+    "disclosure": disclosure.check,
 }
 
 __all__ = ["CHECKS", "Check", "Finding"]

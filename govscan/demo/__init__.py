@@ -21,7 +21,7 @@ import yaml
 from dnslib import QTYPE, RCODE, RR, A
 from dnslib.server import BaseResolver, DNSLogger, DNSServer
 
-from govscan.store.inventory import SiteEntry
+from govscan.store.inventory import ColumnEntry, SiteEntry
 
 SITE_DIR = Path(__file__).with_name("site")
 EXPECTED = Path(__file__).with_name("expected.yaml")
@@ -148,6 +148,10 @@ def serve_demo_world() -> Iterator[DemoWorld]:
         level="prefecture",
         site_code="5329000001",
         hosts=["zwgk.csz.gov.cn"],
+        columns=[
+            ColumnEntry(name="在线访谈", url="/hdjl/zxft/", category="other"),
+            ColumnEntry(name="苍山州利企惠民政策服务", category="policy"),
+        ],
     )
     try:
         nameserver = f"127.0.0.1:{dns.server.server_address[1]}"

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -24,6 +25,9 @@ ERROR_TEXT = {
     "model_type": "应为键值对",
     "literal_error": "取值不在允许范围内",
     "string_pattern_mismatch": "格式不正确",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "greater_than_equal": "数值太小",
 }
 
 
@@ -35,10 +39,50 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Freshness(Strict):
+    """How many days a column may go without a new item (国办秘函〔2019〕19号)."""
+
+    home: Annotated[int, Field(ge=1)] = 14
+    dynamic: Annotated[int, Field(ge=1)] = 14  # 动态、要闻
+    notice: Annotated[int, Field(ge=1)] = 183  # 通知公告: six months
+    policy: Annotated[int, Field(ge=1)] = 183  # 政策文件
+    other: Annotated[int, Field(ge=1)] = 183
+
+
+class VetoThresholds(Strict):
+    """Column counts at which 栏目不更新 / 空白栏目 become a single veto."""
+
+    stale_news_columns: Annotated[int, Field(ge=1)] = 5  # stale 动态/要闻/通知公告/政策文件 columns
+    stale_columns: Annotated[int, Field(ge=1)] = 10  # stale columns of any kind
+    empty_columns: Annotated[int, Field(ge=1)] = 5
+
+
 class Settings(Strict):
     timezone: str = "Asia/Shanghai"
     nameserver: str | None = None
     user_agent: str | None = None
+    freshness: Freshness = Freshness()
+    veto: VetoThresholds = VetoThresholds()
+    sample_pages: Annotated[int, Field(ge=0)] = 20  # pages besides the homepage kept for checks
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"未知的时区：{name}（例如 Asia/Shanghai）") from error
+        return name
+
+
+class ColumnEntry(Strict):
+    """A column (栏目) the inventory declares; ``name`` may be a path such as 政府信息公开→年报."""
+
+    name: str
+    url: str | None = None  # absolute, or relative to the site's URL
+    category: Literal["dynamic", "notice", "policy", "other"] = "other"
+    required: bool = True
+    max_age_days: Annotated[int, Field(ge=1)] | None = None  # instead of the category's window
 
 
 class SiteEntry(Strict):
@@ -50,6 +94,7 @@ class SiteEntry(Strict):
     profile: Literal["portal", "department", "county", "other"] = "portal"
     site_code: str | None = None
     hosts: list[str] = []
+    columns: list[ColumnEntry] = []
 
     @field_validator("url")
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -51,12 +51,14 @@ class Page(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
     url: Mapped[str] = mapped_column(String(2000))
-    role: Mapped[str] = mapped_column(String(16))  # home | page | notfound_probe
+    role: Mapped[str] = mapped_column(String(16))  # home | page | frame | notfound_probe
     depth: Mapped[int]
     title: Mapped[str] = mapped_column(String(500))
     excerpt: Mapped[str] = mapped_column(Text)  # the start of the visible text
     text_length: Mapped[int]
     link_count: Mapped[int] = mapped_column(default=0, server_default="0")  # with repeats
+    facts: Mapped[dict | None] = mapped_column(JSON)  # see govscan.crawler.pages.page_facts
+    html: Mapped[bytes | None] = mapped_column(LargeBinary)  # zlib; homepage, columns, sample
 
 
 class Link(Base):

@@ -19,12 +19,15 @@ class PageRecord:
     """An internal HTML page, reduced to what the checks read."""
 
     url: str
-    role: str  # home | page | notfound_probe
+    role: str  # home | page | frame (shown in an iframe) | notfound_probe
     depth: int
     title: str
     excerpt: str
     text_length: int
     links: list[LinkRecord] = field(default_factory=list)
+    # guideline meta tags, date label text, 公开属性, 文号 (see govscan.crawler.pages)
+    facts: dict = field(default_factory=dict)
+    html: bytes | None = None  # zlib-compressed source: homepage, columns and a sample only
 
 
 @dataclass(slots=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import cached_property
 
 from sqlalchemy import Engine, func, insert, or_, select
 
@@ -101,6 +103,7 @@ class RunData:
         run = get_run(engine, run_id)
         self.site_id: str = run.site_id
         self.options: dict = run.options
+        self.started_at: datetime = run.started_at  # UTC; dates are judged against it
 
     def fetches(self) -> list[FetchRecord]:
         query = select(
@@ -116,11 +119,35 @@ class RunData:
             return [FetchRecord(*row) for row in connection.execute(query)]
 
     def pages(self) -> list[PageRecord]:
+        """Every parsed page with its facts, without its source (see ``sources``).
+
+        Read once and shared by the checks, which must not change the records."""
+        return self._pages
+
+    def sources(self) -> dict[str, str]:
+        """The HTML the crawl kept (homepage, columns, a sample), by page URL; read once."""
+        return self._sources
+
+    @cached_property
+    def _pages(self) -> list[PageRecord]:
         query = select(
-            Page.url, Page.role, Page.depth, Page.title, Page.excerpt, Page.text_length
+            Page.url, Page.role, Page.depth, Page.title, Page.excerpt, Page.text_length, Page.facts
         ).where(Page.run_id == self.run_id)
         with self.engine.connect() as connection:
-            return [PageRecord(*row) for row in connection.execute(query)]
+            return [
+                PageRecord(*row[:6], facts=row.facts or {}) for row in connection.execute(query)
+            ]
+
+    @cached_property
+    def _sources(self) -> dict[str, str]:
+        query = select(Page.url, Page.html).where(
+            Page.run_id == self.run_id, Page.html.is_not(None)
+        )
+        with self.engine.connect() as connection:
+            return {
+                row.url: zlib.decompress(row.html).decode("utf-8")
+                for row in connection.execute(query)
+            }
 
     def links_to(self, targets: Iterable[str]) -> dict[str, list[LinkRecord]]:
         """For each target, the links that point to it (source page, element, anchor)."""

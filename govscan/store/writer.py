@@ -9,6 +9,7 @@ process (``python -m govscan.store.writer``) and the inserts run on another core
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import pickle
 import subprocess
@@ -24,7 +25,18 @@ from govscan.store.records import FETCH_FIELDS, FetchRecord, PageRecord
 Batch = dict[str, list[tuple]]
 
 COLUMNS = {
-    "pages": ("run_id", "url", "role", "depth", "title", "excerpt", "text_length", "link_count"),
+    "pages": (
+        "run_id",
+        "url",
+        "role",
+        "depth",
+        "title",
+        "excerpt",
+        "text_length",
+        "link_count",
+        "facts",
+        "html",
+    ),
     "links": ("run_id", "source", "target", "element", "anchor", "count"),
     "fetches": ("run_id", *FETCH_FIELDS),
 }
@@ -59,6 +71,8 @@ class RunWriter:
                     page.excerpt,
                     page.text_length,
                     link_count,
+                    json.dumps(page.facts, ensure_ascii=False),
+                    page.html,
                 )
             ],
         )

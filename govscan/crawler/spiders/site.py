@@ -6,20 +6,19 @@ violation is decided later by ``govscan.checks``.
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Iterator
 from posixpath import splitext
 from urllib.parse import urlsplit
 
-import lxml.etree
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import StopDownload
 from scrapy.http import HtmlResponse, Response
 
 from govscan.crawler.errors import error_kind
-from govscan.crawler.items import FetchItem, LinkItem, PageItem
+from govscan.crawler.items import FetchItem, PageItem
+from govscan.crawler.pages import read_page
 from govscan.urls import (
     canonical_url,
     host_of,
@@ -31,19 +30,8 @@ from govscan.urls import (
 
 #: Elements whose target is a document to crawl when it is on the site.
 DOCUMENT_ELEMENTS = frozenset({"a", "area", "iframe", "frame", "meta"})
-REFRESH_URL = re.compile(r"url\s*=\s*(.+)$", re.IGNORECASE)
-#: Where each element keeps its link.
-LINK_ATTRIBUTE = {
-    "a": "href",
-    "area": "href",
-    "link": "href",
-    "img": "src",
-    "script": "src",
-    "iframe": "src",
-    "frame": "src",
-}
-#: ``<link rel>`` values that name an origin to warm up, not a resource.
-HINT_RELS = frozenset({"dns-prefetch", "preconnect"})
+#: Documents shown inside another page: crawled with the role "frame", not read as pages.
+FRAME_ELEMENTS = frozenset({"iframe", "frame"})
 #: File endings that are never HTML: checked with HEAD, never crawled.
 NON_HTML_ENDINGS = frozenset(
     ".pdf .doc .docx .xls .xlsx .ppt .pptx .wps .et .ofd .zip .rar .7z .gz .jpg .jpeg .png .gif"
@@ -53,10 +41,6 @@ MAX_REDIRECTS = 10
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "::1", "localhost"})
 #: Statuses with which servers refuse HEAD though GET works.
 HEAD_REFUSED = frozenset({403, 405, 501})
-EXCERPT_CHARS = 300
-#: Plain lxml elements: the HTML element classes of ``lxml.html`` cost a lookup per node.
-HTML_PARSER = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True)
-ANCHOR_CHARS = 200
 
 
 class SiteSpider(scrapy.Spider):
@@ -69,6 +53,8 @@ class SiteSpider(scrapy.Spider):
         max_depth: int = 3,
         max_pages: int = 1000,
         skip_hosts: list[str] = (),
+        keep_urls: list[str] = (),
+        sample_pages: int = 20,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -82,6 +68,9 @@ class SiteSpider(scrapy.Spider):
         self.seen: set[str] = set()
         self.parsed: set[str] = set()
         self.pages_scheduled = 0
+        self.keep_urls = frozenset(canonical_url(url, self.start_url) for url in keep_urls)
+        self.sample_pages = sample_pages
+        self.samples_kept = 0
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -93,6 +82,10 @@ class SiteSpider(scrapy.Spider):
         self.seen.add(self.start_url)
         self.pages_scheduled += 1
         yield self.request(self.start_url, "GET", role="home", depth=0)
+        for url in self.keep_urls - self.seen:  # declared columns, linked or not
+            self.seen.add(url)
+            self.pages_scheduled += 1
+            yield self.request(url, "GET", role="page", depth=1)
         start = urlsplit(self.start_url)
         for host in self.hosts:  # one probe per host, on the start URL's scheme and port
             netloc = f"[{host}]" if ":" in host else host
@@ -130,10 +123,24 @@ class SiteSpider(scrapy.Spider):
         fetch = self.fetch_item(response)
         if self.should_parse(response):
             self.parsed.add(response.url)
-            fetch.page = parse_page(response, meta["role"], meta["level"])
+            fetch.page = read_page(
+                response.url,
+                response.text,
+                meta["role"],
+                meta["level"],
+                keep=self.keeps_source(response.url, meta["level"]),
+            )
         yield fetch  # one item per response: Scrapy's cost per item is high
         if fetch.page is not None and meta["role"] != "notfound_probe":
             yield from self.follow_links(fetch.page)
+
+    def keeps_source(self, url: str, depth: int) -> bool:
+        """Keep the HTML of the homepage, the pages it links to (its columns), the declared
+        columns and the first ``sample_pages`` others, for the checks that read whole pages."""
+        if depth <= 1 or url in self.keep_urls:
+            return True
+        self.samples_kept += 1
+        return self.samples_kept <= self.sample_pages
 
     def should_parse(self, response: Response) -> bool:
         """Read the site's own HTML pages once; a not-found probe is read to compare with."""
@@ -197,9 +204,12 @@ class SiteSpider(scrapy.Spider):
             if url in self.seen or not is_fetchable(url) or not self.may_fetch(url):
                 continue
             self.seen.add(url)
-            if self.is_crawlable(url, link.element, page.depth + 1):
+            if page.role == "home" and link.element == "meta":  # a front page that only redirects
+                yield self.request(url, "GET", role="home", depth=page.depth)
+            elif self.is_crawlable(url, link.element, page.depth + 1):
                 self.pages_scheduled += 1
-                yield self.request(url, "GET", role="page", depth=page.depth + 1)
+                role = "frame" if link.element in FRAME_ELEMENTS else "page"
+                yield self.request(url, "GET", role=role, depth=page.depth + 1)
             else:
                 yield self.request(url, "HEAD", role="check", depth=page.depth + 1)
 
@@ -220,70 +230,3 @@ class SiteSpider(scrapy.Spider):
             and self.pages_scheduled < self.max_pages
             and splitext(urlsplit(url).path)[1].lower() not in NON_HTML_ENDINGS
         )
-
-
-def parse_page(response: HtmlResponse, role: str, depth: int) -> PageItem:
-    """Reduce an HTML page to its title, the start of its text and its links."""
-    try:
-        doc = lxml.etree.fromstring(response.text, HTML_PARSER)
-    except (lxml.etree.ParserError, ValueError):
-        doc = None
-    if doc is None:  # nothing an HTML parser can read
-        return PageItem(response.url, role, depth, "", "", 0)
-    base = doc.find(".//base[@href]")
-    base_url = canonical_url(base.get("href"), response.url) if base is not None else response.url
-    links = extract_links(doc, base_url)
-    lxml.etree.strip_elements(doc, "script", "style", "noscript", with_tail=False)
-    title = " ".join((doc.findtext(".//title") or "").split())[:500]
-    body = doc.find("body")
-    text = lxml.etree.tostring(
-        body if body is not None else doc, method="text", encoding=str, with_tail=False
-    )
-    text = " ".join(text.split())
-    return PageItem(response.url, role, depth, title, text[:EXCERPT_CHARS], len(text), links)
-
-
-def extract_links(doc: lxml.etree._Element, base_url: str) -> list[LinkItem]:
-    """Every link of the page, once per target and element, with how often it occurs."""
-    found: dict[tuple[str, str], LinkItem] = {}
-    for element in doc.iter(*LINK_ATTRIBUTE, "meta"):
-        tag = element.tag
-        href = refresh_target(element) if tag == "meta" else element.get(LINK_ATTRIBUTE[tag])
-        if not href or href.isspace():
-            continue
-        if tag == "link" and HINT_RELS & set((element.get("rel") or "").lower().split()):
-            continue
-        target = canonical_url(href, base_url)
-        link = found.get((target, tag))
-        if link is None:
-            found[target, tag] = LinkItem(target, tag, anchor_text(element))
-        else:
-            link.count += 1
-    return list(found.values())
-
-
-def refresh_target(meta: lxml.etree._Element) -> str | None:
-    """Where ``<meta http-equiv="refresh" content="0; url=…">`` sends the reader.
-
-    Many portals' front page is nothing but such a redirect to the real homepage.
-    """
-    if (meta.get("http-equiv") or "").lower() != "refresh":
-        return None
-    match = REFRESH_URL.search(meta.get("content") or "")
-    return match.group(1).strip("'\" ") if match else None
-
-
-def anchor_text(element: lxml.etree._Element) -> str:
-    """What a reader sees of the link: its text, else an image's alt, else its title."""
-    if element.tag in ("a", "area"):
-        # most anchors are plain text: skip the XPath behind text_content() for them
-        text = " ".join(
-            (element.text or "" if len(element) == 0 else "".join(element.itertext())).split()
-        )
-        if not text:
-            image = element.find(".//img[@alt]")
-            text = image.get("alt", "") if image is not None else ""
-        text = text or element.get("title", "") or element.get("alt", "")
-    else:
-        text = element.get("alt", "") or element.get("title", "")
-    return " ".join(text.split())[:ANCHOR_CHARS]

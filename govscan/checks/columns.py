@@ -1,0 +1,396 @@
+"""Columns (栏目): required entrances, stale and empty columns, and the homepage's freshness.
+
+国办秘函〔2019〕19号 makes a homepage without news for two weeks a single veto, and so are
+columns gone stale or empty in numbers. Columns come from the inventory, or else from the
+homepage's links whose names say what kind of column they are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urldefrag, urljoin
+
+import lxml.html
+
+from govscan.checks.context import kept_homepage, scan_day
+from govscan.checks.finding import Finding
+from govscan.dates import dated_items, parse_date
+from govscan.store.models import Site
+from govscan.store.records import PageRecord
+from govscan.store.runs import RunData
+from govscan.urls import canonical_url, origin_of
+
+
+@dataclass(frozen=True)
+class Entrance:
+    """A column or entrance a site must have, found by the words of its link."""
+
+    name: str
+    words: str  # a regular expression over the link's text
+    within: tuple[Entrance, ...] = ()  # entrances expected on this one's page
+
+
+#: 发展指引: what every government site must offer; 信息公开 with its four parts.
+PUBLIC_INFORMATION = Entrance(
+    "政府信息公开",
+    r"信息公开|政务公开",
+    (
+        Entrance("政府信息公开指南", r"公开指南"),
+        Entrance("政府信息公开制度", r"公开制度|公开规定"),
+        Entrance("法定主动公开内容", r"法定主动公开|主动公开"),
+        Entrance("政府信息公开年报", r"年报|年度报告"),
+    ),
+)
+ENTRANCES = (
+    PUBLIC_INFORMATION,
+    Entrance("政策解读", r"解读"),
+    Entrance("互动交流", r"互动|交流|留言|信箱|咨询"),
+    Entrance("办事服务", r"办事|政务服务|服务"),
+)
+#: Required entrances by the inventory's ``profile``.
+PROFILES: dict[str, tuple[Entrance, ...]] = {
+    "portal": ENTRANCES,
+    "county": ENTRANCES,
+    "department": ENTRANCES,
+    "other": (),
+}
+#: Column kinds by their names; the first that matches wins.
+CATEGORY_WORDS = (
+    ("notice", re.compile(r"通知|公告|公示|通告")),
+    ("policy", re.compile(r"政策|文件|法规|规章|规范性")),
+    ("dynamic", re.compile(r"要闻|动态|新闻|资讯|快讯|头条|工作信息|政务信息")),
+)
+CATEGORY_NAMES = {
+    "dynamic": "动态要闻类",
+    "notice": "通知公告类",
+    "policy": "政策文件类",
+    "other": "其他",
+}
+NEWS_CATEGORIES = ("dynamic", "notice", "policy")
+#: What an empty column page says.
+EMPTY_WORDS = re.compile(r"暂无(?:信息|数据|内容|记录|相关)|没有(?:相关)?(?:信息|数据|记录)")
+MAX_COLUMN_NAME = 12
+
+
+@dataclass
+class Column:
+    name: str
+    url: str | None
+    category: str
+    declared: bool
+    required: bool = False
+    max_age_days: int | None = None
+    newest: date | None = None
+    items: int = 0
+    own_links: int = 0
+    says_empty: bool = False
+    read: bool = False  # the crawl kept its page
+
+
+def check(site: Site, data: RunData) -> list[Finding]:
+    """``home.stale``, ``columns.stale``, ``columns.empty`` and ``columns.missing``."""
+    if (kept := kept_homepage(data)) is None:
+        return []
+    home, home_html = kept
+    sources = data.sources()
+    today = scan_day(data)
+    published = publication_dates(data.pages(), today)
+    home_anchors = anchors(home_html, home.url)
+    findings = [
+        *missing_entrances(PROFILES.get(site.profile, ()), home, home_anchors, sources),
+        *stale_homepage(home, home_html, home_anchors, published, today, data.options),
+    ]
+    columns = site_columns(data.options.get("columns", []), home, home_anchors, sources)
+    for column in columns:
+        if column.url in sources:
+            read_column(column, sources[column.url], home_anchors, published, today)
+        elif column.declared and column.required:
+            findings.append(missing_column(column, home.url))
+    findings += column_findings(columns, today, data.options, home.url)
+    return findings
+
+
+def anchors(html: str, base_url: str) -> list[tuple[str, str]]:
+    """The page's links as (text, absolute URL), in page order."""
+    doc = lxml.html.document_fromstring(html)
+    found = []
+    for element in doc.iter("a"):
+        href = (element.get("href") or "").strip()
+        text = " ".join(element.text_content().split()) or element.get("title", "")
+        if href and text and not href.lower().startswith(("javascript:", "mailto:", "#")):
+            found.append((text, canonical_url(href, base_url)))
+    return found
+
+
+def publication_dates(pages: list[PageRecord], today: date) -> dict[str, date]:
+    """Each crawled page's own publication date, where it states one."""
+    dates = {}
+    for page in pages:
+        text = page.facts.get("meta", {}).get("PubDate") or page.facts.get("date_text")
+        if text and (day := parse_date(text, today)):
+            dates[page.url] = day
+    return dates
+
+
+def missing_entrances(
+    required: tuple[Entrance, ...],
+    home: PageRecord,
+    home_anchors: list[tuple[str, str]],
+    sources: dict[str, str],
+) -> list[Finding]:
+    """Required entrances absent from the homepage, and parts absent from their page."""
+    findings = []
+    for entrance in required:
+        target = find_link(entrance.words, home_anchors)
+        if target is None:
+            findings.append(missing_entrance(entrance.name, home.url, home.url))
+            continue
+        if not entrance.within:
+            continue
+        page_anchors = anchors(sources[target], target) if target in sources else home_anchors
+        findings += [
+            missing_entrance(f"{entrance.name}→{part.name}", target, home.url)
+            for part in entrance.within
+            if find_link(part.words, page_anchors + home_anchors) is None
+        ]
+    return findings
+
+
+def find_link(words: str, links: list[tuple[str, str]]) -> str | None:
+    """The target of the first link whose text matches ``words``."""
+    pattern = re.compile(words)
+    return next((url for text, url in links if pattern.search(text)), None)
+
+
+def missing_entrance(name: str, where: str, home_url: str) -> Finding:
+    return Finding(
+        rule="columns.missing",
+        severity="deduction",
+        url=where,
+        source=home_url,
+        message=f"缺少必备栏目或入口：{name}",
+        detail={"column": name, "declared": False},
+    )
+
+
+def stale_homepage(
+    home: PageRecord,
+    html: str,
+    home_anchors: list[tuple[str, str]],
+    published: dict[str, date],
+    today: date,
+    options: dict,
+) -> list[Finding]:
+    """The single veto 首页不更新: nothing on the homepage dated within the window."""
+    window = options["freshness"]["home"]
+    dates = [item.date for item in dated_items(html, home.url, today)]
+    dates += [published[url] for _, url in home_anchors if url in published]
+    newest = max(dates, default=None)
+    if newest is not None and (today - newest).days <= window:
+        return []
+    since = f"最新信息日期为 {newest.isoformat()}" if newest else "首页上未找到任何带日期的信息"
+    return [
+        Finding(
+            rule="home.stale",
+            severity="veto",
+            url=home.url,
+            source=None,
+            message=f"单项否决：首页超过 {window} 天未更新（{since}）",
+            detail={
+                "newest": newest.isoformat() if newest else None,
+                "age_days": (today - newest).days if newest else None,
+                "window_days": window,
+            },
+        )
+    ]
+
+
+def site_columns(
+    declared: list[dict],
+    home: PageRecord,
+    home_anchors: list[tuple[str, str]],
+    sources: dict[str, str],
+) -> list[Column]:
+    """The inventory's columns, then those the homepage links to by a column's name."""
+    columns = [declared_column(entry, home, home_anchors, sources) for entry in declared]
+    known = {column.url for column in columns}
+    for text, url in home_anchors:
+        category = category_of(text)
+        if (
+            category
+            and len(text) <= MAX_COLUMN_NAME
+            and url not in known
+            and url in sources
+            and origin_of(url) == origin_of(home.url)
+            and urldefrag(url).url != home.url
+        ):
+            known.add(url)
+            columns.append(Column(text, url, category, declared=False))
+    return columns
+
+
+def declared_column(
+    entry: dict, home: PageRecord, home_anchors: list[tuple[str, str]], sources: dict[str, str]
+) -> Column:
+    """A column of the inventory; without a URL it is found by its path of link names."""
+    url = urljoin(home.url, entry["url"]) if entry.get("url") else None
+    url = canonical_url(url, home.url) if url else follow_path(entry["name"], home_anchors, sources)
+    return Column(
+        entry["name"],
+        url,
+        entry.get("category", "other"),
+        declared=True,
+        required=entry.get("required", True),
+        max_age_days=entry.get("max_age_days"),
+    )
+
+
+def follow_path(path: str, home_anchors: list[tuple[str, str]], sources: dict[str, str]):
+    """Follow 政府信息公开平台→试点领域→重大建设项目 from the homepage, one link name a step."""
+    links, target = home_anchors, None
+    for step in (part.strip() for part in path.split("→")):
+        target = next((url for text, url in links if text == step), None) or next(
+            (url for text, url in links if step in text), None
+        )
+        if target is None:
+            return None
+        links = anchors(sources[target], target) if target in sources else []
+    return target
+
+
+def category_of(name: str) -> str | None:
+    return next((category for category, words in CATEGORY_WORDS if words.search(name)), None)
+
+
+def read_column(
+    column: Column,
+    html: str,
+    home_anchors: list[tuple[str, str]],
+    published: dict[str, date],
+    today: date,
+) -> None:
+    """The column's newest date: from its list, else from the articles it links to."""
+    items = dated_items(html, column.url, today)
+    page_links = {url for _, url in anchors(html, column.url)}
+    own = page_links - {url for _, url in home_anchors} - {column.url}
+    dates = [item.date for item in items] + [published[url] for url in own if url in published]
+    column.read = True
+    column.items = len(items)
+    column.own_links = len(own)
+    column.newest = max(dates, default=None)
+    column.says_empty = bool(EMPTY_WORDS.search(lxml.html.document_fromstring(html).text_content()))
+
+
+def is_empty(column: Column) -> bool:
+    """有栏目无内容: nothing listed, or the page says so."""
+    return column.read and column.newest is None and (column.own_links == 0 or column.says_empty)
+
+
+def window_of(column: Column, options: dict) -> int:
+    return column.max_age_days or options["freshness"][column.category]
+
+
+def column_findings(
+    columns: list[Column], today: date, options: dict, home_url: str
+) -> list[Finding]:
+    """Each empty or stale column, and the vetoes their numbers bring."""
+    empty = [c for c in columns if is_empty(c)]
+    stale = [
+        c
+        for c in columns
+        if c.newest is not None and (today - c.newest).days > window_of(c, options)
+    ]
+    findings = [empty_column(c, home_url) for c in empty]
+    findings += [stale_column(c, today, options, home_url) for c in stale]
+    return findings + column_vetoes(stale, empty, options["veto"], home_url)
+
+
+def empty_column(column: Column, home_url: str) -> Finding:
+    return Finding(
+        rule="columns.empty",
+        severity="deduction",
+        url=column.url,
+        source=home_url,
+        message=f"空白栏目：「{column.name}」栏目下没有内容",
+        detail={"column": column.name, "category": column.category, "declared": column.declared},
+    )
+
+
+def stale_column(column: Column, today: date, options: dict, home_url: str) -> Finding:
+    window = window_of(column, options)
+    age = (today - column.newest).days
+    return Finding(
+        rule="columns.stale",
+        severity="deduction",
+        url=column.url,
+        source=home_url,
+        message=(
+            f"栏目不更新：「{column.name}」（{CATEGORY_NAMES[column.category]}）最新信息为 "
+            f"{column.newest.isoformat()}，已 {age} 天未更新（要求 {window} 天内）"
+        ),
+        detail={
+            "column": column.name,
+            "category": column.category,
+            "declared": column.declared,
+            "newest": column.newest.isoformat(),
+            "age_days": age,
+            "window_days": window,
+        },
+    )
+
+
+def missing_column(column: Column, home_url: str) -> Finding:
+    where = "页面无法访问" if column.url else "网站上未找到"
+    return Finding(
+        rule="columns.missing",
+        severity="deduction",
+        url=column.url or home_url,
+        source=home_url if column.url else None,
+        message=f"缺少清单要求的栏目：{column.name}（{where}）",
+        detail={"column": column.name, "declared": True},
+    )
+
+
+def column_vetoes(
+    stale: list[Column], empty: list[Column], thresholds: dict, home_url: str
+) -> list[Finding]:
+    """The official single vetoes: ≥5 stale news/notice/policy columns or ≥10 stale columns of
+    any kind (栏目不更新), ≥5 empty columns (空白栏目); thresholds from the inventory."""
+    news = [c for c in stale if c.category in NEWS_CATEGORIES]
+    stale_reasons = [
+        f"{what} {len(found)} 个（达到 {threshold} 个即否决）"
+        for what, found, threshold in (
+            (
+                "动态要闻、通知公告、政策文件类栏目未按时更新",
+                news,
+                thresholds["stale_news_columns"],
+            ),
+            ("应更新但长期未更新的栏目", stale, thresholds["stale_columns"]),
+        )
+        if len(found) >= threshold
+    ]
+    vetoes = []
+    if stale_reasons:
+        vetoes.append(
+            column_veto("columns.stale", "栏目不更新：" + "；".join(stale_reasons), stale, home_url)
+        )
+    if len(empty) >= thresholds["empty_columns"]:
+        reason = f"空白栏目 {len(empty)} 个（达到 {thresholds['empty_columns']} 个即否决）"
+        vetoes.append(column_veto("columns.empty", reason, empty, home_url))
+    return vetoes
+
+
+def column_veto(rule: str, reason: str, columns: list[Column], home_url: str) -> Finding:
+    return Finding(
+        rule=rule,
+        severity="veto",
+        url=home_url,
+        source=None,
+        message=f"单项否决：{reason}",
+        detail={
+            "count": len(columns),
+            "columns": [{"name": c.name, "url": c.url} for c in columns],
+        },
+    )

@@ -1,0 +1,96 @@
+"""Disclosure attributes (公开属性) of policy documents, and downloads of 规范性文件.
+
+Every policy document must say which of the four 公开属性 it has; one marked 此件依申请公开
+or 此件不公开 must not be on the public site at all; a 规范性文件 must offer a version to
+download (PDF, OFD, WPS or Word).
+"""
+
+from __future__ import annotations
+
+import re
+
+from govscan.checks.finding import Finding
+from govscan.store.models import Site
+from govscan.store.records import PageRecord
+from govscan.store.runs import RunData
+
+RESTRICTED = ("此件依申请公开", "此件不公开")
+#: Titles of the document kinds that carry a 文号 and a 公开属性.
+DOCUMENT_TITLE = re.compile(
+    r"通知|意见|办法|规定|决定|方案|细则|批复|通告|公告|命令|条例|规划|纲要"
+)
+POLICY_COLUMN = re.compile(r"政策|文件|规范性|法规|规章|公文")
+#: Pages about a document rather than the document: 解读, 图解, 问答.
+ABOUT_A_DOCUMENT = re.compile(r"解读|图解|一图读懂|问答")
+
+
+def check(site: Site, data: RunData) -> list[Finding]:
+    """``disclosure.*`` for every crawled page that is a policy document."""
+    findings = []
+    for page in data.pages():
+        if page.role != "page" or not is_policy_document(page):
+            continue
+        attribute = page.facts.get("attribute")
+        if attribute is None:
+            findings.append(attribute_missing(page))
+        elif attribute in RESTRICTED:
+            findings.append(restricted_published(page, attribute))
+        if is_normative(page) and not page.facts.get("downloads"):
+            findings.append(no_download(page))
+    return findings
+
+
+def is_policy_document(page: PageRecord) -> bool:
+    """A page with a 公开属性, or with a 文号 and a document's title or column (not a 解读)."""
+    facts = page.facts
+    if "attribute" in facts:
+        return True
+    meta = facts.get("meta", {})
+    column = f"{meta.get('ColumnName', '')} {meta.get('ColumnType', '')}"
+    if ABOUT_A_DOCUMENT.search(f"{page.title} {column}"):
+        return False
+    return "doc_number" in facts and bool(
+        DOCUMENT_TITLE.search(page.title) or POLICY_COLUMN.search(column)
+    )
+
+
+def is_normative(page: PageRecord) -> bool:
+    column = page.facts.get("meta", {}).get("ColumnName", "")
+    return bool(page.facts.get("normative")) or "规范性文件" in column
+
+
+def evidence(page: PageRecord) -> dict:
+    return {"title": page.title, "doc_number": page.facts.get("doc_number")}
+
+
+def attribute_missing(page: PageRecord) -> Finding:
+    return Finding(
+        rule="disclosure.attribute_missing",
+        severity="deduction",
+        url=page.url,
+        source=None,
+        message=f"政策文件未标注公开属性（此件公开发布/删减后公开/依申请公开/不公开）：{page.title}",
+        detail=evidence(page),
+    )
+
+
+def restricted_published(page: PageRecord, attribute: str) -> Finding:
+    return Finding(
+        rule="disclosure.restricted_published",
+        severity="deduction",
+        url=page.url,
+        source=None,
+        message=f"标注“{attribute}”的文件在网站上公开发布，请立即核查并撤下：{page.title}",
+        detail={**evidence(page), "attribute": attribute},
+    )
+
+
+def no_download(page: PageRecord) -> Finding:
+    return Finding(
+        rule="disclosure.no_download",
+        severity="deduction",
+        url=page.url,
+        source=None,
+        message=f"规范性文件未提供下载版本（PDF、OFD、WPS 或 Word）：{page.title}",
+        detail=evidence(page),
+    )

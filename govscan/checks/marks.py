@@ -1,0 +1,212 @@
+"""The identity marks (标识) that 国办发〔2017〕47号 requires in every government page's footer.
+
+This module only reads what a page shows and links to; whether a mark is missing, malformed or
+disagrees with another is decided by the checks that use it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import chain
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    site_code_text: str | None  # 网站标识码 as written in the page text
+    site_code_meta: str | None  # <meta name="SiteIDCode" content="…">
+    icp: str | None  # ICP 备案 number as written, e.g. 赣ICP备11002306号-1
+    icp_link: str | None  # href of the link to beian.miit.gov.cn
+    psb: str | None  # digits of the 公安机关备案 number
+    psb_link_code: str | None  # record code in the beian.gov.cn link
+    conac: bool  # the 党政机关 mark: a script, link or image from conac.cn
+    jiucuo_src: str | None  # src of the 找错 script (jiucuo.js)
+    jiucuo_sitecode: str | None  # the site code that script reports errors under
+    sitemap: str | None  # href of the 网站地图 link
+    contact: str | None  # href of the 联系我们 link
+    sponsor: str | None  # the 主办单位
+
+
+#: Text nodes a visitor can read: comments are not text nodes, scripts and styles are excluded.
+_VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style)]"
+#: id/class words of footer containers in the CMSs of government sites.
+_FOOTER_HINT = re.compile(r"foot|bottom|copyright", re.I)
+
+_SITE_CODE = re.compile(r"标识码\s*[:：]?\s*((?:bm)?\d+)", re.I)
+_ICP = re.compile(r"[\u4e00-\u9fff]\s*ICP\s*备\s*\d+\s*号(?:\s*[-－]\s*\d+)?", re.I)
+_PSB = re.compile(r"(?:公网安备|公安(?:机关)?备案号?)\s*[:：]?\s*(\d+)")
+_SPONSOR = re.compile(r"主办(?:单位|方)?(?:\s*[:：]\s*|\s+)([^\s|｜,，;；:：。]+)")
+#: Labels that end a sponsor's name when the footer runs them together without a separator.
+_NEXT_LABEL = re.compile(
+    r"承办|协办|主管|技术支持|版权所有|运维|地址|电话|邮编|邮箱|备案|政府网站标识码|网站标识码"
+    r"|[\u4e00-\u9fff]ICP|[\u4e00-\u9fff]公网安备",
+    re.I,
+)
+
+_JIUCUO = re.compile(r"jiucuo\.js", re.I)
+_JS_SITE_CODE = re.compile(r"\bsite_?code\s*[=:]\s*[\"']?((?:bm)?\d+)", re.I)
+_WRITES_MARK = re.compile(r"conac|jiucuo", re.I)
+_JS_COMMENT = re.compile(r"/\*.*?\*/|^\s*//.*$", re.S | re.M)
+_RECORD_DIGITS = re.compile(r"\d{6,}")
+
+_SITEMAP_LABELS = frozenset({"网站地图", "站点地图"})
+_CONTACT_LABELS = frozenset({"联系我们"})
+
+
+def read_marks(html: str) -> Marks:
+    """Every identity mark found in the page."""
+    root = _parse(html)
+    texts = _texts(root)
+    anchors = _anchors(root)
+    hrefs = [a.get("href") for a in anchors]
+    elements = list(_elements(root))
+    jiucuo = next(
+        (e for e in elements if e.tag == "script" and _JIUCUO.search(e.get("src") or "")), None
+    )
+    return Marks(
+        site_code_text=_first(m.group(1) for m in _matches(_SITE_CODE, texts)),
+        site_code_meta=_first(
+            meta.get("content")
+            for meta in root.iter("meta")
+            if (meta.get("name") or "").strip().lower() == "siteidcode"
+        ),
+        icp=_first(re.sub(r"\s+", "", m.group()) for m in _matches(_ICP, texts)),
+        icp_link=_first(href for href in hrefs if _is_miit(_split(href).hostname)),
+        psb=_first(m.group(1) for m in _matches(_PSB, texts)),
+        psb_link_code=_first(
+            _record_code(href) for href in hrefs if _is_psb(_split(href).hostname)
+        ),
+        conac=any(_is_conac(e) for e in elements),
+        jiucuo_src=None if jiucuo is None else jiucuo.get("src").strip(),
+        jiucuo_sitecode=None if jiucuo is None else _jiucuo_sitecode(jiucuo),
+        sitemap=_first(a.get("href") for a in anchors if _label(a) in _SITEMAP_LABELS),
+        contact=_first(a.get("href") for a in anchors if _label(a) in _CONTACT_LABELS),
+        sponsor=_first(_NEXT_LABEL.split(m.group(1), 1)[0] for m in _matches(_SPONSOR, texts)),
+    )
+
+
+def _parse(html: str) -> etree._Element:
+    """The page's tree; bytes so that an XHTML ``<?xml … encoding?>`` line does not stop lxml."""
+    parser = lxml_html.HTMLParser(encoding="utf-8")
+    try:
+        return lxml_html.document_fromstring(html.encode("utf-8"), parser=parser)
+    except etree.ParserError:  # nothing but whitespace or comments
+        return lxml_html.document_fromstring(b"<html></html>", parser=parser)
+
+
+def _first(values: Iterable[str | None]) -> str | None:
+    """The first value that says something, stripped (``&nbsp;`` and 全角 spaces included)."""
+    return next((v.strip() for v in values if v and v.strip()), None)
+
+
+def _is_footer(element: etree._Element) -> bool:
+    hint = f"{element.get('id') or ''} {element.get('class') or ''}"
+    return element.tag == "footer" or bool(_FOOTER_HINT.search(hint))
+
+
+def _in_footer(element: etree._Element) -> bool:
+    return _is_footer(element) or any(_is_footer(a) for a in element.iterancestors())
+
+
+def _texts(root: etree._Element) -> tuple[str, str]:
+    """(footer text, whole page text): nodes joined by spaces so adjacent labels stay apart."""
+    footers = [
+        e
+        for e in root.iter(etree.Element)
+        if _is_footer(e) and not any(_is_footer(a) for a in e.iterancestors())
+    ]
+    footer = " ".join(t for f in footers for t in f.xpath(_VISIBLE_TEXT))
+    return footer, " ".join(root.xpath(_VISIBLE_TEXT))
+
+
+def _matches(pattern: re.Pattern[str], texts: tuple[str, str]) -> Iterator[re.Match[str]]:
+    """Footer matches first; then the page's from the bottom up, where a footer would be."""
+    footer, page = texts
+    yield from pattern.finditer(footer)
+    yield from reversed(list(pattern.finditer(page)))
+
+
+def _anchors(root: etree._Element) -> list[etree._Element]:
+    """Links with an href: footer links first, then the rest from the bottom of the page up."""
+    links = [a for a in root.iter("a") if (a.get("href") or "").strip()]
+    footer = [a for a in links if _in_footer(a)]
+    return footer + [a for a in reversed(links) if not _in_footer(a)]
+
+
+def _label(anchor: etree._Element) -> str:
+    """A link's words without spaces; its title when it is an image."""
+    text = re.sub(r"\s+", "", anchor.text_content())
+    return text or re.sub(r"\s+", "", anchor.get("title") or "")
+
+
+def _split(url: str | None) -> SplitResult:
+    try:
+        return urlsplit((url or "").strip())
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return urlsplit("")
+
+
+def _is_miit(host: str | None) -> bool:
+    """beian.miit.gov.cn, also through an IPv6 gateway that appends its own domain to it."""
+    return host is not None and (
+        host == "beian.miit.gov.cn" or host.startswith("beian.miit.gov.cn.")
+    )
+
+
+def _is_psb(host: str | None) -> bool:
+    return host is not None and (host == "beian.gov.cn" or host.endswith(".beian.gov.cn"))
+
+
+def _record_code(href: str) -> str | None:
+    """The recordcode= parameter, else the digits in the URL."""
+    for key, value in parse_qsl(_split(href).query):
+        if key.lower() == "recordcode":
+            return value
+    found = _RECORD_DIGITS.search(href)
+    return found.group() if found else None
+
+
+def _elements(root: etree._Element) -> Iterator[etree._Element]:
+    """The page's elements, each inline script followed by those it writes with document.write."""
+    for element in root.iter(etree.Element):
+        yield element
+        if element.tag == "script" and not element.get("src"):
+            yield from _written(element.text or "")
+
+
+def _written(code: str) -> list[etree._Element]:
+    """What a script writes with document.write, the way many sites embed 党政机关 and 找错."""
+    if not _WRITES_MARK.search(code):  # most inline scripts: skip them cheaply
+        return []
+    code = _JS_COMMENT.sub("", code)
+    if "%3c" in code.lower():
+        code = unquote(code)
+    if not _WRITES_MARK.search(code):
+        return []
+    code = code.replace("\\'", "'").replace('\\"', '"').replace("\\/", "/")
+    fragment = lxml_html.fragment_fromstring(code, create_parent="div")
+    return list(fragment.iter(etree.Element))
+
+
+def _is_conac(element: etree._Element) -> bool:
+    hosts = (_split(element.get(attr)).hostname for attr in ("src", "href"))
+    return any(h is not None and (h == "conac.cn" or h.endswith(".conac.cn")) for h in hosts)
+
+
+def _jiucuo_sitecode(script: etree._Element) -> str | None:
+    """From the script's ?sitecode=, its sitecode attribute, or a variable in the JS beside it."""
+    query = {key.lower(): value for key, value in parse_qsl(_split(script.get("src")).query)}
+    return _first([query.get("sitecode"), script.get("sitecode"), _nearby_site_code(script)])
+
+
+def _nearby_site_code(script: etree._Element) -> str | None:
+    """A ``sitecode = "…"`` in an inline script of the same container."""
+    siblings = chain(script.itersiblings(preceding=True), script.itersiblings())
+    js = " ".join(s.text or "" for s in siblings if s.tag == "script" and not s.get("src"))
+    found = _JS_SITE_CODE.search(js)
+    return found.group(1) if found else None

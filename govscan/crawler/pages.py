@@ -1,0 +1,189 @@
+"""Reading one HTML page: its title, text, links and the facts the checks need.
+
+The crawl keeps these facts instead of every page's HTML (a 20,000-page site must not
+become gigabytes); only the homepage, the column pages and a sample keep their source.
+Nothing here judges a page: the checks do that with what is stored.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+import lxml.etree
+
+from govscan.store.records import LinkRecord, PageRecord
+from govscan.urls import canonical_url
+
+#: Where each element keeps its link.
+LINK_ATTRIBUTE = {
+    "a": "href",
+    "area": "href",
+    "link": "href",
+    "img": "src",
+    "script": "src",
+    "iframe": "src",
+    "frame": "src",
+}
+#: ``<link rel>`` values that name an origin to warm up, not a resource.
+HINT_RELS = frozenset({"dns-prefetch", "preconnect"})
+REFRESH_URL = re.compile(r"url\s*=\s*(.+)$", re.IGNORECASE)
+#: Plain lxml elements: the HTML element classes of ``lxml.html`` cost a lookup per node.
+HTML_PARSER = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True)
+EXCERPT_CHARS = 300
+ANCHOR_CHARS = 200
+
+#: The meta tags of the guideline's 网页设计规范 (国办发〔2017〕47号), by lower-case name.
+GUIDELINE_META = {
+    name.lower(): name
+    for name in (
+        "SiteName",
+        "SiteDomain",
+        "SiteIDCode",
+        "ColumnName",
+        "ColumnType",
+        "ArticleTitle",
+        "PubDate",
+        "ContentSource",
+    )
+}
+#: A publication-date label, and the text after it (a colon, or a table cell, between them);
+#: the checks read the date out of that text.
+DATE_LABEL = re.compile(r"(?:日期|时间)")  # 发布日期, 成文日期, 发布时间 …: the ending suffices
+DATE_VALUE = re.compile(r"\s*[:：]?\s*([\[（(]?\d.{3,28})")
+#: Words before 日期/时间 that make it a clock in the header, not a publication date.
+NOT_PUBLICATION = ("当前", "今天", "现在")
+#: The four 公开属性 a policy document must carry.
+DISCLOSURE_ATTRIBUTE = re.compile(r"此件(?:公开发布|删减后公开|依申请公开|不公开)")
+#: Downloadable versions of a document (PDF, OFD, WPS, Word).
+DOCUMENT_ENDINGS = (".pdf", ".ofd", ".wps", ".doc", ".docx")
+#: A document number (文号) such as 苍政发〔2024〕12号: found by its bracketed year, then the
+#: issuer's short name before it (a search that starts with the name is ten times slower).
+DOC_YEAR_NUMBER = re.compile(r"[〔［\[(（]\s*(?:19|20)\d{2}\s*[〕］\])）]\s*\d{1,5}\s*号")
+DOC_ISSUER = re.compile(r"[\u4e00-\u9fff]{1,8}\s*$")
+#: Labels that run into the number when table cells are joined: 发文字号苍政发〔2026〕9号.
+NUMBER_LABEL = re.compile(r".*(?:文号|字号|编号)")
+
+
+def read_page(url: str, html: str, role: str, depth: int, keep: bool = False) -> PageRecord:
+    """Reduce an HTML page to what the checks read; ``keep`` also stores its source."""
+    try:
+        doc = lxml.etree.fromstring(html, HTML_PARSER)
+    except (lxml.etree.ParserError, ValueError):
+        doc = None
+    if doc is None:  # nothing an HTML parser can read
+        return PageRecord(url, role, depth, "", "", 0)
+    base = doc.find(".//base[@href]")
+    base_url = canonical_url(base.get("href"), url) if base is not None else url
+    links = extract_links(doc, base_url)
+    meta = guideline_meta(doc)
+    lxml.etree.strip_elements(doc, "script", "style", "noscript", with_tail=False)
+    title = " ".join((doc.findtext(".//title") or "").split())[:500]
+    body = doc.find("body")
+    text = lxml.etree.tostring(
+        body if body is not None else doc, method="text", encoding=str, with_tail=False
+    )
+    text = " ".join(text.split())
+    return PageRecord(
+        url,
+        role,
+        depth,
+        title,
+        text[:EXCERPT_CHARS],
+        len(text),
+        links,
+        facts=page_facts(meta, text, links),
+        html=zlib.compress(html.encode("utf-8")) if keep else None,
+    )
+
+
+def guideline_meta(doc: lxml.etree._Element) -> dict[str, str]:
+    """The guideline's meta tags present on the page, by their standard names."""
+    found = {}
+    for element in doc.iter("meta"):
+        name = GUIDELINE_META.get((element.get("name") or "").lower())
+        if name and element.get("content"):
+            found[name] = element.get("content").strip()
+    return found
+
+
+def page_facts(meta: dict[str, str], text: str, links: list[LinkRecord]) -> dict:
+    """What the date, identity and disclosure checks need from a page they do not keep."""
+    facts: dict = {"meta": meta} if meta else {}
+    downloads = [link.target for link in links if link.target.lower().endswith(DOCUMENT_ENDINGS)]
+    if downloads:
+        facts["downloads"] = downloads[:5]
+    if date_text := labelled_date(text):
+        facts["date_text"] = date_text
+    if attribute := DISCLOSURE_ATTRIBUTE.search(text):
+        facts["attribute"] = attribute.group(0)
+    if number := document_number(text[:3000]):
+        facts["doc_number"] = number
+    if "规范性文件" in text:
+        facts["normative"] = True
+    return facts
+
+
+def labelled_date(text: str) -> str | None:
+    """The text after the first publication-date label that is followed by a number."""
+    for label in DATE_LABEL.finditer(text):
+        if text[max(0, label.start() - 2) : label.start()] in NOT_PUBLICATION:
+            continue
+        if value := DATE_VALUE.match(text, label.end()):
+            return value.group(1)
+    return None
+
+
+def document_number(text: str) -> str | None:
+    """The first 文号 in ``text``, with its issuer's name."""
+    for match in DOC_YEAR_NUMBER.finditer(text):
+        issuer = DOC_ISSUER.search(text, max(0, match.start() - 12), match.start())
+        if issuer:
+            return NUMBER_LABEL.sub("", issuer.group(0).strip() + match.group(0))
+    return None
+
+
+def extract_links(doc: lxml.etree._Element, base_url: str) -> list[LinkRecord]:
+    """Every link of the page, once per target and element, with how often it occurs."""
+    found: dict[tuple[str, str], LinkRecord] = {}
+    for element in doc.iter(*LINK_ATTRIBUTE, "meta"):
+        tag = element.tag
+        href = refresh_target(element) if tag == "meta" else element.get(LINK_ATTRIBUTE[tag])
+        if not href or href.isspace():
+            continue
+        if tag == "link" and HINT_RELS & set((element.get("rel") or "").lower().split()):
+            continue
+        target = canonical_url(href, base_url)
+        link = found.get((target, tag))
+        if link is None:
+            found[target, tag] = LinkRecord(target, tag, anchor_text(element))
+        else:
+            link.count += 1
+    return list(found.values())
+
+
+def refresh_target(meta: lxml.etree._Element) -> str | None:
+    """Where ``<meta http-equiv="refresh" content="0; url=…">`` sends the reader.
+
+    Many portals' front page is nothing but such a redirect to the real homepage.
+    """
+    if (meta.get("http-equiv") or "").lower() != "refresh":
+        return None
+    match = REFRESH_URL.search(meta.get("content") or "")
+    return match.group(1).strip("'\" ") if match else None
+
+
+def anchor_text(element: lxml.etree._Element) -> str:
+    """What a reader sees of the link: its text, else an image's alt, else its title."""
+    if element.tag in ("a", "area"):
+        # most anchors are plain text: join the text of nested elements only when there are some
+        text = " ".join(
+            (element.text or "" if len(element) == 0 else "".join(element.itertext())).split()
+        )
+        if not text:
+            image = element.find(".//img[@alt]")
+            text = image.get("alt", "") if image is not None else ""
+        text = text or element.get("title", "") or element.get("alt", "")
+    else:
+        text = element.get("alt", "") or element.get("title", "")
+    return " ".join(text.split())[:ANCHOR_CHARS]

@@ -1,0 +1,245 @@
+"""Publication dates as Chinese government sites write them, on list pages and on articles.
+
+The checks need to know how fresh a column is and when an article went out. The hard part is
+not reading ``2022-05-05`` but ignoring the dates that are not publication dates: the
+"今天是…星期五" widget in the header, the copyright year and update date in the footer,
+phone numbers, document numbers and times.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+#: No government page was published before this year.
+_FIRST_YEAR = 1990
+
+_DATE = re.compile(
+    r"""
+    # 2022-05-05, 2022/5/5, 2022.05.05 (one separator throughout; not inside a longer number)
+    (?<!\d)(?<!\d[-/.])(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)
+    # 2022年5月5日
+    | (?<!\d)(?P<cy>\d{4})\s*年\s*(?P<cm>\d{1,2})\s*月\s*(?P<cd>\d{1,2})\s*[日号]
+    # 05-05, 5/5, 05.05 standing alone: not in 0871-1234567, 第3-5条, 1-5月, 3.5%, 10:33
+    | (?<![\w.\-/:])(?P<sm>\d{1,2})(?P<ssep>[-/.])(?P<sd>\d{1,2})(?![\w%‰]|[-/.:]\d)
+    # 5月5日 (not the tail of 1980年5月5日)
+    | (?<![\d年])(?P<zm>\d{1,2})\s*月\s*(?P<zd>\d{1,2})\s*[日号]
+    """,
+    re.VERBOSE,
+)
+#: What precedes or follows the header's "today" widget: 今天是2026年11月27日 星期五.
+_TODAY_BEFORE = re.compile(r"(?:今天是|今日|当前日期|当前时间|现在是)\s*[：:]?\s*$")
+_TODAY_AFTER = re.compile(r"\s*(?:星期|周|礼拜)\s*[一二三四五六日天]")
+#: Text that marks a block as the site's identity footer.
+_NOTICE = re.compile(r"版权所有|copyright|©|主办单位|ICP备|公网安备|网站标识码", re.IGNORECASE)
+#: id or class of page header/footer boilerplate.
+_BOILERPLATE_ATTR = re.compile(r"foot|bottom|copyright|banquan", re.IGNORECASE)
+_UNSEEN_TAGS = frozenset({"head", "script", "style", "noscript", "header", "footer"})
+#: A label and the gap to its date; 日期/时间 also cover 发布时间, 发文日期, 成文日期 and so on.
+_LABEL = re.compile(r"(?:日期|时间)\s*[：:]\s*[\[【（(]?\s*")
+_META_NAMES = frozenset({"pubdate", "publishdate", "article:published_time"})
+#: Rows of a list: a date outside the row around a link is not that link's date.
+_ROWS = frozenset({"li", "tr"})
+#: Most text a <div>, <p> or <dd> row has beside its link (a title's summary, source, date).
+_ROW_TEXT = 200
+_BLOCKS = frozenset(
+    {"html", "body", "div", "p", "li", "ul", "ol", "dl", "dd", "dt", "table", "tr", "td", "th"}
+    | {"section", "article", "main", "aside", "nav", "form", "center", "blockquote"}
+    | {"h1", "h2", "h3", "h4", "h5", "h6"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DatedItem:
+    url: str
+    title: str
+    date: date
+
+
+def parse_date(text: str, today: date) -> date | None:
+    """The first publication date written in ``text``, or None."""
+    return next((day for _, day in _dates(text, today)), None)
+
+
+def dated_items(html: str, base_url: str, today: date) -> list[DatedItem]:
+    """The dated entries of a list page (or of a homepage's blocks), newest first."""
+    root = _parse(html)
+    if root is None:
+        return []
+    _drop_boilerplate(root)
+    links = [a for a in root.iter("a") if a.get("href", "").strip() and a.text_content().strip()]
+    link_set = set(links)
+    items: dict[tuple[str, date], DatedItem] = {}
+    for link in links:
+        if (day := _item_date(link, link_set, today)) is None:
+            continue
+        url = urldefrag(urljoin(base_url, link.get("href").strip())).url
+        if urlsplit(url).scheme in ("http", "https"):
+            items.setdefault((url, day), DatedItem(url, _collapse(link.text_content()), day))
+    return sorted(items.values(), key=lambda item: item.date, reverse=True)
+
+
+def publication_date(html: str, today: date) -> date | None:
+    """An article's own publication date."""
+    root = _parse(html)
+    if root is None:
+        return None
+    if day := _meta_date(root, today):
+        return day
+    _drop_boilerplate(root)
+    text = _page_text(root)
+    label_ends = {label.end() for label in _LABEL.finditer(text)}
+    return next((day for start, day in _dates(text, today) if start in label_ends), None)
+
+
+def _dates(text: str, today: date) -> Iterator[tuple[int, date]]:
+    """Each publication date in ``text`` with where it starts, skipping the "today" widget."""
+    for match in _DATE.finditer(text):
+        day = _date_of(match, today)
+        if day and not _is_today_widget(text, match.start(), match.end()):
+            yield match.start(), day
+
+
+def _date_of(match: re.Match[str], today: date) -> date | None:
+    """The date a match spells, if it is a real day a page can have been published on."""
+    if match["y"]:
+        return _checked(int(match["y"]), int(match["m"]), int(match["d"]), today)
+    if match["cy"]:
+        return _checked(int(match["cy"]), int(match["cm"]), int(match["cd"]), today)
+    if match["sm"]:
+        return _latest(int(match["sm"]), int(match["sd"]), today)
+    return _latest(int(match["zm"]), int(match["zd"]), today)
+
+
+def _checked(year: int, month: int, day: int, today: date) -> date | None:
+    """date(year, month, day) unless impossible, too old or in the future.
+
+    One day ahead is allowed: a site in UTC+8 is already on tomorrow's date for part of the day.
+    """
+    try:
+        result = date(year, month, day)
+    except ValueError:
+        return None
+    if year < _FIRST_YEAR or result > today + timedelta(days=1):
+        return None
+    return result
+
+
+def _latest(month: int, day: int, today: date) -> date | None:
+    """The most recent month/day not after ``today``: lists drop the year of recent items."""
+    for year in range(today.year, today.year - 5, -1):  # a 29 February recurs within 4 years
+        try:
+            result = date(year, month, day)
+        except ValueError:
+            continue
+        if result <= today:
+            return result
+    return None
+
+
+def _is_today_widget(text: str, start: int, end: int) -> bool:
+    """Whether the date at text[start:end] is the header's 今天是…星期五, not a publication."""
+    return bool(
+        _TODAY_BEFORE.search(text, max(0, start - 12), start) or _TODAY_AFTER.match(text, end)
+    )
+
+
+def _parse(html: str) -> lxml.html.HtmlElement | None:
+    """The document's root element, or None for a page with no content."""
+    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)  # lxml refuses str input with an encoding decl
+    try:
+        return lxml.html.document_fromstring(html)
+    except etree.ParserError:
+        return None
+
+
+def _drop_boilerplate(root: lxml.html.HtmlElement) -> None:
+    """Remove what never holds a publication date: scripts, comments, header and footer."""
+    for el in [el for el in root.iter() if _is_boilerplate(el)]:
+        el.drop_tree()
+
+
+def _is_boilerplate(el: lxml.html.HtmlElement) -> bool:
+    """Whether ``el`` is invisible or the page's header or footer, by its tag, id or class."""
+    if not isinstance(el.tag, str):  # comment or processing instruction
+        return True
+    if el.tag in _UNSEEN_TAGS:
+        return True
+    attrs = f"{el.get('id', '')} {el.get('class', '')}"
+    # <body class="has-footer"> is still the page
+    return el.tag not in ("html", "body") and bool(_BOILERPLATE_ATTR.search(attrs))
+
+
+def _item_date(
+    link: lxml.html.HtmlElement, links: set[lxml.html.HtmlElement], today: date
+) -> date | None:
+    """The date written beside ``link`` in the smallest container that holds no other link.
+
+    A date in the title itself counts only when the row has none, so 关于5月5日停水的通知
+    listed on 2022-05-03 is dated 2022-05-03.
+    """
+    title = link.text_content()
+    if _NOTICE.search(title):
+        return None
+    for row in link.iterancestors():
+        if row.tag == "body" or sum(a in links for a in row.iter("a")) > 1:
+            break
+        beside = _text_outside(row, link)
+        if row.tag not in _ROWS and len(_collapse(beside)) > _ROW_TEXT:
+            break  # an article body around its only link, not a row: its dates are not the link's
+        if _NOTICE.search(row.text_content()):
+            return None
+        if day := parse_date(beside, today):
+            return day
+        if row.tag in _ROWS:
+            break
+    return parse_date(title, today)
+
+
+def _text_outside(el: lxml.html.HtmlElement, link: lxml.html.HtmlElement) -> str:
+    """The text of ``el`` without the text of ``link``, one space between elements."""
+    parts = [el.text or ""]
+    for child in el:
+        if child is not link:
+            parts.append(_text_outside(child, link))
+        parts.append(child.tail or "")
+    return " ".join(parts)
+
+
+def _meta_date(root: lxml.html.HtmlElement, today: date) -> date | None:
+    """The date of the CMS's <meta name="PubDate"> (or a synonym), which is the most reliable."""
+    for meta in root.iter("meta"):
+        name = (meta.get("name") or meta.get("property") or "").strip().lower()
+        if name in _META_NAMES and (day := parse_date(meta.get("content", ""), today)):
+            return day
+    return None
+
+
+def _page_text(root: lxml.html.HtmlElement) -> str:
+    """The text of the page in reading order, without the blocks that carry a site notice."""
+    notices: dict[lxml.html.HtmlElement, bool] = {}
+    parts = []
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        text, owner = (el.text, el) if event == "start" else (el.tail, el.getparent())
+        if text and owner is not None:
+            block = _block_of(owner)
+            if block not in notices:
+                notices[block] = bool(_NOTICE.search(block.text_content()))
+            if not notices[block]:
+                parts.append(text)
+    return " ".join(parts)
+
+
+def _block_of(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The nearest block element around ``el``, itself included."""
+    return next(block for block in (el, *el.iterancestors()) if block.tag in _BLOCKS)
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,157 @@
+"""Columns: fresh, stale, empty and missing columns, the homepage's freshness, and the vetoes."""
+
+from __future__ import annotations
+
+import yaml
+from portal import dated_list, day, gov_page, scan_args
+from servers import http_site
+
+NAV = {
+    "要闻动态": "/xwdt/",
+    "通知公告": "/tzgg/",
+    "政策文件": "/zcwj/",
+    "政府信息公开": "/xxgk/",
+    "政策解读": "/zcjd/",
+    "办事服务": "/bsfw/",
+}
+
+
+def nav(entries: dict[str, str]) -> str:
+    return (
+        "<ul class='nav'>"
+        + "".join(f"<li><a href='{u}'>{n}</a></li>" for n, u in entries.items())
+        + "</ul>"
+    )
+
+
+def column(name: str, *items: tuple[str, str, str]) -> str:
+    return gov_page(name, nav(NAV) + f"<h2>{name}</h2>" + dated_list(list(items)))
+
+
+def article(title: str, published: str) -> str:
+    return gov_page(title, f"<h1>{title}</h1><p>发布时间：{published}</p><p>正文内容。</p>")
+
+
+def portal(home_news_age: int = 1) -> dict[str, str]:
+    """A portal with one column of each state; dates in every format sites use."""
+    fresh, stale_notice = day(home_news_age), day(200)
+    return {
+        "/": gov_page(
+            "苍山州人民政府",
+            nav(NAV) + dated_list([("州政府召开常务会议", "/xwdt/1.html", f"[{fresh:%Y-%m-%d}]")]),
+        ),
+        "/xwdt/": column(
+            "要闻动态",
+            ("州政府召开常务会议", "1.html", f"{fresh:%Y-%m-%d}"),
+            ("全州项目推进会召开", "2.html", f"{day(30):%m-%d}"),
+        ),
+        "/xwdt/1.html": article("州政府召开常务会议", f"{fresh:%Y-%m-%d}"),
+        "/xwdt/2.html": article("全州项目推进会召开", f"{day(30):%Y-%m-%d}"),
+        "/tzgg/": column(
+            "通知公告",
+            (
+                "关于春节放假的通知",
+                "1.html",
+                f"{stale_notice.year}年{stale_notice.month}月{stale_notice.day}日",
+            ),
+        ),
+        "/tzgg/1.html": article("关于春节放假的通知", f"{stale_notice:%Y-%m-%d}"),
+        "/zcwj/": column(
+            "政策文件",
+            ("关于印发办法的通知", "1.html", f"{day(100):%Y/%m/%d}"),
+            ("关于加强管理的意见", "1.html", f"{day(120):%Y.%m.%d}"),
+        ),
+        "/zcwj/1.html": article("关于印发办法的通知", f"{day(100):%Y-%m-%d}"),
+        "/zcjd/": gov_page("政策解读", nav(NAV) + "<h2>政策解读</h2><p>暂无信息</p>"),
+        "/bsfw/": gov_page("办事服务", nav(NAV) + "<p>办事指南</p>"),
+        "/xxgk/": gov_page(
+            "政府信息公开",
+            nav(NAV)
+            + "<a href='/xxgk/zn.html'>政府信息公开指南</a>"
+            + "<a href='/xxgk/zd.html'>政府信息公开制度</a>"
+            + "<a href='/xxgk/nb.html'>政府信息公开年报</a>",
+        ),
+        **{f"/xxgk/{name}.html": gov_page(name, "<p>内容</p>") for name in ("zn", "zd", "nb")},
+    }
+
+
+def by_rule(output, rule: str) -> dict[str, dict]:
+    return {f["detail"].get("column", f["url"]): f for f in output.findings(rule)}
+
+
+def test_fresh_stale_empty_and_missing_columns(scan):
+    with http_site(portal()) as site:
+        output = scan(*scan_args(site.url))
+    assert output.code == 0
+    stale = by_rule(output, "columns.stale")
+    assert set(stale) == {"通知公告"}
+    assert stale["通知公告"]["url"] == site.url_for("/tzgg/")
+    assert stale["通知公告"]["detail"]["newest"] == day(200).isoformat()
+    assert stale["通知公告"]["detail"]["window_days"] == 183
+    assert set(by_rule(output, "columns.empty")) == {"政策解读"}
+    assert set(by_rule(output, "columns.missing")) == {"互动交流", "政府信息公开→法定主动公开内容"}
+    assert output.findings("home.stale") == []
+    assert output.site["verdict"] == "合格"  # one stale column is a deduction, not a veto
+
+
+def test_a_homepage_without_news_for_two_weeks_is_a_veto(scan):
+    with http_site(portal(home_news_age=15)) as site:
+        output = scan(*scan_args(site.url))
+    [finding] = output.findings("home.stale")
+    assert finding["severity"] == "veto" and finding["detail"]["age_days"] == 15
+    assert output.site["verdict"] == "不合格" and "home.stale" in output.site["vetoes"]
+
+
+def test_the_column_veto_needs_five_stale_news_columns(scan):
+    def site_with(stale_columns: int) -> dict[str, str]:
+        names = {f"通知公告{n}": f"/tz{n}/" for n in range(stale_columns)}
+        routes = portal()
+        routes["/"] = gov_page(
+            "苍山州人民政府",
+            nav({**NAV, **names})
+            + dated_list([("州政府召开常务会议", "/xwdt/1.html", f"{day(1):%Y-%m-%d}")]),
+        )
+        for name, url in names.items():
+            routes[url] = column(name, ("旧通知", "1.html", f"{day(300):%Y-%m-%d}"))
+        return routes
+
+    with http_site(site_with(3)) as site:  # 3 more + 通知公告 = 4 stale notice columns
+        below = scan(*scan_args(site.url))
+    with http_site(site_with(4)) as site:  # 5 stale notice columns
+        at = scan(*scan_args(site.url))
+    assert len(below.findings("columns.stale")) == 4
+    assert "columns.stale" not in below.site["vetoes"]
+    vetoes = [f for f in at.findings("columns.stale") if f["severity"] == "veto"]
+    assert len(vetoes) == 1 and vetoes[0]["detail"]["count"] == 5
+    assert at.site["verdict"] == "不合格"
+
+
+def test_columns_declared_in_the_inventory(scan, tmp_path):
+    routes = portal()
+    routes["/zxft/"] = column(
+        "在线访谈", ("访谈一", "1.html", f"{day(100):%Y-%m-%d}")
+    )  # not linked
+    columns = [
+        {"name": "在线访谈", "url": "/zxft/", "category": "other", "max_age_days": 90},
+        {"name": "政府信息公开→政府信息公开指南", "category": "other"},
+        {"name": "苍山州利企惠民政策服务", "category": "policy"},
+        {"name": "可选专栏", "required": False},
+    ]
+    with http_site(routes) as site:
+        inventory = tmp_path / "sites.yaml"
+        entry = {
+            "id": "csz",
+            "name": "苍山州人民政府",
+            "url": site.url,
+            "unit": "苍山州人民政府办公室",
+        }
+        inventory.write_text(
+            yaml.safe_dump({"sites": [{**entry, "columns": columns}]}, allow_unicode=True),
+            encoding="utf-8",
+        )
+        output = scan("--config", str(inventory), *scan_args(site.url)[1:])
+    stale = by_rule(output, "columns.stale")
+    assert stale["在线访谈"]["detail"]["window_days"] == 90
+    assert stale["在线访谈"]["url"] == site.url_for("/zxft/")
+    declared_missing = [f for f in output.findings("columns.missing") if f["detail"]["declared"]]
+    assert [f["detail"]["column"] for f in declared_missing] == ["苍山州利企惠民政策服务"]
