@@ -159,20 +159,31 @@ def run_scans(sites: list[SiteEntry], options: ScanOptions, out: Path) -> int:
     return EXIT_OK if all(r.completed for r in results) else EXIT_SCAN_FAILED
 
 
+#: The summary's problem columns: title and the rule prefixes they add up.
+SUMMARY_COLUMNS = (
+    ("不可用链接", ("links.broken", "links.soft404")),
+    ("内网链接", ("links.intranet",)),
+    ("栏目与更新", ("home.", "columns.")),
+    ("标识", ("identity.",)),
+    ("公开属性", ("disclosure.",)),
+)
+
+
 def print_summary(result: dict) -> None:
     table = Table(title="扫描结果")
-    for column in ("网站", "结论", "页面", "链接", "不可用链接", "软404", "内网链接"):
+    for column in ("网站", "结论", "单项否决", "页面", *(title for title, _ in SUMMARY_COLUMNS)):
         table.add_column(column)
     for site in result["sites"]:
         stats = site["stats"]
         table.add_row(
             site["name"],
             site["verdict"],
+            "、".join(site["vetoes"]) or "—",
             str(stats.get("pages", "—")),
-            str(stats.get("links", "—")),
-            str(stats.get("links.broken", 0)),
-            str(stats.get("links.soft404", 0)),
-            str(stats.get("links.intranet", 0)),
+            *(
+                str(sum(n for rule, n in stats.items() if rule.startswith(prefixes)))
+                for _, prefixes in SUMMARY_COLUMNS
+            ),
         )
     console.print(table)
     for site in result["sites"]:

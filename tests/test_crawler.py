@@ -241,3 +241,5 @@ def test_a_meta_refresh_front_page_leads_to_the_real_homepage(scan):
         output = scan(site.url)
     assert site.count("GET", "/portal/index.html") == 1
     assert output.broken() == {(site.url_for("/portal/gone.html"), "http_4xx")}
+    homes = {p.url: p.depth for p in output.data.pages() if p.role == "home"}
+    assert homes == {site.url: 0, site.url_for("/portal/index.html"): 0}

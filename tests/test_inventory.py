@@ -56,11 +56,25 @@ def test_missing_field_names_the_entry(tmp_path):
         ("    site_code: '12345'\n", "sites.0.site_code: 网站标识码应为 10 位数字"),
         ("    level: city\n", "sites.0.level: 取值不在允许范围内"),
         ("    hosts: zwgk.csz.gov.cn\n", "sites.0.hosts: 应为列表"),
+        ("    columns: [{name: 要闻, category: news}]\n", "sites.0.columns.0.category: 取值不在"),
+        ("    columns: [{name: 要闻, required: maybe}]\n", "sites.0.columns.0.required: 应为 true"),
+        ("    columns: [{url: /xwdt/}]\n", "sites.0.columns.0.name: 缺少必填字段"),
     ],
 )
 def test_wrong_values_name_line_and_field(tmp_path, line, message):
     path = write(tmp_path, SITE + line)
     assert error_of(path).startswith(f"{path}:6: {message}")
+
+
+def test_settings_for_the_checks(tmp_path):
+    path = write(tmp_path, "settings:\n  freshness: {dynamic: 7}\n  timezone: Asia/Urumqi\n" + SITE)
+    settings = load_inventory(path).settings
+    assert (settings.freshness.dynamic, settings.freshness.notice) == (7, 183)
+    assert settings.veto.stale_news_columns == 5
+    path = write(tmp_path, "settings:\n  timezone: Beijing\n" + SITE)
+    assert error_of(path).startswith(f"{path}:2: settings.timezone: 未知的时区：Beijing")
+    path = write(tmp_path, "settings:\n  freshness: {home: 0}\n" + SITE)
+    assert error_of(path) == f"{path}:2: settings.freshness.home: 数值太小"
 
 
 def test_bad_url_and_duplicate_ids(tmp_path):
