@@ -243,3 +243,17 @@ def test_a_meta_refresh_front_page_leads_to_the_real_homepage(scan):
     assert output.broken() == {(site.url_for("/portal/gone.html"), "http_4xx")}
     homes = {p.url: p.depth for p in output.data.pages() if p.role == "home"}
     assert homes == {site.url: 0, site.url_for("/portal/index.html"): 0}
+
+
+def test_depth_is_the_distance_from_the_homepage(scan):
+    """A page the homepage links to is at depth 1, even when a deeper page is read first."""
+    many = "".join(f"<a href='/a{n}.html'>{n}</a>" for n in range(300))
+    routes = {
+        "/": page("首页", many + "<a href='/last.html'>最后</a>"),
+        "/a0.html": page("a0", "<a href='/last.html'>最后</a>"),
+        "/last.html": page("最后"),
+    }
+    with http_site(routes, not_found=Route(body=page("空"))) as site:
+        output = scan(site.url, "--max-pages", "400")
+    depths = {p.url: p.depth for p in output.data.pages()}
+    assert depths[site.url_for("/last.html")] == 1

@@ -197,21 +197,27 @@ class SiteSpider(scrapy.Spider):
             self.scope.add(origin_of(target))
         return response.request.replace(url=target, meta={**response.meta, "chain": chain})
 
-    def follow_links(self, page: PageItem) -> Iterator[scrapy.Request]:
-        """Crawl the site's own documents within the limits; check everything else once."""
+    def follow_links(self, page: PageItem) -> list[scrapy.Request]:
+        """Crawl the site's own documents within the limits; check everything else once.
+
+        Built in full before Scrapy sees the first request: Scrapy consumes a callback's
+        output while other responses arrive, and a page found meanwhile from one level
+        deeper must not take a URL (and a wrong depth) that this page links to."""
+        requests = []
         for link in page.links:
             url = link.target
             if url in self.seen or not is_fetchable(url) or not self.may_fetch(url):
                 continue
             self.seen.add(url)
             if page.role == "home" and link.element == "meta":  # a front page that only redirects
-                yield self.request(url, "GET", role="home", depth=page.depth)
+                requests.append(self.request(url, "GET", role="home", depth=page.depth))
             elif self.is_crawlable(url, link.element, page.depth + 1):
                 self.pages_scheduled += 1
                 role = "frame" if link.element in FRAME_ELEMENTS else "page"
-                yield self.request(url, "GET", role=role, depth=page.depth + 1)
+                requests.append(self.request(url, "GET", role=role, depth=page.depth + 1))
             else:
-                yield self.request(url, "HEAD", role="check", depth=page.depth + 1)
+                requests.append(self.request(url, "HEAD", role="check", depth=page.depth + 1))
+        return requests
 
     def may_fetch(self, url: str) -> bool:
         """Never reach into an intranet from a public site's links, nor into skipped hosts."""
