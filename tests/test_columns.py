@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
-from portal import dated_list, day, gov_page, scan_args
+from portal import dated_list, day, gov_page, scan_args, today
 from servers import http_site
+
+from govscan.checks.columns import Column, column_findings
+from govscan.store.inventory import Freshness, VetoThresholds
 
 NAV = {
     "要闻动态": "/xwdt/",
@@ -155,3 +159,33 @@ def test_columns_declared_in_the_inventory(scan, tmp_path):
     assert stale["在线访谈"]["url"] == site.url_for("/zxft/")
     declared_missing = [f for f in output.findings("columns.missing") if f["detail"]["declared"]]
     assert [f["detail"]["column"] for f in declared_missing] == ["苍山州利企惠民政策服务"]
+
+
+def columns_of(category: str, count: int, newest_days_ago: int | None) -> list[Column]:
+    newest = day(newest_days_ago) if newest_days_ago is not None else None
+    return [
+        Column(f"{category}{n}", f"http://x/{n}/", category, False, newest=newest, read=True)
+        for n in range(count)
+    ]
+
+
+OPTIONS = {"freshness": Freshness().model_dump(), "veto": VetoThresholds().model_dump()}
+
+
+@pytest.mark.parametrize(
+    ("columns", "deductions", "vetoes"),
+    [
+        (columns_of("dynamic", 4, 15), 4, []),  # four stale news columns: deductions only
+        (columns_of("dynamic", 3, 15) + columns_of("policy", 2, 200), 5, ["columns.stale"]),
+        (columns_of("other", 9, 200), 9, []),
+        (columns_of("other", 10, 200), 10, ["columns.stale"]),  # 应更新但长期未更新 ≥ 10
+        (columns_of("notice", 4, None), 4, []),  # four empty columns
+        (columns_of("notice", 5, None), 5, ["columns.empty"]),
+        (columns_of("dynamic", 5, 14), 0, []),  # 14 days old is still within the window
+        (columns_of("notice", 5, 183), 0, []),
+    ],
+)
+def test_veto_thresholds(columns, deductions, vetoes):
+    findings = column_findings(columns, today(), OPTIONS, "http://x/")
+    assert [f.rule for f in findings if f.severity == "veto"] == vetoes
+    assert len([f for f in findings if f.severity == "deduction"]) == deductions
