@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -68,15 +69,22 @@ def test_a_killed_crawl_fails_the_scan_and_keeps_earlier_runs(scan, db_url, tmp_
     assert again["sites"][0]["verdict"] == "合格"
 
 
+def wait_for_writer(scanner: psutil.Process) -> psutil.Process:
+    """The crawl's store writer, once the crawl has started it."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for process in scanner.children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                if "govscan.store.writer" in process.cmdline():
+                    return process
+        time.sleep(0.1)
+    raise AssertionError("the crawl never started its store writer")
+
+
 def test_a_crawl_whose_store_writer_dies_is_not_complete(db_url, tmp_path):
     with slow_site() as site:
         scanner = start_scan(site.url, tmp_path / "out", db_url, "--timeout", "4")
-        [writer] = [
-            process
-            for process in scanner.children(recursive=True)
-            if "govscan.store.writer" in process.cmdline()
-        ]
-        writer.send_signal(signal.SIGKILL)
+        wait_for_writer(scanner).send_signal(signal.SIGKILL)
         code = scanner.wait(timeout=60)
     assert code == 1
     result = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
