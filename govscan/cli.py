@@ -13,10 +13,10 @@ from rich.table import Table
 
 from govscan import __version__
 from govscan.checks import CHECKS
-from govscan.crawler.dns_options import parse_nameserver, parse_overrides
 from govscan.demo import serve_demo_world
 from govscan.pipeline import ScanOptions, ScanResult, scan_site
 from govscan.reports import findings_json, html
+from govscan.resolver import parse_nameserver, parse_overrides
 from govscan.store.db import connect
 from govscan.store.inventory import InventoryError, Settings, SiteEntry, load_inventory
 

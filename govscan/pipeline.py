@@ -12,7 +12,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from govscan import USER_AGENT
 from govscan.checks import CHECKS
+from govscan.probes import ipv6
+from govscan.resolver import Lookup
 from govscan.store.inventory import Freshness, SiteEntry, VetoThresholds
 from govscan.store.runs import (
     COMPLETED,
@@ -22,6 +25,7 @@ from govscan.store.runs import (
     get_site,
     progress,
     save_findings,
+    save_metrics,
     save_site,
     start_run,
 )
@@ -48,6 +52,9 @@ class ScanOptions:
     freshness: dict[str, int] = field(default_factory=lambda: Freshness().model_dump())
     veto: dict[str, int] = field(default_factory=lambda: VetoThresholds().model_dump())
     sample_pages: int = 20
+    ipv6_probes: int = 3  # homepage fetches over each IP version
+    ipv6_sample: int = 200  # 二级/三级 pages fetched over IPv6, at most, per level
+    ipv6_min_rate: float = 0.95  # below this share of reachable sub-pages is a finding
 
 
 @dataclass
@@ -72,6 +79,7 @@ def scan_site(
     try:
         error = crawl(engine, run_id, log_path, on_progress)
         if error is None:
+            run_probes(engine, run_id, options)
             stats = run_checks(engine, run_id, options.checks)
     except BaseException as interrupt:  # Ctrl-C or a crash must not leave the run "running"
         finish_run(engine, run_id, FAILED, error=f"扫描中断：{interrupt!r}")
@@ -109,6 +117,15 @@ def crawl(engine: Engine, run_id: int, log_path: Path, on_progress: Progress | N
         return None
     last_line = (log_path.read_text(encoding="utf-8").strip().splitlines() or [""])[-1]
     return f"抓取进程异常退出（代码 {child.returncode}）：{last_line}；日志：{log_path}"
+
+
+def run_probes(engine: Engine, run_id: int, options: ScanOptions) -> None:
+    """Measure what the selected checks need beside the crawl (IPv6), through the scan's
+    resolver, and keep it with the run."""
+    if "ipv6" in options.checks:
+        lookup = Lookup(options.resolve, options.nameserver, options.timeout)
+        metrics = ipv6.measure(RunData(engine, run_id), lookup, options.user_agent or USER_AGENT)
+        save_metrics(engine, run_id, "ipv6", metrics)
 
 
 def run_checks(engine: Engine, run_id: int, names: list[str]) -> dict[str, int]:

@@ -269,7 +269,9 @@ class _SiteServer(_TrackedConnections, ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, host: str, routes: Mapping[str, Route], fallback: Route) -> None:
+    def __init__(
+        self, host: str, routes: Mapping[str, Route], fallback: Route, port: int = 0
+    ) -> None:
         self.init_tracking()
         self.routes = dict(routes)
         self.fallback = fallback
@@ -277,7 +279,7 @@ class _SiteServer(_TrackedConnections, ThreadingHTTPServer):
         self.hits_lock = threading.Lock()
         self.active = 0
         self.max_active = 0  # the most requests answered at once, for concurrency limits
-        super().__init__((host, 0), _SiteHandler)
+        super().__init__((host, port), _SiteHandler)
 
     def server_bind(self) -> None:
         """Bind without HTTPServer's getfqdn(), which may do a reverse DNS lookup."""
@@ -346,11 +348,12 @@ def _run_site(
     host: str,
     not_found: NotFound,
     tls_context: ssl.SSLContext | None = None,
+    port: int = 0,
 ) -> Iterator[Site]:
     """Start a site server and yield its :class:`Site` view (shares the live hit counter)."""
     table = {path: _as_route(spec) for path, spec in (routes or {}).items()}
     server = _site_server_class(host, tls_context is not None)(
-        host, table, _fallback_route(not_found)
+        host, table, _fallback_route(not_found), port
     )
     if tls_context is not None:
         server.ssl_context = tls_context
@@ -371,14 +374,35 @@ def http_site(
     routes: Mapping[str, RouteSpec] | None = None,
     host: str = "127.0.0.1",
     not_found: NotFound = "hard",
+    port: int = 0,
 ) -> Iterator[Site]:
     """Serve ``routes`` (path with query string → Route, or a bare body) over HTTP/1.1.
 
     Unknown paths get a 404, or with ``not_found="soft"`` a 200 Chinese not-found page.
-    ``host="::1"`` binds IPv6 loopback.
+    ``host="::1"`` binds IPv6 loopback; ``port`` a given port (default: a free one).
     """
-    with _run_site(routes, host, not_found) as site:
+    with _run_site(routes, host, not_found, port=port) as site:
         yield site
+
+
+@contextlib.contextmanager
+def dual_stack_site(
+    ipv4_routes: Mapping[str, RouteSpec], ipv6_routes: Mapping[str, RouteSpec] | None
+) -> Iterator[tuple[Site, Site | None]]:
+    """One port on 127.0.0.1 and on [::1], each with its own routes, the way a site's IPv4
+    and IPv6 fronts are separate servers; ``ipv6_routes=None`` leaves [::1] refusing."""
+    for _ in range(20):
+        with contextlib.ExitStack() as stack:
+            ipv4 = stack.enter_context(http_site(ipv4_routes))
+            ipv6 = None
+            if ipv6_routes is not None:
+                try:
+                    ipv6 = stack.enter_context(http_site(ipv6_routes, host="::1", port=ipv4.port))
+                except OSError:  # the port is taken on [::1]: try another
+                    continue
+            yield ipv4, ipv6
+            return
+    raise OSError("no port free on both 127.0.0.1 and [::1]")
 
 
 @contextlib.contextmanager

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from govscan.crawler.dns_options import parse_nameserver, parse_overrides
 from govscan.crawler.middlewares import retry_after_seconds
+from govscan.resolver import parse_nameserver, parse_overrides
 from govscan.urls import canonical_url, is_intranet_host, origin_of, site_scope
 
 BASE = "http://www.csz.gov.cn/xwdt/index.html"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from govscan.checks import columns, disclosure, identity, links
+from govscan.checks import columns, disclosure, identity, ipv6, links
 from govscan.checks.finding import Finding
 from govscan.store.models import Site
 from govscan.store.runs import RunData
@@ -17,6 +17,7 @@ CHECKS: dict[str, Check] = {
     "columns": columns.check,
     "identity": identity.check,
     "disclosure": disclosure.check,
+    "ipv6": ipv6.check,
 }
 
 __all__ = ["CHECKS", "Check", "Finding"]

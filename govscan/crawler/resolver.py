@@ -6,68 +6,13 @@ Scrapy makes (IPv4 and IPv6) resolves the same way the user asked for.
 
 from __future__ import annotations
 
-import ipaddress
-import socket
-
-import dns.exception
-import dns.resolver
 from scrapy.resolver import HostResolution
 from twisted.internet.address import IPv4Address, IPv6Address
 from twisted.internet.interfaces import IHostnameResolver, IResolutionReceiver
 from twisted.internet.threads import deferToThread
 from zope.interface import implementer
 
-from govscan.crawler.dns_options import parse_nameserver
-
-
-class Lookup:
-    """Address lookups with overrides and an optional nameserver (dnspython); blocking."""
-
-    def __init__(self, overrides: dict[str, list[str]], nameserver: str | None, timeout: float):
-        self.overrides = overrides
-        self.cache: dict[str, list[str]] = {}
-        self.resolver: dns.resolver.Resolver | None = None
-        if nameserver:
-            address, port = parse_nameserver(nameserver)
-            self.resolver = dns.resolver.Resolver(configure=False)
-            self.resolver.nameservers = [address]
-            self.resolver.port = port
-            self.resolver.lifetime = timeout
-
-    def addresses(self, host: str) -> list[str]:
-        """Every address of ``host``, IPv4 first; empty when the name does not resolve."""
-        host = host.lower().rstrip(".")
-        if host not in self.cache:
-            self.cache[host] = self._lookup(host)
-        return self.cache[host]
-
-    def _lookup(self, host: str) -> list[str]:
-        if host in self.overrides:
-            return self.overrides[host]
-        try:
-            return [str(ipaddress.ip_address(host))]
-        except ValueError:
-            pass
-        if self.resolver is None:
-            return _system_addresses(host)
-        found: list[str] = []
-        for rdtype in ("A", "AAAA"):
-            try:
-                answer = self.resolver.resolve(host, rdtype)
-            except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer, dns.resolver.NoNameservers):
-                continue
-            except dns.exception.Timeout:
-                continue
-            found.extend(record.address for record in answer)
-        return found
-
-
-def _system_addresses(host: str) -> list[str]:
-    try:
-        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except socket.gaierror:
-        return []
-    return list(dict.fromkeys(info[4][0] for info in infos))
+from govscan.resolver import Lookup
 
 
 @implementer(IHostnameResolver)

@@ -1,10 +1,10 @@
 """Scrapy settings of the govscan crawl; per-scan values are set by ``govscan.crawler.run``."""
 
-from govscan import __version__
+from govscan import USER_AGENT as GOVSCAN_USER_AGENT
 
 BOT_NAME = "govscan"
 SPIDER_MODULES = ["govscan.crawler.spiders"]
-USER_AGENT = f"govscan/{__version__} (+https://github.com/govscan/govscan)"
+USER_AGENT = GOVSCAN_USER_AGENT
 ROBOTSTXT_OBEY = False
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False

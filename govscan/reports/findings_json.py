@@ -41,7 +41,7 @@ def site_result(engine: Engine, run: Run) -> dict:
         "score": None,
         "vetoes": vetoes,
         "stats": {**(run.stats or {}), **Counter(f["rule"] for f in findings)},
-        "metrics": {},
+        "metrics": run.metrics or {},
         "findings": findings,
     }
 

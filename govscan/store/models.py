@@ -40,6 +40,7 @@ class Run(Base):
     error: Mapped[str | None] = mapped_column(Text)
     options: Mapped[dict] = mapped_column(JSON)
     stats: Mapped[dict | None] = mapped_column(JSON)
+    metrics: Mapped[dict | None] = mapped_column(JSON)  # by probe family: {"ipv6": {…}}
 
 
 class Page(Base):

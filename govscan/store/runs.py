@@ -16,6 +16,8 @@ from govscan.store.models import Fetch, FindingRow, Link, Page, Run, Site
 from govscan.store.records import FetchRecord, LinkRecord, PageRecord
 
 RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
+#: Elements whose target a browser loads into the page.
+EMBEDDED_ELEMENTS = ("img", "script", "link", "iframe", "frame")
 
 
 def now() -> datetime:
@@ -53,6 +55,13 @@ def finish_run(
     with session_scope(engine) as session:
         run = session.get(Run, run_id)
         run.status, run.error, run.stats, run.finished_at = status, error, stats, now()
+
+
+def save_metrics(engine: Engine, run_id: int, family: str, metrics: dict) -> None:
+    """Keep what one probe family measured with the run."""
+    with session_scope(engine) as session:
+        run = session.get(Run, run_id)
+        run.metrics = {**(run.metrics or {}), family: metrics}
 
 
 def get_run(engine: Engine, run_id: int) -> Run:
@@ -165,6 +174,20 @@ class RunData:
                 for row in connection.execute(query):
                     found[row.target].append(LinkRecord(*row))
         return found
+
+    def metrics(self) -> dict:
+        """What the probes measured, by family (read fresh: probes write during the scan)."""
+        return get_run(self.engine, self.run_id).metrics or {}
+
+    def embedded_targets(self) -> list[str]:
+        """Every distinct target of an img, script, link or iframe element of the run."""
+        query = (
+            select(Link.target)
+            .where(Link.run_id == self.run_id, Link.element.in_(EMBEDDED_ELEMENTS))
+            .distinct()
+        )
+        with self.engine.connect() as connection:
+            return list(connection.scalars(query))
 
     def link_targets(self) -> list[str]:
         """Every distinct link target of the run, fetchable or not."""

@@ -1,0 +1,144 @@
+"""IPv6 findings (IPv6 改造) from what ``govscan.probes.ipv6`` measured."""
+
+from __future__ import annotations
+
+from govscan.checks.finding import Finding
+from govscan.store.models import Site
+from govscan.store.runs import RunData
+
+MIN_SUBLINK_RATE = 0.95
+MIN_SIMILARITY = 0.9
+LEVEL_NAMES = {"level2": "二级链接", "level3": "三级链接"}
+
+
+def check(site: Site, data: RunData) -> list[Finding]:
+    """``ipv6.*`` for the site; nothing when the probe did not run."""
+    metrics = data.metrics().get("ipv6")
+    if metrics is None:
+        return []
+    url = data.options["url"]
+    dns = metrics["dns"]
+    if dns["status"] in ("servfail", "timeout"):
+        return [dns_error(url, dns)]
+    findings = nameserver_findings(url, metrics["nameservers"])
+    if not dns["usable"]:
+        return [no_aaaa(url, dns), *findings]
+    findings += homepage_findings(url, metrics)
+    minimum = data.options.get("ipv6_min_rate", MIN_SUBLINK_RATE)
+    findings += [
+        low_support(url, level, found, minimum)
+        for level, found in metrics["sublinks"].items()
+        if found["rate"] is not None and found["rate"] < minimum
+    ]
+    if metrics["resources"]["ipv4_only"]:
+        findings.append(resource_ipv4_only(url, metrics["resources"]["ipv4_only"]))
+    return findings
+
+
+def dns_error(url: str, dns: dict) -> Finding:
+    return Finding(
+        rule="ipv6.dns_error",
+        severity="warning",
+        url=url,
+        source=None,
+        message=(
+            f"未能检测 IPv6：查询 AAAA 记录时 DNS 无应答（{dns['status']}），"
+            "不能据此判定不支持 IPv6"
+        ),
+        detail=dns,
+    )
+
+
+def no_aaaa(url: str, dns: dict) -> Finding:
+    why = "只有不可用的地址（链路本地或 IPv4 映射）" if dns["invalid"] else "没有 AAAA 记录"
+    return Finding(
+        rule="ipv6.no_aaaa",
+        severity="deduction",
+        url=url,
+        source=None,
+        message=f"网站不支持 IPv6：域名{why}",
+        detail=dns,
+    )
+
+
+def homepage_findings(url: str, metrics: dict) -> list[Finding]:
+    """Unreachable or flaky over IPv6, and an IPv6 homepage unlike the IPv4 one."""
+    v6 = metrics["homepage"]["ipv6"]
+    findings = []
+    if v6["rate"] < 1:
+        severity = "deduction" if v6["succeeded"] == 0 else "warning"
+        state = "无法访问" if v6["succeeded"] == 0 else "访问不稳定"
+        findings.append(
+            Finding(
+                rule="ipv6.unreachable",
+                severity=severity,
+                url=url,
+                source=None,
+                message=(
+                    f"首页通过 IPv6 {state}：{v6['attempts']} 次探测成功 {v6['succeeded']} 次"
+                    + (f"（{v6['error']}）" if v6["error"] else "")
+                ),
+                detail={**v6, "aaaa": metrics["dns"]["usable"]},
+            )
+        )
+    same = metrics["consistency"]
+    if same and (
+        same["ipv4"]["status"] != same["ipv6"]["status"]
+        or same["ipv4"]["title"] != same["ipv6"]["title"]
+        or same["similarity"] < MIN_SIMILARITY
+    ):
+        findings.append(
+            Finding(
+                rule="ipv6.inconsistent",
+                severity="deduction",
+                url=url,
+                source=None,
+                message=(
+                    f"IPv6 首页与 IPv4 首页内容不一致（标题“{same['ipv6']['title']}”对"
+                    f"“{same['ipv4']['title']}”，文本相似度 {same['similarity']:.0%}）"
+                ),
+                detail=same,
+            )
+        )
+    return findings
+
+
+def low_support(url: str, level: str, found: dict, minimum: float) -> Finding:
+    return Finding(
+        rule="ipv6.low_sublink_support",
+        severity="deduction",
+        url=url,
+        source=None,
+        message=(
+            f"{LEVEL_NAMES[level]} IPv6 支持率 {found['rate']:.0%}（抽查 {found['sample']} 个，"
+            f"{found['reachable']} 个可访问；要求不低于 {minimum:.0%}）"
+        ),
+        detail={"level": level, "minimum": minimum, **found},
+    )
+
+
+def nameserver_findings(url: str, servers: dict) -> list[Finding]:
+    if servers["status"] != "ok" or servers["with_ipv6"] > 0:
+        return []
+    names = "、".join(server["name"] for server in servers["servers"])
+    return [
+        Finding(
+            rule="ipv6.ns_no_ipv6",
+            severity="deduction",
+            url=url,
+            source=None,
+            message=f"域名 {servers['zone']} 的权威 DNS 服务器（{names}）均没有 IPv6 地址",
+            detail=servers,
+        )
+    ]
+
+
+def resource_ipv4_only(url: str, hosts: list[str]) -> Finding:
+    return Finding(
+        rule="ipv6.resource_ipv4_only",
+        severity="deduction",
+        url=url,
+        source=None,
+        message=f"页面引用的图片、脚本或样式所在域名没有 IPv6 地址：{'、'.join(hosts[:10])}",
+        detail={"hosts": hosts},
+    )

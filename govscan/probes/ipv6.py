@@ -1,0 +1,179 @@
+"""IPv6 support as the national monitoring platform measures it, not just an AAAA record.
+
+DNS (AAAA, its CNAME chain, the zone's nameservers), the homepage fetched over each AAAA
+address k times and compared with the IPv4 homepage, the share of 二级/三级 pages that
+answer over IPv6, and the hosts of embedded resources that have no AAAA. The result is
+the run's ``metrics.ipv6``; ``govscan.checks.ipv6`` turns it into findings.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+from concurrent.futures import ThreadPoolExecutor
+from difflib import SequenceMatcher
+
+from govscan.probes.http import Response, fetch
+from govscan.resolver import Answer, Lookup
+from govscan.store.runs import RunData
+from govscan.urls import host_of
+
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+MAX_HOPS = 5
+TEXT_COMPARED = 3000  # characters of each homepage's text compared
+WORKERS = 8
+
+
+def measure(data: RunData, lookup: Lookup, user_agent: str) -> dict:
+    """Every IPv6 metric of the run's site."""
+    options = data.options
+    url, timeout = options["url"], options["timeout"]
+    host = host_of(url)
+    aaaa = lookup.query(host, "AAAA")
+    usable, invalid = split_addresses(aaaa.records)
+    metrics: dict = {
+        "host": host,
+        "dns": {**answer_metrics(aaaa), "usable": usable, "invalid": invalid},
+        "nameservers": nameserver_metrics(lookup, host),
+    }
+    if aaaa.failed or not usable:
+        return metrics
+    probes = options.get("ipv6_probes", 3)
+    fetcher = Fetcher(lookup, timeout, user_agent)
+    v6 = [fetcher.get(url, 6, usable[attempt % len(usable)]) for attempt in range(probes)]
+    v4 = [fetcher.get(url, 4) for _ in range(probes)]
+    metrics["homepage"] = {"ipv6": series(v6), "ipv4": series(v4)}
+    metrics["consistency"] = consistency(last_ok(v4), last_ok(v6))
+    sample = options.get("ipv6_sample", 200)
+    metrics["sublinks"] = {
+        level: sublink_support(fetcher, pages_at(data, depth, host), sample)
+        for level, depth in (("level2", 1), ("level3", 2))
+    }
+    metrics["resources"] = resource_support(data, lookup, host)
+    return metrics
+
+
+def split_addresses(records: list[str]) -> tuple[list[str], list[str]]:
+    """AAAA answers a visitor can use, and those nobody can (link-local, IPv4-mapped)."""
+    usable, invalid = [], []
+    for record in records:
+        address = ipaddress.IPv6Address(record)
+        bad = address.is_link_local or address.ipv4_mapped or address.is_unspecified
+        (invalid if bad else usable).append(record)
+    return usable, invalid
+
+
+def answer_metrics(answer: Answer) -> dict:
+    return {"status": answer.status, "aaaa": answer.records, "cname_chain": answer.chain}
+
+
+def nameserver_metrics(lookup: Lookup, host: str) -> dict:
+    """The zone's authoritative nameservers and which of them have an IPv6 address."""
+    zone, answer = lookup.zone_nameservers(host)
+    servers = [
+        {"name": name, "ipv6": split_addresses(lookup.query(name, "AAAA").records)[0]}
+        for name in answer.records
+    ]
+    return {
+        "zone": zone,
+        "status": answer.status,
+        "servers": servers,
+        "with_ipv6": sum(1 for server in servers if server["ipv6"]),
+    }
+
+
+class Fetcher:
+    """Fetches over one IP version, following redirects on that version only."""
+
+    def __init__(self, lookup: Lookup, timeout: float, user_agent: str):
+        self.lookup = lookup
+        self.timeout = timeout
+        self.user_agent = user_agent
+
+    def get(self, url: str, version: int, address: str | None = None) -> Response:
+        """The final answer of ``url`` over IPv``version``; a hop to a host without an
+        address of that version ends it with an error saying so."""
+        for _ in range(MAX_HOPS):
+            host = host_of(url)
+            if address is None:
+                found = self.lookup.query(host, "AAAA" if version == 6 else "A").records
+                found = split_addresses(found)[0] if version == 6 else found
+                if not found:
+                    return Response("", error=f"{host} 没有 IPv{version} 地址", location=url)
+                address = found[0]
+            response = fetch(url, address, self.timeout, self.user_agent)
+            if response.status not in REDIRECTS or not response.location:
+                return response
+            if host_of(response.location) != host:
+                address = None
+            url = response.location
+        return Response(address or "", error="重定向次数过多")
+
+
+def series(responses: list[Response]) -> dict:
+    """k attempts: how many succeeded, and the last answer in detail."""
+    succeeded = sum(1 for response in responses if response.ok)
+    last = responses[-1]
+    return {
+        "attempts": len(responses),
+        "succeeded": succeeded,
+        "rate": succeeded / len(responses),
+        "addresses": sorted({response.address for response in responses if response.address}),
+        "status": last.status,
+        "elapsed_ms": last.elapsed_ms,
+        "title": last.title,
+        "error": next((r.error for r in responses if r.error), None),
+    }
+
+
+def last_ok(responses: list[Response]) -> Response | None:
+    return next((response for response in reversed(responses) if response.ok), None)
+
+
+def consistency(v4: Response | None, v6: Response | None) -> dict | None:
+    """Whether the IPv6 homepage is the IPv4 one: status, title and text similarity."""
+    if v4 is None or v6 is None:
+        return None
+    similarity = SequenceMatcher(None, v4.text[:TEXT_COMPARED], v6.text[:TEXT_COMPARED]).ratio()
+    return {
+        "ipv4": {"status": v4.status, "title": v4.title},
+        "ipv6": {"status": v6.status, "title": v6.title},
+        "similarity": round(similarity, 3),
+    }
+
+
+def pages_at(data: RunData, depth: int, host: str) -> list[str]:
+    """The site's own crawled pages at ``depth`` (1: 二级链接, 2: 三级链接)."""
+    return sorted(
+        page.url
+        for page in data.pages()
+        if page.depth == depth and page.role == "page" and host_of(page.url) == host
+    )
+
+
+def sublink_support(fetcher: Fetcher, urls: list[str], cap: int) -> dict:
+    """The share of a sample of pages that answer over IPv6."""
+    sample = sorted(random.Random(0).sample(urls, cap)) if len(urls) > cap else urls
+    with ThreadPoolExecutor(WORKERS) as pool:
+        results = list(pool.map(lambda url: fetcher.get(url, 6), sample))
+    failed = [url for url, response in zip(sample, results, strict=True) if not response.ok]
+    return {
+        "found": len(urls),  # pages the crawl found at this level
+        "sample": len(sample),
+        "reachable": len(sample) - len(failed),
+        "rate": (len(sample) - len(failed)) / len(sample) if sample else None,
+        "failed": failed[:20],
+    }
+
+
+def resource_support(data: RunData, lookup: Lookup, site_host: str) -> dict:
+    """Hosts of embedded images, scripts, styles and frames that have no AAAA record."""
+    hosts = {host_of(url) for url in data.embedded_targets()} - {"", site_host}
+    checked = {host: lookup.query(host, "AAAA") for host in sorted(hosts)}
+    return {
+        "hosts": len(checked),
+        "ipv4_only": [
+            h for h, a in checked.items() if not a.failed and not split_addresses(a.records)[0]
+        ],
+        "unresolved": [h for h, a in checked.items() if a.failed],
+    }
