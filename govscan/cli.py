@@ -111,6 +111,9 @@ def scan_options(args: argparse.Namespace, settings: Settings | None = None) -> 
         freshness=settings.freshness.model_dump(),
         veto=settings.veto.model_dump(),
         sample_pages=settings.sample_pages,
+        ipv6_probes=settings.ipv6.probes,
+        ipv6_sample=settings.ipv6.sample,
+        ipv6_min_rate=settings.ipv6.min_rate,
     )
 
 
@@ -166,6 +169,7 @@ SUMMARY_COLUMNS = (
     ("栏目与更新", ("home.", "columns.")),
     ("标识", ("identity.",)),
     ("公开属性", ("disclosure.",)),
+    ("IPv6", ("ipv6.",)),
 )
 
 

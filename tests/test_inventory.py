@@ -75,6 +75,8 @@ def test_settings_for_the_checks(tmp_path):
     assert error_of(path).startswith(f"{path}:2: settings.timezone: 未知的时区：Beijing")
     path = write(tmp_path, "settings:\n  freshness: {home: 0}\n" + SITE)
     assert error_of(path) == f"{path}:2: settings.freshness.home: 数值太小"
+    path = write(tmp_path, "settings:\n  ipv6:\n    min_rate: 1.5\n" + SITE)
+    assert error_of(path) == f"{path}:3: settings.ipv6.min_rate: 数值太大"
 
 
 def test_bad_url_and_duplicate_ids(tmp_path):

@@ -128,3 +128,11 @@ def test_low_sublink_support_and_ipv4_only_resources(ipv6_scan):
 def test_odd_dns_answers(ipv6_scan, records, rule):
     output, _ = ipv6_scan("www.gov.test", records, PAGES, PAGES)
     assert rule in ipv6_rules(output)
+
+
+def test_the_report_has_an_ipv6_section(ipv6_scan):
+    output, _ = ipv6_scan("www.gov.test", {}, PAGES, None)
+    report = (output.out / "report.html").read_text(encoding="utf-8")
+    section = report[report.index("<h3>IPv6 支持度</h3>") :]
+    assert "0/3 次成功" in section and "3/3 次成功" in section  # IPv6 refused, IPv4 fine
+    assert "ns1.gov.test（有 IPv6）" in section

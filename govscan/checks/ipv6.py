@@ -14,7 +14,7 @@ LEVEL_NAMES = {"level2": "二级链接", "level3": "三级链接"}
 def check(site: Site, data: RunData) -> list[Finding]:
     """``ipv6.*`` for the site; nothing when the probe did not run."""
     metrics = data.metrics().get("ipv6")
-    if metrics is None:
+    if metrics is None or "skipped" in metrics:
         return []
     url = data.options["url"]
     dns = metrics["dns"]

@@ -29,6 +29,8 @@ def measure(data: RunData, lookup: Lookup, user_agent: str) -> dict:
     options = data.options
     url, timeout = options["url"], options["timeout"]
     host = host_of(url)
+    if is_address(host):
+        return {"host": host, "skipped": "网址中是 IP 地址而不是域名，无法检测域名的 IPv6 支持"}
     aaaa = lookup.query(host, "AAAA")
     usable, invalid = split_addresses(aaaa.records)
     metrics: dict = {
@@ -51,6 +53,14 @@ def measure(data: RunData, lookup: Lookup, user_agent: str) -> dict:
     }
     metrics["resources"] = resource_support(data, lookup, host)
     return metrics
+
+
+def is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def split_addresses(records: list[str]) -> tuple[list[str], list[str]]:

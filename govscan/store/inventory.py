@@ -28,6 +28,9 @@ ERROR_TEXT = {
     "bool_type": "应为 true 或 false",
     "bool_parsing": "应为 true 或 false",
     "greater_than_equal": "数值太小",
+    "less_than_equal": "数值太大",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
 }
 
 
@@ -57,6 +60,14 @@ class VetoThresholds(Strict):
     empty_columns: Annotated[int, Field(ge=1)] = 5
 
 
+class IPv6Settings(Strict):
+    """How IPv6 support is measured."""
+
+    probes: Annotated[int, Field(ge=1, le=20)] = 3  # homepage fetches per IP version
+    sample: Annotated[int, Field(ge=1)] = 200  # 二级/三级 pages fetched over IPv6, per level
+    min_rate: Annotated[float, Field(ge=0, le=1)] = 0.95  # share of them that must answer
+
+
 class Settings(Strict):
     timezone: str = "Asia/Shanghai"
     nameserver: str | None = None
@@ -64,6 +75,7 @@ class Settings(Strict):
     freshness: Freshness = Freshness()
     veto: VetoThresholds = VetoThresholds()
     sample_pages: Annotated[int, Field(ge=0)] = 20  # pages besides the homepage kept for checks
+    ipv6: IPv6Settings = IPv6Settings()
 
     @field_validator("timezone")
     @classmethod
