@@ -4,7 +4,7 @@ as separate servers on 127.0.0.1 and [::1]."""
 from __future__ import annotations
 
 import pytest
-from servers import Route, dns_server, dual_stack_site, page
+from servers import Route, dns_server, dual_stack_site, http_site, page
 
 NS = {"NS": ["ns1.gov.test."]}
 ZONE = {
@@ -136,3 +136,15 @@ def test_the_report_has_an_ipv6_section(ipv6_scan):
     section = report[report.index("<h3>IPv6 支持度</h3>") :]
     assert "0/3 次成功" in section and "3/3 次成功" in section  # IPv6 refused, IPv4 fine
     assert "ns1.gov.test（有 IPv6）" in section
+
+
+def test_the_crawl_reaches_an_ipv6_only_site(scan):
+    with (
+        http_site(PAGES, host="::1") as site,
+        dns_server({**ZONE, "v6.gov.test": {"AAAA": ["::1"]}}) as dns,
+    ):
+        url = f"http://v6.gov.test:{site.port}/"
+        output = scan(url, "--nameserver", dns.address, "--checks", "links,ipv6")
+    assert output.code == 0 and output.site["stats"]["pages"] == 4
+    assert ipv6_rules(output) == set()
+    assert output.site["metrics"]["ipv6"]["homepage"]["ipv4"]["succeeded"] == 0
