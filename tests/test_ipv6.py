@@ -114,6 +114,13 @@ def test_low_sublink_support_and_ipv4_only_resources(ipv6_scan):
     assert low["level3"]["detail"]["failed"][0].endswith("/c.html")
     [resources] = output.findings("ipv6.resource_ipv4_only")
     assert resources["detail"]["hosts"] == ["cdn.gov.test"]
+    assert resources["detail"]["examples"] == {"cdn.gov.test": "http://cdn.gov.test/logo.png"}
+
+
+def test_a_name_that_does_not_exist_is_a_dns_problem_not_missing_ipv6(ipv6_scan):
+    output, _ = ipv6_scan("gone.gov.test", {}, PAGES, PAGES)
+    assert ipv6_rules(output) == {"ipv6.dns_error"}
+    assert output.findings("ipv6.dns_error")[0]["message"].startswith("未能检测 IPv6：域名不存在")
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,11 @@ from govscan.store.runs import RunData
 MIN_SUBLINK_RATE = 0.95
 MIN_SIMILARITY = 0.9
 LEVEL_NAMES = {"level2": "二级链接", "level3": "三级链接"}
+DNS_PROBLEMS = {
+    "servfail": "DNS 服务器查询失败（SERVFAIL）",
+    "timeout": "DNS 查询超时",
+    "nxdomain": "域名不存在（NXDOMAIN）",
+}
 
 
 def check(site: Site, data: RunData) -> list[Finding]:
@@ -18,7 +23,7 @@ def check(site: Site, data: RunData) -> list[Finding]:
         return []
     url = data.options["url"]
     dns = metrics["dns"]
-    if dns["status"] in ("servfail", "timeout"):
+    if dns["status"] in ("servfail", "timeout", "nxdomain"):
         return [dns_error(url, dns)]
     findings = nameserver_findings(url, metrics["nameservers"])
     if not dns["usable"]:
@@ -31,7 +36,7 @@ def check(site: Site, data: RunData) -> list[Finding]:
         if found["rate"] is not None and found["rate"] < minimum
     ]
     if metrics["resources"]["ipv4_only"]:
-        findings.append(resource_ipv4_only(url, metrics["resources"]["ipv4_only"]))
+        findings.append(resource_ipv4_only(url, metrics["resources"]))
     return findings
 
 
@@ -41,10 +46,7 @@ def dns_error(url: str, dns: dict) -> Finding:
         severity="warning",
         url=url,
         source=None,
-        message=(
-            f"未能检测 IPv6：查询 AAAA 记录时 DNS 无应答（{dns['status']}），"
-            "不能据此判定不支持 IPv6"
-        ),
+        message=(f"未能检测 IPv6：{DNS_PROBLEMS[dns['status']]}，不能据此判定是否支持 IPv6"),
         detail=dns,
     )
 
@@ -133,12 +135,13 @@ def nameserver_findings(url: str, servers: dict) -> list[Finding]:
     ]
 
 
-def resource_ipv4_only(url: str, hosts: list[str]) -> Finding:
+def resource_ipv4_only(url: str, resources: dict) -> Finding:
+    hosts = resources["ipv4_only"]
     return Finding(
         rule="ipv6.resource_ipv4_only",
         severity="deduction",
         url=url,
         source=None,
         message=f"页面引用的图片、脚本或样式所在域名没有 IPv6 地址：{'、'.join(hosts[:10])}",
-        detail={"hosts": hosts},
+        detail={"hosts": hosts, "examples": resources["examples"]},
     )

@@ -42,7 +42,8 @@ def measure(data: RunData, lookup: Lookup, user_agent: str) -> dict:
         return metrics
     probes = options.get("ipv6_probes", 3)
     fetcher = Fetcher(lookup, timeout, user_agent)
-    v6 = [fetcher.get(url, 6, usable[attempt % len(usable)]) for attempt in range(probes)]
+    attempts = max(probes, len(usable))  # every AAAA address at least once
+    v6 = [fetcher.get(url, 6, usable[attempt % len(usable)]) for attempt in range(attempts)]
     v4 = [fetcher.get(url, 4) for _ in range(probes)]
     metrics["homepage"] = {"ipv6": series(v6), "ipv4": series(v4)}
     metrics["consistency"] = consistency(last_ok(v4), last_ok(v6))
@@ -177,13 +178,22 @@ def sublink_support(fetcher: Fetcher, urls: list[str], cap: int) -> dict:
 
 
 def resource_support(data: RunData, lookup: Lookup, site_host: str) -> dict:
-    """Hosts of embedded images, scripts, styles and frames that have no AAAA record."""
-    hosts = {host_of(url) for url in data.embedded_targets()} - {"", site_host}
-    checked = {host: lookup.query(host, "AAAA") for host in sorted(hosts)}
+    """Hosts of embedded images, scripts, styles and frames that have no AAAA record, each
+    with one of its resources as an example."""
+    examples: dict[str, str] = {}
+    for url in data.embedded_targets():
+        examples.setdefault(host_of(url), url)
+    examples.pop("", None)
+    examples.pop(site_host, None)
+    answers = {host: lookup.query(host, "AAAA") for host in sorted(examples)}
+    ipv4_only = [
+        host
+        for host, answer in answers.items()
+        if not answer.failed and not split_addresses(answer.records)[0]
+    ]
     return {
-        "hosts": len(checked),
-        "ipv4_only": [
-            h for h, a in checked.items() if not a.failed and not split_addresses(a.records)[0]
-        ],
-        "unresolved": [h for h, a in checked.items() if a.failed],
+        "hosts": len(answers),
+        "ipv4_only": ipv4_only,
+        "examples": {host: examples[host] for host in ipv4_only},
+        "unresolved": [host for host, answer in answers.items() if answer.failed],
     }

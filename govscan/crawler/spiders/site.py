@@ -82,10 +82,6 @@ class SiteSpider(scrapy.Spider):
         self.seen.add(self.start_url)
         self.pages_scheduled += 1
         yield self.request(self.start_url, "GET", role="home", depth=0)
-        for url in self.keep_urls - self.seen:  # declared columns, linked or not
-            self.seen.add(url)
-            self.pages_scheduled += 1
-            yield self.request(url, "GET", role="page", depth=1)
         start = urlsplit(self.start_url)
         for host in self.hosts:  # one probe per host, on the start URL's scheme and port
             netloc = f"[{host}]" if ":" in host else host
@@ -217,7 +213,14 @@ class SiteSpider(scrapy.Spider):
                 requests.append(self.request(url, "GET", role=role, depth=page.depth + 1))
             else:
                 requests.append(self.request(url, "HEAD", role="check", depth=page.depth + 1))
+        if page.role == "home":  # declared columns, linked or not, after the homepage's links
+            requests += [self.column_request(url) for url in sorted(self.keep_urls - self.seen)]
         return requests
+
+    def column_request(self, url: str) -> scrapy.Request:
+        self.seen.add(url)
+        self.pages_scheduled += 1
+        return self.request(url, "GET", role="page", depth=1)
 
     def may_fetch(self, url: str) -> bool:
         """Never reach into an intranet from a public site's links, nor into skipped hosts."""
