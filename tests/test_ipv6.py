@@ -32,7 +32,7 @@ PAGES = {
 def ipv6_scan(scan):
     """``govscan scan`` of NAME on a dual-stack pair, through the test's DNS server."""
 
-    def run(name, records, ipv4_routes, ipv6_routes, ipv6_home_to: str | None = None):
+    def run(name, records, ipv4_routes, ipv6_routes, ipv6_home_to=None, *options: str):
         with (
             dual_stack_site(ipv4_routes, ipv6_routes) as (ipv4, ipv6),
             dns_server({**ZONE, **records}) as dns,
@@ -41,7 +41,7 @@ def ipv6_scan(scan):
                 location = f"http://{ipv6_home_to}:{ipv4.port}/"
                 ipv6.server.routes["/"] = Route(status=302, location=location)
             url = f"http://{name}:{ipv4.port}/"
-            output = scan(url, "--nameserver", dns.address, "--checks", "links,ipv6")
+            output = scan(url, "--nameserver", dns.address, "--checks", "links,ipv6", *options)
         return output, url
 
     return run
@@ -121,6 +121,13 @@ def test_a_name_that_does_not_exist_is_a_dns_problem_not_missing_ipv6(ipv6_scan)
     output, _ = ipv6_scan("gone.gov.test", {}, PAGES, PAGES)
     assert ipv6_rules(output) == {"ipv6.dns_error"}
     assert output.findings("ipv6.dns_error")[0]["message"].startswith("未能检测 IPv6：域名不存在")
+
+
+def test_a_dns_server_that_never_answers_is_a_dns_problem(ipv6_scan):
+    records = {"www.gov.test": "TIMEOUT"}
+    output, _ = ipv6_scan("www.gov.test", records, PAGES, PAGES, None, "--timeout", "2")
+    assert ipv6_rules(output) == {"ipv6.dns_error"}
+    assert output.site["metrics"]["ipv6"]["dns"]["status"] == "timeout"
 
 
 @pytest.mark.parametrize(
