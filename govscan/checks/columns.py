@@ -83,7 +83,6 @@ class Column:
     required: bool = False
     max_age_days: int | None = None
     newest: date | None = None
-    items: int = 0
     own_links: int = 0
     says_empty: bool = False
     read: bool = False  # the crawl kept its page
@@ -277,10 +276,9 @@ def read_column(
     own = page_links - {url for _, url in home_anchors} - {column.url}
     dates = [item.date for item in items] + [published[url] for url in own if url in published]
     column.read = True
-    column.items = len(items)
     column.own_links = len(own)
     column.newest = max(dates, default=None)
-    column.says_empty = bool(EMPTY_WORDS.search(lxml.html.document_fromstring(html).text_content()))
+    column.says_empty = bool(EMPTY_WORDS.search(html))  # the words show in the source too
 
 
 def is_empty(column: Column) -> bool:

@@ -77,19 +77,22 @@ def homepage_findings(site: Site, marks: Marks, url: str) -> list[Finding]:
         "identity.contact": None if marks.contact else ("missing", "未找到“联系我们”链接"),
         "identity.sponsor": sponsor_problem(marks, site.unit),
     }
-    return [
-        Finding(
-            rule=rule,
-            severity="deduction",
-            url=url,
-            source=None,
-            message=f"首页{MARK_NAMES[rule]}不合规：{text}",
-            detail={"problem": problem, "page": "homepage", "found": found_values(rule, marks)},
+    findings = []
+    for rule, result in problems.items():
+        if result is None:
+            continue
+        problem, text = result
+        findings.append(
+            Finding(
+                rule=rule,
+                severity="deduction",
+                url=url,
+                source=None,
+                message=f"首页{MARK_NAMES[rule]}不合规：{text}",
+                detail={"problem": problem, "page": "homepage", "found": found_values(rule, marks)},
+            )
         )
-        for rule, result in problems.items()
-        if result is not None
-        for problem, text in [result]
-    ]
+    return findings
 
 
 def site_code_problem(marks: Marks, expected: str | None) -> tuple[str, str] | None:

@@ -110,7 +110,7 @@ class Fetcher:
                 found = self.lookup.query(host, "AAAA" if version == 6 else "A").records
                 found = split_addresses(found)[0] if version == 6 else found
                 if not found:
-                    return Response("", error=f"{host} 没有 IPv{version} 地址", location=url)
+                    return Response("", error=f"{host} 没有 IPv{version} 地址")
                 address = found[0]
             response = fetch(url, address, self.timeout, self.user_agent)
             if response.status not in REDIRECTS or not response.location:
