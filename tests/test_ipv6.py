@@ -87,6 +87,8 @@ def test_an_aaaa_that_refuses_connections(ipv6_scan):
     [finding] = output.findings("ipv6.unreachable")
     assert finding["severity"] == "deduction" and finding["detail"]["succeeded"] == 0
     assert "ConnectionRefused" in finding["detail"]["error"]
+    assert output.site["metrics"]["ipv6"]["sublinks"] == {}  # not fetched page by page
+    assert output.findings("ipv6.low_sublink_support") == []
 
 
 def test_an_ipv6_front_with_other_content(ipv6_scan):
@@ -149,6 +151,7 @@ def test_the_report_has_an_ipv6_section(ipv6_scan):
     report = (output.out / "report.html").read_text(encoding="utf-8")
     section = report[report.index("<h3>IPv6 支持度</h3>") :]
     assert "0/3 次成功" in section and "3/3 次成功" in section  # IPv6 refused, IPv4 fine
+    assert "未抽查（首页无法通过 IPv6 访问）" in section
     assert "ns1.gov.test（有 IPv6）" in section
 
 

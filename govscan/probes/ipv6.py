@@ -48,10 +48,13 @@ def measure(data: RunData, lookup: Lookup, user_agent: str) -> dict:
     metrics["homepage"] = {"ipv6": series(v6), "ipv4": series(v4)}
     metrics["consistency"] = consistency(last_ok(v4), last_ok(v6))
     sample = options.get("ipv6_sample", 200)
-    metrics["sublinks"] = {
-        level: sublink_support(fetcher, pages_at(data, depth, host), sample)
-        for level, depth in (("level2", 1), ("level3", 2))
-    }
+    if not any(response.ok for response in v6):  # a blackholed AAAA would cost a timeout a page
+        metrics["sublinks"] = {}
+    else:
+        metrics["sublinks"] = {
+            level: sublink_support(fetcher, pages_at(data, depth, host), sample)
+            for level, depth in (("level2", 1), ("level3", 2))
+        }
     metrics["resources"] = resource_support(data, lookup, host)
     return metrics
 
