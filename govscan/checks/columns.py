@@ -102,11 +102,12 @@ def check(site: Site, data: RunData) -> list[Finding]:
         *stale_homepage(home, home_html, home_anchors, published, today, data.options),
     ]
     columns = site_columns(data.options.get("columns", []), home, home_anchors, sources)
+    answered = {f.url for f in data.fetches() if f.status is not None and f.status < 400}
     for column in columns:
         if column.url in sources:
             read_column(column, sources[column.url], home_anchors, published, today)
-        elif column.declared and column.required:
-            findings.append(missing_column(column, home.url))
+        elif column.declared and column.required and column.url not in answered:
+            findings.append(missing_column(column, home.url))  # not found, or not answering
     findings += column_findings(columns, today, data.options, home.url)
     return findings
 

@@ -7,6 +7,7 @@ the crawled pages for the marks every page must carry.
 from __future__ import annotations
 
 import re
+import zlib
 
 from govscan.checks.context import kept_homepage
 from govscan.checks.finding import Finding
@@ -49,18 +50,22 @@ def check(site: Site, data: RunData) -> list[Finding]:
     sources = data.sources()
     marks = read_marks(home_html)
     sample = {
-        page.url: read_marks(sources[page.url]) for page in sampled_pages(data.pages(), sources)
+        page.url: read_marks(sources[page.url])
+        for page in sampled_pages(data.pages(), sources, data.options.get("sample_pages", 20))
     }
     return [*homepage_findings(site, marks, home.url), *sample_findings(sample, home.url)]
 
 
-def sampled_pages(pages: list[PageRecord], sources: dict[str, str]) -> list[PageRecord]:
-    """The kept pages a visitor opens as pages: iframe contents and not-found pages aside."""
-    return [
+def sampled_pages(pages: list[PageRecord], sources: dict[str, str], size: int) -> list[PageRecord]:
+    """Up to ``size`` of the kept pages a visitor opens as pages (not iframe contents, not
+    not-found pages), chosen by a hash of their URL: the same pages on every run, so that
+    a mark seen missing and then present was fixed, not merely sampled differently."""
+    candidates = [
         page
         for page in pages
         if page.role == "page" and page.url in sources and not says_not_found(page)
     ]
+    return sorted(candidates, key=lambda page: zlib.crc32(page.url.encode()))[:size]
 
 
 def homepage_findings(site: Site, marks: Marks, url: str) -> list[Finding]:

@@ -1,7 +1,7 @@
 """Reading one HTML page: its title, text, links and the facts the checks need.
 
 The crawl keeps these facts instead of every page's HTML (a 20,000-page site must not
-become gigabytes); only the homepage, the column pages and a sample keep their source.
+become gigabytes); only the homepage and the pages it links to (its columns) keep their source.
 Nothing here judges a page: the checks do that with what is stored.
 """
 

@@ -57,7 +57,6 @@ def crawl(run_id: int) -> str | None:
         max_pages=options["max_pages"],
         skip_hosts=options.get("skip_hosts", []),
         keep_urls=[column["url"] for column in options.get("columns", []) if column.get("url")],
-        sample_pages=options.get("sample_pages", 20),
     )
     process.start()
     stats = crawler.stats.get_stats()

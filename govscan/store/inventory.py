@@ -74,7 +74,7 @@ class Settings(Strict):
     user_agent: str | None = None
     freshness: Freshness = Freshness()
     veto: VetoThresholds = VetoThresholds()
-    sample_pages: Annotated[int, Field(ge=0)] = 20  # pages besides the homepage kept for checks
+    sample_pages: Annotated[int, Field(ge=0)] = 20  # pages whose footer marks are checked
     ipv6: IPv6Settings = IPv6Settings()
 
     @field_validator("timezone")

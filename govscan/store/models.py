@@ -59,7 +59,7 @@ class Page(Base):
     text_length: Mapped[int]
     link_count: Mapped[int] = mapped_column(default=0, server_default="0")  # with repeats
     facts: Mapped[dict | None] = mapped_column(JSON)  # see govscan.crawler.pages.page_facts
-    html: Mapped[bytes | None] = mapped_column(LargeBinary)  # zlib; homepage, columns, sample
+    html: Mapped[bytes | None] = mapped_column(LargeBinary)  # zlib; homepage and depth 1
 
 
 class Link(Base):

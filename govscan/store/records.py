@@ -27,7 +27,7 @@ class PageRecord:
     links: list[LinkRecord] = field(default_factory=list)
     # guideline meta tags, date label text, 公开属性, 文号 (see govscan.crawler.pages)
     facts: dict = field(default_factory=dict)
-    html: bytes | None = None  # zlib-compressed source: homepage, columns and a sample only
+    html: bytes | None = None  # zlib-compressed source: homepage and depth-1 pages only
 
 
 @dataclass(slots=True)

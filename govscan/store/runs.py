@@ -134,7 +134,8 @@ class RunData:
         return self._pages
 
     def sources(self) -> dict[str, str]:
-        """The HTML the crawl kept (homepage, columns, a sample), by page URL; read once."""
+        """The HTML the crawl kept (homepage, the pages it links to, declared columns), by URL;
+        read once."""
         return self._sources
 
     @cached_property

@@ -54,7 +54,6 @@ class SiteSpider(scrapy.Spider):
         max_pages: int = 1000,
         skip_hosts: list[str] = (),
         keep_urls: list[str] = (),
-        sample_pages: int = 20,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -69,8 +68,6 @@ class SiteSpider(scrapy.Spider):
         self.parsed: set[str] = set()
         self.pages_scheduled = 0
         self.keep_urls = frozenset(canonical_url(url, self.start_url) for url in keep_urls)
-        self.sample_pages = sample_pages
-        self.samples_kept = 0
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -131,12 +128,9 @@ class SiteSpider(scrapy.Spider):
             yield from self.follow_links(fetch.page)
 
     def keeps_source(self, url: str, depth: int) -> bool:
-        """Keep the HTML of the homepage, the pages it links to (its columns), the declared
-        columns and the first ``sample_pages`` others, for the checks that read whole pages."""
-        if depth <= 1 or url in self.keep_urls:
-            return True
-        self.samples_kept += 1
-        return self.samples_kept <= self.sample_pages
+        """Keep the HTML of the homepage, the pages it links to (its columns, its news) and
+        the declared columns: the checks that read whole pages sample from these."""
+        return depth <= 1 or url in self.keep_urls
 
     def should_parse(self, response: Response) -> bool:
         """Read the site's own HTML pages once; a not-found probe is read to compare with."""
