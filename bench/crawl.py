@@ -137,12 +137,17 @@ class GeneratedSite:
     depth: int
 
 
+def footer_page(index: int, count: int) -> tuple[str, str]:
+    """(path name, title) of one of the last ten pages, the footer's 网站地图, 联系我们 …"""
+    return FOOTER_PAGES[index - (count - len(FOOTER_PAGES))]
+
+
 def page_path(index: int, count: int) -> str:
     """The URL path of page ``index`` (0 is the homepage, the last ten are footer pages)."""
     if index == 0:
         return "/"
     if index >= count - len(FOOTER_PAGES):
-        return f"/site/{FOOTER_PAGES[index - (count - len(FOOTER_PAGES))][0]}.html"
+        return f"/site/{footer_page(index, count)[0]}.html"
     if index <= FANOUT:
         return f"/col{index:02d}/index.html"
     month = 1 + index % 12
@@ -184,7 +189,7 @@ def title_of(index: int, count: int) -> str:
     if index == 0:
         return "苍山州人民政府门户网站"
     if index >= count - len(FOOTER_PAGES):
-        return f"{FOOTER_PAGES[index - (count - len(FOOTER_PAGES))][1]} - 苍山州人民政府"
+        return f"{footer_page(index, count)[1]} - 苍山州人民政府"
     if index <= FANOUT:
         return f"{COLUMN_NAMES[index - 1]} - 苍山州人民政府"
     words = "".join(TITLE_WORDS[(index * k) % len(TITLE_WORDS)] for k in (1, 3, 5, 7, 11))

@@ -185,9 +185,7 @@ def stale_homepage(
 ) -> list[Finding]:
     """The single veto 首页不更新: nothing on the homepage dated within the window."""
     window = options["freshness"]["home"]
-    dates = [item.date for item in dated_items(html, home.url, today)]
-    dates += [published[url] for _, url in home_anchors if url in published]
-    newest = max(dates, default=None)
+    newest = newest_date(html, home.url, {url for _, url in home_anchors}, published, today)
     if newest is not None and (today - newest).days <= window:
         return []
     since = f"最新信息日期为 {newest.isoformat()}" if newest else "首页上未找到任何带日期的信息"
@@ -272,14 +270,22 @@ def read_column(
     today: date,
 ) -> None:
     """The column's newest date: from its list, else from the articles it links to."""
-    items = dated_items(html, column.url, today)
     page_links = {url for _, url in anchors(html, column.url)}
     own = page_links - {url for _, url in home_anchors} - {column.url}
-    dates = [item.date for item in items] + [published[url] for url in own if url in published]
     column.read = True
     column.own_links = len(own)
-    column.newest = max(dates, default=None)
+    column.newest = newest_date(html, column.url, own, published, today)
     column.says_empty = bool(EMPTY_WORDS.search(html))  # the words show in the source too
+
+
+def newest_date(
+    html: str, url: str, links: set[str], published: dict[str, date], today: date
+) -> date | None:
+    """The newest date a page shows: of its dated list items, and of the pages in ``links``
+    that state their own publication date (lists that show no dates)."""
+    dates = [item.date for item in dated_items(html, url, today)]
+    dates += [published[link] for link in links if link in published]
+    return max(dates, default=None)
 
 
 def is_empty(column: Column) -> bool:

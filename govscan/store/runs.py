@@ -115,17 +115,8 @@ class RunData:
         self.started_at: datetime = run.started_at  # UTC; dates are judged against it
 
     def fetches(self) -> list[FetchRecord]:
-        query = select(
-            Fetch.url,
-            Fetch.method,
-            Fetch.status,
-            Fetch.error_kind,
-            Fetch.error,
-            Fetch.final_url,
-            Fetch.elapsed_ms,
-        ).where(Fetch.run_id == self.run_id)
-        with self.engine.connect() as connection:
-            return [FetchRecord(*row) for row in connection.execute(query)]
+        """The outcome of every fetch of the run; read once and shared by the checks."""
+        return self._fetches
 
     def pages(self) -> list[PageRecord]:
         """Every parsed page with its facts, without its source (see ``sources``).
@@ -137,6 +128,20 @@ class RunData:
         """The HTML the crawl kept (homepage, the pages it links to, declared columns), by URL;
         read once."""
         return self._sources
+
+    @cached_property
+    def _fetches(self) -> list[FetchRecord]:
+        query = select(
+            Fetch.url,
+            Fetch.method,
+            Fetch.status,
+            Fetch.error_kind,
+            Fetch.error,
+            Fetch.final_url,
+            Fetch.elapsed_ms,
+        ).where(Fetch.run_id == self.run_id)
+        with self.engine.connect() as connection:
+            return [FetchRecord(*row) for row in connection.execute(query)]
 
     @cached_property
     def _pages(self) -> list[PageRecord]:
