@@ -68,14 +68,22 @@ class IPv6Settings(Strict):
     min_rate: Annotated[float, Field(ge=0, le=1)] = 0.95  # share of them that must answer
 
 
+class EldercareSettings(Strict):
+    """Thresholds of the 适老化 checks that provinces set differently."""
+
+    min_font_px: Annotated[float, Field(ge=6, le=40)] = 12  # the size most body text is set in
+
+
 class Settings(Strict):
     timezone: str = "Asia/Shanghai"
     nameserver: str | None = None
     user_agent: str | None = None
     freshness: Freshness = Freshness()
     veto: VetoThresholds = VetoThresholds()
-    sample_pages: Annotated[int, Field(ge=0)] = 20  # pages whose footer marks are checked
+    # article pages per site whose footer marks are checked and that the browser opens
+    sample_pages: Annotated[int, Field(ge=0)] = 20
     ipv6: IPv6Settings = IPv6Settings()
+    eldercare: EldercareSettings = EldercareSettings()
 
     @field_validator("timezone")
     @classmethod

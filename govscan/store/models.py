@@ -96,6 +96,19 @@ class Fetch(Base):
     elapsed_ms: Mapped[int | None]
 
 
+class RenderedPage(Base):
+    """A page opened in the browser: axe-core's results and the layout the 适老化 checks read."""
+
+    __tablename__ = "rendered_pages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    role: Mapped[str] = mapped_column(String(16))  # home | column | article
+    error: Mapped[str | None] = mapped_column(Text)  # why the page could not be tested
+    result: Mapped[dict] = mapped_column(JSON)  # see govscan.probes.browser
+
+
 class FindingRow(Base):
     """A finding of a check, as reported."""
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, insert, or_, select
 
 from govscan.store.db import session_scope
 from govscan.store.inventory import SiteEntry
-from govscan.store.models import Fetch, FindingRow, Link, Page, Run, Site
+from govscan.store.models import Fetch, FindingRow, Link, Page, RenderedPage, Run, Site
 from govscan.store.records import FetchRecord, LinkRecord, PageRecord
 
 RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
@@ -62,6 +62,17 @@ def save_metrics(engine: Engine, run_id: int, family: str, metrics: dict) -> Non
     with session_scope(engine) as session:
         run = session.get(Run, run_id)
         run.metrics = {**(run.metrics or {}), family: metrics}
+
+
+def save_rendered(engine: Engine, run_id: int, results: list[dict]) -> None:
+    """Keep what the browser measured on each page (``govscan.probes.browser``)."""
+    rows = [
+        {"run_id": run_id, "url": r["url"], "role": r["role"], "error": r.get("error"), "result": r}
+        for r in results
+    ]
+    if rows:
+        with engine.begin() as connection:
+            connection.execute(insert(RenderedPage), rows)
 
 
 def get_run(engine: Engine, run_id: int) -> Run:
@@ -184,6 +195,16 @@ class RunData:
     def metrics(self) -> dict:
         """What the probes measured, by family (read fresh: probes write during the scan)."""
         return get_run(self.engine, self.run_id).metrics or {}
+
+    def rendered(self) -> list[dict]:
+        """What the browser measured on each page it opened, in the order they were chosen."""
+        query = (
+            select(RenderedPage.result)
+            .where(RenderedPage.run_id == self.run_id)
+            .order_by(RenderedPage.id)
+        )
+        with self.engine.connect() as connection:
+            return list(connection.scalars(query))
 
     def embedded_targets(self) -> list[str]:
         """Every distinct target of an img, script, link or iframe element of the run."""
