@@ -4,9 +4,10 @@
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-# Debian packages the tests and the benchmarks use.
-TEST_DEBS  := postgresql
-BENCH_DEBS := nginx-light
+# Debian packages the scans, the tests and the benchmarks use.
+BROWSER_DEBS := chromium chromium-headless-shell fonts-noto-cjk
+TEST_DEBS    := $(BROWSER_DEBS) postgresql
+BENCH_DEBS   := $(BROWSER_DEBS) nginx-light
 
 .PHONY: demo test bench lint clean
 
@@ -17,6 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	-scripts/ensure-debs $(BROWSER_DEBS)  # without a browser the demo still runs, minus 无障碍
 	$(VENV)/bin/govscan demo --out demo-report
 
 test: $(STAMP)
@@ -30,6 +32,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	scripts/ensure-debs $(BENCH_DEBS)
 	$(PYTHON) bench/crawl.py
+	$(PYTHON) bench/browser.py
 
 clean:
 	rm -rf $(VENV) demo-report govscan-report .pytest_cache
