@@ -114,6 +114,7 @@ def scan_options(args: argparse.Namespace, settings: Settings | None = None) -> 
         ipv6_probes=settings.ipv6.probes,
         ipv6_sample=settings.ipv6.sample,
         ipv6_min_rate=settings.ipv6.min_rate,
+        min_font_px=settings.eldercare.min_font_px,
     )
 
 
@@ -170,6 +171,8 @@ SUMMARY_COLUMNS = (
     ("标识", ("identity.",)),
     ("公开属性", ("disclosure.",)),
     ("IPv6", ("ipv6.",)),
+    ("无障碍", ("a11y.",)),
+    ("适老化", ("eldercare.",)),
 )
 
 
@@ -193,6 +196,8 @@ def print_summary(result: dict) -> None:
     for site in result["sites"]:
         if site["error"]:
             console.print(f"[red]{site['name']}：扫描未完成：{site['error']}[/]")
+        for reason in dict.fromkeys(site["not_run"].values()):
+            console.print(f"[yellow]{site['name']}：{reason}[/]")
         for finding in site["findings"][:30]:
             console.print(f"  {finding['message']}  {finding['url']}  ← {finding['source'] or '—'}")
         if len(site["findings"]) > 30:

@@ -13,8 +13,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from govscan import USER_AGENT
-from govscan.checks import CHECKS
-from govscan.probes import ipv6
+from govscan.checks import CHECKS, a11y
+from govscan.probes import browser, ipv6
 from govscan.resolver import Lookup
 from govscan.store.inventory import Freshness, SiteEntry, VetoThresholds
 from govscan.store.runs import (
@@ -26,9 +26,11 @@ from govscan.store.runs import (
     progress,
     save_findings,
     save_metrics,
+    save_rendered,
     save_site,
     start_run,
 )
+from govscan.urls import host_of
 
 Progress = Callable[[dict[str, int]], None]
 
@@ -55,6 +57,7 @@ class ScanOptions:
     ipv6_probes: int = 3  # homepage fetches over each IP version
     ipv6_sample: int = 200  # 二级/三级 pages fetched over IPv6, at most, per level
     ipv6_min_rate: float = 0.95  # below this share of reachable sub-pages is a finding
+    min_font_px: float = 12  # body text set smaller is an 适老化 finding
 
 
 @dataclass
@@ -119,13 +122,45 @@ def crawl(engine: Engine, run_id: int, log_path: Path, on_progress: Progress | N
     return f"抓取进程异常退出（代码 {child.returncode}）：{last_line}；日志：{log_path}"
 
 
+BROWSER_CHECKS = ("a11y", "eldercare")
+
+
 def run_probes(engine: Engine, run_id: int, options: ScanOptions) -> None:
-    """Measure what the selected checks need beside the crawl (IPv6), through the scan's
-    resolver, and keep it with the run."""
+    """Measure what the selected checks need beside the crawl (IPv6, pages in the browser),
+    through the scan's resolver, and keep it with the run."""
+    lookup = Lookup(options.resolve, options.nameserver, options.timeout)
+    user_agent = options.user_agent or USER_AGENT
+    data = RunData(engine, run_id)
     if "ipv6" in options.checks:
-        lookup = Lookup(options.resolve, options.nameserver, options.timeout)
-        metrics = ipv6.measure(RunData(engine, run_id), lookup, options.user_agent or USER_AGENT)
-        save_metrics(engine, run_id, "ipv6", metrics)
+        save_metrics(engine, run_id, "ipv6", ipv6.measure(data, lookup, user_agent))
+    if any(name in options.checks for name in BROWSER_CHECKS):
+        render_pages(data, options, lookup, user_agent)
+
+
+def render_pages(data: RunData, options: ScanOptions, lookup: Lookup, user_agent: str) -> None:
+    """Open the chosen pages in the browser and keep what it measured; without a browser,
+    or when no page could be tested, record the browser checks as not run."""
+    targets = [browser.Target(url, role) for url, role in a11y.pages_to_render(data)]
+    try:
+        rendered = browser.render(
+            targets,
+            extra_hosts={host_of(url) for url in data.embedded_targets()},
+            lookup=lookup,
+            only_known_hosts=options.nameserver is not None,
+            user_agent=user_agent,
+            timeout=options.timeout,
+        )
+    except browser.BrowserMissing as missing:
+        rendered, summary = [], {"not_run": str(missing)}
+    else:
+        summary = a11y.summary(rendered)
+    save_rendered(data.engine, data.run_id, rendered)
+    save_metrics(data.engine, data.run_id, "a11y", summary)
+    if "not_run" in summary:
+        selected = [name for name in BROWSER_CHECKS if name in options.checks]
+        save_metrics(
+            data.engine, data.run_id, "not_run", dict.fromkeys(selected, summary["not_run"])
+        )
 
 
 def run_checks(engine: Engine, run_id: int, names: list[str]) -> dict[str, int]:

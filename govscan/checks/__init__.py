@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from govscan.checks import columns, disclosure, identity, ipv6, links
+from govscan.checks import a11y, columns, disclosure, eldercare, identity, ipv6, links
 from govscan.checks.finding import Finding
 from govscan.store.models import Site
 from govscan.store.runs import RunData
@@ -18,6 +18,8 @@ CHECKS: dict[str, Check] = {
     "identity": identity.check,
     "disclosure": disclosure.check,
     "ipv6": ipv6.check,
+    "a11y": a11y.check,
+    "eldercare": eldercare.check,
 }
 
 __all__ = ["CHECKS", "Check", "Finding"]

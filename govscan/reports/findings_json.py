@@ -25,7 +25,8 @@ def site_result(engine: Engine, run: Run) -> dict:
     site = get_site(engine, run.site_id)
     findings = findings_of(engine, run.id) if run.status == COMPLETED else []
     vetoes = sorted({f["rule"] for f in findings if f["severity"] == "veto"})
-    verdict = INCOMPLETE if run.status != COMPLETED else FAILED if vetoes else PASSED
+    not_run = (run.metrics or {}).get("not_run", {})  # check → why it could not run
+    verdict = verdict_of(run, vetoes, not_run)
     return {
         "id": site.id,
         "name": site.name,
@@ -40,10 +41,21 @@ def site_result(engine: Engine, run: Run) -> dict:
         "verdict": verdict,
         "score": None,
         "vetoes": vetoes,
+        "not_run": not_run,
         "stats": {**(run.stats or {}), **Counter(f["rule"] for f in findings)},
         "metrics": run.metrics or {},
         "findings": findings,
     }
+
+
+def verdict_of(run: Run, vetoes: list[str], not_run: dict[str, str]) -> str:
+    """A veto fails the site; an unfinished scan, or a selected check that could not run
+    (no browser, say), never lets it pass."""
+    if run.status != COMPLETED:
+        return INCOMPLETE
+    if vetoes:
+        return FAILED
+    return INCOMPLETE if not_run else PASSED
 
 
 def build(engine: Engine, run_ids: list[int]) -> dict:

@@ -28,6 +28,17 @@ RULE_TITLES = {
     "disclosure.attribute_missing": "未标注公开属性",
     "disclosure.restricted_published": "不应公开的文件被公开",
     "disclosure.no_download": "规范性文件无下载版本",
+    "ipv6.no_aaaa": "不支持 IPv6（无 AAAA 记录）",
+    "ipv6.unreachable": "IPv6 无法访问",
+    "ipv6.inconsistent": "IPv6 与 IPv4 内容不一致",
+    "ipv6.low_sublink_support": "二三级链接 IPv6 支持率低",
+    "ipv6.ns_no_ipv6": "域名服务器不支持 IPv6",
+    "ipv6.resource_ipv4_only": "页面资源仅支持 IPv4",
+    "ipv6.dns_error": "IPv6 无法判定（DNS 无应答）",
+    "eldercare.entrance_missing": "缺少无障碍/关怀版入口",
+    "eldercare.popup": "弹窗或漂浮窗遮挡内容",
+    "eldercare.reflow": "放大后无法自适应（需横向滚动）",
+    "eldercare.small_text": "正文字号过小",
 }
 KIND_TITLES = {
     "http_4xx": "HTTP 4xx",
@@ -59,9 +70,20 @@ def local_time(iso: str | None) -> str:
     return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 
+def rule_title(finding: dict) -> str:
+    """The rule's Chinese name; an axe rule is named by axe-core's own Chinese title."""
+    if finding["rule"].startswith("a11y."):
+        return f"无障碍：{finding['detail'].get('title', finding['rule'])}"
+    return RULE_TITLES.get(finding["rule"], finding["rule"])
+
+
 environment.filters["local_time"] = local_time
 environment.globals.update(
-    rule_titles=RULE_TITLES, kind_titles=KIND_TITLES, verdict_class=VERDICT_CLASS
+    rule_title=rule_title,
+    rule_titles=RULE_TITLES,
+    kind_titles=KIND_TITLES,
+    verdict_class=VERDICT_CLASS,
+    impact_names={"critical": "严重", "serious": "较重", "moderate": "中等", "minor": "轻微"},
 )
 
 
