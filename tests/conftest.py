@@ -35,6 +35,14 @@ class ScanOutput:
     def findings(self, rule: str | None = None) -> list[dict]:
         return [f for f in self.site["findings"] if rule is None or f["rule"] == rule]
 
+    def affected_pages(self, prefix: str) -> dict[str, set[str]]:
+        """{rule: URLs of the pages it lists} for the per-site browser findings."""
+        return {
+            f["rule"]: {page["url"] for page in f["detail"]["affected"]}
+            for f in self.findings()
+            if f["rule"].startswith(prefix) and "affected" in f["detail"]
+        }
+
     def broken(self) -> set[tuple[str, str]]:
         """(dead URL, kind) of every links.broken finding."""
         return {(f["url"], f["detail"]["kind"]) for f in self.findings("links.broken")}
@@ -51,19 +59,33 @@ def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
-@pytest.fixture
-def scan(db_url: str, tmp_path: Path):
-    """Run ``govscan scan ARGS`` in this process (the crawl runs in its own, as always)."""
+def scanner(folder: Path, db_url: str):
+    """``govscan scan ARGS`` run in this process (the crawl runs in its own, as always)."""
     numbers = itertools.count(1)
 
     def run(*args: str) -> ScanOutput:
-        out = tmp_path / f"out{next(numbers)}"
+        out = folder / f"out{next(numbers)}"
         code = main(["scan", *args, "--out", str(out)])
         path = out / "findings.json"
         result = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         return ScanOutput(code, result, out, db_url)
 
     return run
+
+
+@pytest.fixture
+def scan(db_url: str, tmp_path: Path):
+    return scanner(tmp_path, db_url)
+
+
+@pytest.fixture(scope="module")
+def module_scan(tmp_path_factory: pytest.TempPathFactory):
+    """Like ``scan``, for a module whose tests all read the same scans."""
+    folder = tmp_path_factory.mktemp("scan")
+    url = f"sqlite:///{folder / 'govscan.db'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GOVSCAN_DB", url)
+        yield scanner(folder, url)
 
 
 @pytest.fixture

@@ -67,6 +67,20 @@ def dated_list(items: list[tuple[str, str, str]]) -> str:
     return f"<ul class='list'>{rows}</ul>"
 
 
-def scan_args(site_url: str) -> list[str]:
-    """Scan options that keep the footer's public hosts out of the crawl."""
-    return [site_url, *(arg for host in FOOTER_HOSTS for arg in ("--skip-host", host))]
+def scan_args(site_url: str, checks: str = "links,columns,identity,disclosure") -> list[str]:
+    """Scan options that keep the footer's public hosts out of the crawl; the browser checks
+    have their own tests."""
+    skips = (arg for host in FOOTER_HOSTS for arg in ("--skip-host", host))
+    return [site_url, "--checks", checks, *skips]
+
+
+def accessible_page(title: str, body: str, lang: str = "zh-CN", style: str = "") -> str:
+    """A page that passes axe-core's WCAG A/AA rules unless ``body`` breaks one."""
+    lang_attribute = f" lang='{lang}'" if lang else ""
+    return (
+        f"<!DOCTYPE html><html{lang_attribute}><head><meta charset='utf-8'><title>{title}</title>"
+        f"<style>{style}</style></head><body><main><h1>{title}</h1>{body}</main></body></html>"
+    )
+
+
+PARAGRAPH = "<p>苍山州召开全州政务公开工作推进会，部署下一阶段重点任务。</p>"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from portal import FOOTER_HOSTS, SITE_CODE, UNIT, gov_page
+from portal import SITE_CODE, UNIT, gov_page, scan_args
 from servers import http_site
 
 from govscan.checks.identity import homepage_findings
@@ -107,8 +107,7 @@ def test_homepage_and_sampled_pages_of_a_scanned_site(scan, tmp_path):
             yaml.safe_dump({"sites": [{**entry, "site_code": SITE_CODE}]}, allow_unicode=True),
             encoding="utf-8",
         )
-        skip = [arg for host in FOOTER_HOSTS for arg in ("--skip-host", host)]
-        output = scan("--config", str(inventory), *skip)
+        output = scan("--config", str(inventory), *scan_args(site.url, checks="identity")[1:])
     found = {
         (f["rule"], f["detail"]["page"]): f
         for f in output.findings()
