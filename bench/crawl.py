@@ -486,6 +486,8 @@ def run_scan(
         str(depth),
         "--concurrency",
         str(concurrency),
+        "--checks",  # every family but the browser's, which bench/browser.py measures
+        "links,columns,identity,disclosure,ipv6",
     ]
     watch = Watch()
     with (work / "scan.log").open("w", encoding="utf-8") as log:
