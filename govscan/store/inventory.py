@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 SITE_CODE = re.compile(r"^(\d{10}|bm\d{8})$")
 
@@ -74,6 +74,13 @@ class EldercareSettings(Strict):
     min_font_px: Annotated[float, Field(ge=6, le=40)] = 12  # the size most body text is set in
 
 
+class NewMediaSettings(Strict):
+    """When a new-media account counts as not updated (国办秘函〔2019〕19号: two weeks)."""
+
+    zombie_days: Annotated[int, Field(ge=1)] = 14  # no post for longer: 僵尸账号, a veto
+    stale_days: Annotated[int, Field(ge=1)] = 7  # a warning before that
+
+
 class Settings(Strict):
     timezone: str = "Asia/Shanghai"
     nameserver: str | None = None
@@ -84,6 +91,7 @@ class Settings(Strict):
     sample_pages: Annotated[int, Field(ge=0)] = 20
     ipv6: IPv6Settings = IPv6Settings()
     eldercare: EldercareSettings = EldercareSettings()
+    newmedia: NewMediaSettings = NewMediaSettings()
 
     @field_validator("timezone")
     @classmethod
@@ -139,19 +147,69 @@ class SiteEntry(Strict):
         return [own, *(h.lower() for h in self.hosts if h.lower() != own)]
 
 
+class ArchiveSource(Strict):
+    """Where an account's posts can be read, one adapter per ``type``."""
+
+    type: Literal["feed", "wechat_articles", "exporter_json", "html_list"]
+    url: str | None = None  # feed, exporter_json, html_list
+    urls: list[str] = []  # wechat_articles: article pages
+    item: str | None = None  # html_list: CSS selector of one list item
+    date: str | None = None  # html_list: regular expression of its date
+    encoding: str | None = None  # html_list: when the page does not say
+
+    @model_validator(mode="after")
+    def _complete(self) -> ArchiveSource:
+        if self.type == "wechat_articles" and not self.urls:
+            raise ValueError("wechat_articles 需要 urls：文章网址列表")
+        if self.type != "wechat_articles" and not self.url:
+            raise ValueError(f"{self.type} 需要 url")
+        if self.type == "html_list" and not (self.item and self.date):
+            raise ValueError("html_list 需要 item（列表项的 CSS 选择器）和 date（日期正则）")
+        for url in [self.url, *self.urls]:
+            if url is not None and urlsplit(url).scheme not in ("http", "https"):
+                raise ValueError(f"应为以 http:// 或 https:// 开头的网址：{url}")
+        return self
+
+    @property
+    def addresses(self) -> list[str]:
+        return [self.url] if self.url else list(self.urls)
+
+
+class AccountEntry(Strict):
+    """A government new-media account (政务新媒体) as the register (台账) records it."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
+    platform: Literal["wechat", "weibo", "douyin", "toutiao", "other"]
+    name: str
+    account_id: str | None = None  # WeChat gh_… original id or __biz; a Weibo uid; …
+    unit: str
+    registered: bool = True  # 已报备
+    archives: list[ArchiveSource] = []
+
+
+def _unique(entries: list, kind: str) -> list:
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.id in seen:
+            raise ValueError(f"{kind} id 重复：{entry.id}")
+        seen.add(entry.id)
+    return entries
+
+
 class Inventory(Strict):
     settings: Settings = Settings()
     sites: list[SiteEntry] = []
+    accounts: list[AccountEntry] = []
 
     @field_validator("sites")
     @classmethod
-    def _unique_ids(cls, sites: list[SiteEntry]) -> list[SiteEntry]:
-        seen: set[str] = set()
-        for site in sites:
-            if site.id in seen:
-                raise ValueError(f"站点 id 重复：{site.id}")
-            seen.add(site.id)
-        return sites
+    def _unique_site_ids(cls, sites: list[SiteEntry]) -> list[SiteEntry]:
+        return _unique(sites, "站点")
+
+    @field_validator("accounts")
+    @classmethod
+    def _unique_account_ids(cls, accounts: list[AccountEntry]) -> list[AccountEntry]:
+        return _unique(accounts, "账号")
 
     def site(self, site_id: str) -> SiteEntry:
         for site in self.sites:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -116,6 +116,69 @@ class FindingRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    rule: Mapped[str] = mapped_column(String(64))
+    severity: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str] = mapped_column(String(2000))
+    source: Mapped[str | None] = mapped_column(String(2000))
+    message: Mapped[str] = mapped_column(Text)
+    detail: Mapped[dict] = mapped_column(JSON)
+
+
+class Account(Base):
+    """A new-media account as last described by the register."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    account_id: Mapped[str | None] = mapped_column(String(100))
+    unit: Mapped[str] = mapped_column(String(200))
+    registered: Mapped[bool] = mapped_column(Boolean)
+
+
+class AccountRun(Base):
+    """One reading of some accounts' archives; ``options`` holds the accounts and settings."""
+
+    __tablename__ = "account_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    error: Mapped[str | None] = mapped_column(Text)
+    options: Mapped[dict] = mapped_column(JSON)
+    summaries: Mapped[dict | None] = mapped_column(JSON)  # by account: last post, posts, …
+
+
+class OfAccountRun:
+    """A row about one account in one account run."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("account_runs.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[str] = mapped_column(String(64))
+
+
+class ArchiveRead(OfAccountRun, Base):
+    """The outcome of reading one archive source of an account: posts found, or the error."""
+
+    __tablename__ = "archive_reads"
+
+    source: Mapped[str] = mapped_column(String(2000))  # the archive's URL
+    status: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(Text)  # Chinese, for the supervisor
+    nickname: Mapped[str | None] = mapped_column(String(200))  # as the archive names the account
+    user_name: Mapped[str | None] = mapped_column(String(100))
+    posts: Mapped[list[dict]] = mapped_column(JSON)  # see govscan.crawler.archives.Post
+
+
+class AccountFinding(OfAccountRun, Base):
+    """A finding about an account, as reported."""
+
+    __tablename__ = "account_findings"
+
     rule: Mapped[str] = mapped_column(String(64))
     severity: Mapped[str] = mapped_column(String(16))
     url: Mapped[str] = mapped_column(String(2000))

@@ -1,0 +1,111 @@
+"""Account runs: what the archive crawl read for each account, and the findings about it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, insert, select
+
+from govscan.store.db import session_scope
+from govscan.store.inventory import AccountEntry
+from govscan.store.models import Account, AccountFinding, AccountRun, ArchiveRead
+from govscan.store.runs import now
+
+
+@dataclass
+class ArchiveRecord:
+    """One archive source as the crawl read it: its posts, or why it could not be read."""
+
+    account_id: str
+    source: str
+    status: int | None = None
+    error: str | None = None
+    nickname: str | None = None
+    user_name: str | None = None
+    posts: list[dict] = field(default_factory=list)  # Post fields, published_at as ISO text
+
+
+def save_accounts(engine: Engine, accounts: list[AccountEntry]) -> None:
+    """Store the accounts as the register describes them now."""
+    with session_scope(engine) as session:
+        for entry in accounts:
+            session.merge(
+                Account(
+                    id=entry.id,
+                    platform=entry.platform,
+                    name=entry.name,
+                    account_id=entry.account_id,
+                    unit=entry.unit,
+                    registered=entry.registered,
+                )
+            )
+
+
+def start_account_run(engine: Engine, options: dict) -> int:
+    with session_scope(engine) as session:
+        run = AccountRun(started_at=now(), status="running", options=options)
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def finish_account_run(
+    engine: Engine,
+    run_id: int,
+    status: str,
+    error: str | None = None,
+    summaries: dict | None = None,
+) -> None:
+    with session_scope(engine) as session:
+        run = session.get(AccountRun, run_id)
+        run.status, run.error, run.finished_at, run.summaries = status, error, now(), summaries
+
+
+def get_account_run(engine: Engine, run_id: int) -> AccountRun:
+    with session_scope(engine) as session:
+        return session.get(AccountRun, run_id)
+
+
+def save_archive_read(engine: Engine, run_id: int, record: ArchiveRecord) -> None:
+    with engine.begin() as connection:
+        connection.execute(insert(ArchiveRead), [{"run_id": run_id, **record.__dict__}])
+
+
+def archive_reads(engine: Engine, run_id: int) -> dict[str, list[ArchiveRecord]]:
+    """Every archive read of the run, by account id."""
+    query = select(ArchiveRead).where(ArchiveRead.run_id == run_id).order_by(ArchiveRead.id)
+    found: dict[str, list[ArchiveRecord]] = defaultdict(list)
+    with session_scope(engine) as session:
+        for row in session.scalars(query):
+            found[row.account_id].append(
+                ArchiveRecord(
+                    row.account_id,
+                    row.source,
+                    row.status,
+                    row.error,
+                    row.nickname,
+                    row.user_name,
+                    row.posts,
+                )
+            )
+    return found
+
+
+def save_account_findings(engine: Engine, run_id: int, findings: list[dict]) -> None:
+    if findings:
+        with engine.begin() as connection:
+            connection.execute(
+                insert(AccountFinding), [{"run_id": run_id, **finding} for finding in findings]
+            )
+
+
+def account_findings(engine: Engine, run_id: int) -> dict[str, list[dict]]:
+    """The run's findings by account id, in the order they were found."""
+    columns = ("rule", "severity", "url", "source", "message", "detail")
+    query = select(AccountFinding).where(AccountFinding.run_id == run_id)
+    found: dict[str, list[dict]] = defaultdict(list)
+    with session_scope(engine) as session:
+        for row in session.scalars(query.order_by(AccountFinding.id)):
+            found[row.account_id].append({name: getattr(row, name) for name in columns})
+    return found
