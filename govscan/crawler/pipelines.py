@@ -1,8 +1,10 @@
-"""Item pipeline: hands pages and fetch results to the store in batches."""
+"""Item pipelines: hand pages and fetch results to the store in batches, archive reads at once."""
 
 from __future__ import annotations
 
 from govscan.crawler.items import FetchItem
+from govscan.store.accounts import ArchiveRecord, save_archive_read
+from govscan.store.db import open_engine
 from govscan.store.writer import RunWriter, WriterProcess
 
 
@@ -30,4 +32,22 @@ class StorePipeline:
 
     def process_item(self, item: FetchItem) -> FetchItem:
         self.writer.add_fetch(item)
+        return item
+
+
+class ArchivePipeline:
+    """Writes what the archive spider read into the account run ``GOVSCAN_RUN_ID``: a few
+    records an account, so straight to the database."""
+
+    def __init__(self, db_url: str, run_id: int):
+        self.engine = open_engine(db_url)
+        self.run_id = run_id
+
+    @classmethod
+    def from_crawler(cls, crawler) -> ArchivePipeline:
+        settings = crawler.settings
+        return cls(settings.get("GOVSCAN_DB_URL"), settings.getint("GOVSCAN_RUN_ID"))
+
+    def process_item(self, item: ArchiveRecord) -> ArchiveRecord:
+        save_archive_read(self.engine, self.run_id, item)
         return item

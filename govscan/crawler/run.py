@@ -1,8 +1,9 @@
-"""One crawl in its own process: ``python -m govscan.crawler.run RUN_ID``.
+"""One crawl in its own process: ``python -m govscan.crawler.run RUN_ID`` for a site,
+``python -m govscan.crawler.run --archives RUN_ID`` for the archives of an account run.
 
 A Twisted reactor cannot be restarted, so every crawl gets a fresh process; the run's
 options are read from the store, which also receives everything the crawl finds.
-Exit status 0 means the crawl went through the whole site.
+Exit status 0 means the crawl went through everything it was given.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from govscan.crawler import settings as default_settings
+from govscan.crawler.spiders.archives import ArchiveSpider
 from govscan.crawler.spiders.site import SiteSpider
+from govscan.store.accounts import get_account_run
 from govscan.store.db import database_url, open_engine
 from govscan.store.runs import get_run
 
@@ -43,21 +46,18 @@ def crawl_settings(options: dict, db_url: str, run_id: int) -> Settings:
     return settings
 
 
-def crawl(run_id: int) -> str | None:
-    """Crawl the run's site; return None when complete, else why it is not."""
+def crawl(run_id: int, archives: bool) -> str | None:
+    """Crawl the run's site, or its accounts' archives; None when complete, else why not."""
     db_url = database_url()
-    options = get_run(open_engine(db_url), run_id).options  # the scan has migrated the schema
+    engine = open_engine(db_url)  # the scan has migrated the schema
+    options = (get_account_run if archives else get_run)(engine, run_id).options
     process = CrawlerProcess(crawl_settings(options, db_url, run_id))
-    crawler = process.create_crawler(SiteSpider)
-    process.crawl(
-        crawler,
-        start_url=options["url"],
-        hosts=options["hosts"],
-        max_depth=options["max_depth"],
-        max_pages=options["max_pages"],
-        skip_hosts=options.get("skip_hosts", []),
-        keep_urls=[column["url"] for column in options.get("columns", []) if column.get("url")],
-    )
+    if archives:
+        crawler = process.create_crawler(ArchiveSpider)
+        process.crawl(crawler, accounts=options["accounts"])
+    else:
+        crawler = process.create_crawler(SiteSpider)
+        process.crawl(crawler, **site_arguments(options))
     process.start()
     stats = crawler.stats.get_stats()
     # Dead links are logged below ERROR, so an error in the log is govscan's own failure
@@ -70,6 +70,17 @@ def crawl(run_id: int) -> str | None:
     return None
 
 
+def site_arguments(options: dict) -> dict:
+    return {
+        "start_url": options["url"],
+        "hosts": options["hosts"],
+        "max_depth": options["max_depth"],
+        "max_pages": options["max_pages"],
+        "skip_hosts": options.get("skip_hosts", []),
+        "keep_urls": [column["url"] for column in options.get("columns", []) if column.get("url")],
+    }
+
+
 def spare_the_garbage_collector() -> None:
     """Collect cycles rarely: a crawl allocates millions of short-lived objects, and with the
     default thresholds the collector took a tenth of the crawl's time (docs/benchmarks.md)."""
@@ -79,7 +90,8 @@ def spare_the_garbage_collector() -> None:
 
 def main() -> int:
     spare_the_garbage_collector()
-    problem = crawl(int(sys.argv[1]))
+    archives = sys.argv[1] == "--archives"
+    problem = crawl(int(sys.argv[-1]), archives)
     if problem:
         print(problem, file=sys.stderr)
         return 1
