@@ -14,11 +14,18 @@ from rich.table import Table
 from govscan import __version__
 from govscan.checks import CHECKS
 from govscan.demo import serve_demo_world
-from govscan.pipeline import ScanOptions, ScanResult, scan_site
+from govscan.pipeline import ScanOptions, ScanResult, scan_accounts, scan_site
 from govscan.reports import findings_json, html
 from govscan.resolver import parse_nameserver, parse_overrides
 from govscan.store.db import connect
-from govscan.store.inventory import InventoryError, Settings, SiteEntry, load_inventory
+from govscan.store.inventory import (
+    AccountEntry,
+    Inventory,
+    InventoryError,
+    SiteEntry,
+    load_inventory,
+)
+from govscan.store.register import load_register
 
 console = Console(stderr=True, soft_wrap=True)
 EXIT_OK, EXIT_SCAN_FAILED, EXIT_USAGE = 0, 1, 2
@@ -41,6 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--site", action="append", help="只扫描清单中此 id 的站点（可重复）")
     add_scan_options(scan)
     scan.set_defaults(handler=command_scan)
+
+    accounts = commands.add_parser("accounts", help="只检查清单中的政务新媒体账号")
+    accounts.add_argument(
+        "--config", type=Path, required=True, help="清单（YAML），或账号台账（.xlsx）"
+    )
+    add_scan_options(accounts)
+    accounts.set_defaults(handler=command_accounts)
 
     demo = commands.add_parser("demo", help="在本机启动示例门户网站并扫描它")
     demo.add_argument("--out", type=Path, default=Path("demo-report"), help="报告目录")
@@ -79,9 +93,10 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def scan_options(args: argparse.Namespace, settings: Settings | None = None) -> ScanOptions:
+def scan_options(args: argparse.Namespace, inventory: Inventory | None = None) -> ScanOptions:
     """Options from the command line; the inventory's settings fill what it leaves out."""
-    settings = settings or Settings()
+    inventory = inventory or Inventory()
+    settings = inventory.settings
     checks = [name.strip() for name in args.checks.split(",") if name.strip()]
     unknown = [name for name in checks if name not in CHECKS]
     if unknown:
@@ -115,6 +130,12 @@ def scan_options(args: argparse.Namespace, settings: Settings | None = None) -> 
         ipv6_sample=settings.ipv6.sample,
         ipv6_min_rate=settings.ipv6.min_rate,
         min_font_px=settings.eldercare.min_font_px,
+        zombie_days=settings.newmedia.zombie_days,
+        stale_days=settings.newmedia.stale_days,
+        known_accounts=[
+            {"platform": a.platform, "name": a.name, "account_id": a.account_id}
+            for a in inventory.accounts
+        ],
     )
 
 
@@ -134,15 +155,33 @@ def command_scan(args: argparse.Namespace) -> int:
         raise UsageError("请给出要扫描的网址，或用 --config 指定站点清单（二者选一）")
     if args.url:
         return run_scans([site_from_url(args.url)], scan_options(args), args.out)
-    inventory = load_inventory(args.config)
+    inventory = load_config(args.config)
     sites = [inventory.site(site_id) for site_id in args.site] if args.site else inventory.sites
-    if not sites:
-        raise UsageError(f"{args.config}：清单中没有站点")
-    return run_scans(sites, scan_options(args, inventory.settings), args.out)
+    accounts = [] if args.site else inventory.accounts
+    if not sites and not accounts:
+        raise UsageError(f"{args.config}：清单中没有站点，也没有账号")
+    return run_scans(sites, scan_options(args, inventory), args.out, accounts)
 
 
-def run_scans(sites: list[SiteEntry], options: ScanOptions, out: Path) -> int:
-    """Scan each site with a live progress line, then write and summarise the reports."""
+def command_accounts(args: argparse.Namespace) -> int:
+    inventory = load_config(args.config)
+    if not inventory.accounts:
+        raise UsageError(f"{args.config}：清单中没有账号（accounts）")
+    return run_scans([], scan_options(args, inventory), args.out, inventory.accounts)
+
+
+def load_config(path: Path) -> Inventory:
+    """A YAML inventory, or an .xlsx register of accounts."""
+    if path.suffix.lower() in (".xlsx", ".xls"):
+        return Inventory(accounts=load_register(path))
+    return load_inventory(path)
+
+
+def run_scans(
+    sites: list[SiteEntry], options: ScanOptions, out: Path, accounts: list[AccountEntry] = ()
+) -> int:
+    """Scan each site with a live progress line, then the accounts; write and summarise the
+    reports."""
     engine = connect()
     results: list[ScanResult] = []
     for site in sites:
@@ -155,12 +194,19 @@ def run_scans(sites: list[SiteEntry], options: ScanOptions, out: Path) -> int:
                 )
 
             results.append(scan_site(engine, site, options, out / "logs" / f"{site.id}.log", show))
-    result = findings_json.build(engine, [r.run_id for r in results])
+    account_run = None
+    if accounts:
+        with console.status(f"正在读取 {len(accounts)} 个政务新媒体账号的归档……"):
+            account_run = scan_accounts(engine, accounts, options, out / "logs" / "accounts.log")
+    result = findings_json.build(
+        engine, [r.run_id for r in results], account_run.run_id if account_run else None
+    )
     json_path = findings_json.write(result, out / "findings.json")
     html_path = html.write(result, out / "report.html")
     print_summary(result)
     console.print(f"结果：{json_path}\n报告：{html_path}")
-    return EXIT_OK if all(r.completed for r in results) else EXIT_SCAN_FAILED
+    finished = all(r.completed for r in [*results, *filter(None, [account_run])])
+    return EXIT_OK if finished else EXIT_SCAN_FAILED
 
 
 #: The summary's problem columns: title and the rule prefixes they add up.
@@ -202,6 +248,24 @@ def print_summary(result: dict) -> None:
             console.print(f"  {finding['message']}  {finding['url']}  ← {finding['source'] or '—'}")
         if len(site["findings"]) > 30:
             console.print(f"  ……共 {len(site['findings'])} 项，详见报告")
+    if result["accounts"]:
+        print_accounts(result["accounts"])
+
+
+def print_accounts(accounts: list[dict]) -> None:
+    table = Table(title="政务新媒体")
+    for column in ("账号", "平台", "主办单位", "结论", "最近发布距今（天）", "问题"):
+        table.add_column(column)
+    for account in accounts:
+        table.add_row(
+            account["name"],
+            account["platform"],
+            account["unit"],
+            account["verdict"],
+            "—" if account["days_since"] is None else str(account["days_since"]),
+            "；".join(finding["message"] for finding in account["findings"]) or "—",
+        )
+    console.print(table)
 
 
 def command_demo(args: argparse.Namespace) -> int:

@@ -13,10 +13,18 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from govscan import USER_AGENT
-from govscan.checks import CHECKS, a11y
+from govscan.checks import CHECKS, a11y, newmedia
 from govscan.probes import browser, ipv6
 from govscan.resolver import Lookup
-from govscan.store.inventory import Freshness, SiteEntry, VetoThresholds
+from govscan.store.accounts import (
+    archive_reads,
+    finish_account_run,
+    get_account_run,
+    save_account_findings,
+    save_accounts,
+    start_account_run,
+)
+from govscan.store.inventory import AccountEntry, Freshness, SiteEntry, VetoThresholds
 from govscan.store.runs import (
     COMPLETED,
     FAILED,
@@ -58,6 +66,10 @@ class ScanOptions:
     ipv6_sample: int = 200  # 二级/三级 pages fetched over IPv6, at most, per level
     ipv6_min_rate: float = 0.95  # below this share of reachable sub-pages is a finding
     min_font_px: float = 12  # body text set smaller is an 适老化 finding
+    zombie_days: int = 14  # a new-media account without a post for longer is a zombie
+    stale_days: int = 7
+    # the register's accounts, {platform, name, account_id}: links to others are unregistered
+    known_accounts: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -94,13 +106,54 @@ def scan_site(
     return ScanResult(run_id, completed=True)
 
 
-def crawl(engine: Engine, run_id: int, log_path: Path, on_progress: Progress | None) -> str | None:
+def scan_accounts(
+    engine: Engine, accounts: list[AccountEntry], options: ScanOptions, log_path: Path
+) -> ScanResult:
+    """Read every account's archives in one crawl, judge each account, finish the run."""
+    save_accounts(engine, accounts)
+    job = {"accounts": [account.model_dump() for account in accounts], **asdict(options)}
+    run_id = start_account_run(engine, job)
+    try:
+        error = crawl(engine, run_id, log_path, None, archives=True)
+        if error is None:
+            summaries = judge_accounts(engine, run_id, job)
+    except BaseException as interrupt:
+        finish_account_run(engine, run_id, FAILED, error=f"扫描中断：{interrupt!r}")
+        raise
+    if error is not None:
+        finish_account_run(engine, run_id, FAILED, error=error)
+        return ScanResult(run_id, completed=False, error=error)
+    finish_account_run(engine, run_id, COMPLETED, summaries=summaries)
+    return ScanResult(run_id, completed=True)
+
+
+def judge_accounts(engine: Engine, run_id: int, job: dict) -> dict:
+    """Store each account's findings; return what the report shows of each."""
+    reads = archive_reads(engine, run_id)
+    started_at = get_account_run(engine, run_id).started_at
+    summaries = {}
+    for account in job["accounts"]:
+        found, summary = newmedia.check_account(account, reads[account["id"]], started_at, job)
+        rows = [{"account_id": account["id"], **finding.as_dict()} for finding in found]
+        save_account_findings(engine, run_id, rows)
+        summaries[account["id"]] = asdict(summary)
+    return summaries
+
+
+def crawl(
+    engine: Engine,
+    run_id: int,
+    log_path: Path,
+    on_progress: Progress | None,
+    archives: bool = False,
+) -> str | None:
     """Run the crawl process, reporting progress; None when it finished, else the reason."""
     env = {**os.environ, "GOVSCAN_DB": engine.url.render_as_string(hide_password=False)}
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    mode = ["--archives"] if archives else []
     with log_path.open("w", encoding="utf-8") as log:
         child = subprocess.Popen(
-            [sys.executable, "-m", "govscan.crawler.run", str(run_id)],
+            [sys.executable, "-m", "govscan.crawler.run", *mode, str(run_id)],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from govscan.checks import a11y, columns, disclosure, eldercare, identity, ipv6, links
+from govscan.checks import (
+    a11y,
+    columns,
+    disclosure,
+    eldercare,
+    identity,
+    ipv6,
+    links,
+    newmedia,
+)
 from govscan.checks.finding import Finding
 from govscan.store.models import Site
 from govscan.store.runs import RunData
@@ -20,6 +29,7 @@ CHECKS: dict[str, Check] = {
     "ipv6": ipv6.check,
     "a11y": a11y.check,
     "eldercare": eldercare.check,
+    "newmedia": newmedia.check_site,  # accounts linked from the site but not registered
 }
 
 __all__ = ["CHECKS", "Check", "Finding"]

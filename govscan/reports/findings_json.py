@@ -9,7 +9,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from govscan import __version__
-from govscan.store.models import Run
+from govscan.store.accounts import account_findings, get_account_run
+from govscan.store.models import AccountRun, Run
 from govscan.store.runs import COMPLETED, findings_of, get_run, get_site
 
 #: What each verdict means; scoring per the indicator profile refines 合格 later.
@@ -58,19 +59,58 @@ def verdict_of(run: Run, vetoes: list[str], not_run: dict[str, str]) -> str:
     return INCOMPLETE if not_run else PASSED
 
 
-def build(engine: Engine, run_ids: list[int]) -> dict:
+def account_results(engine: Engine, run: AccountRun) -> list[dict]:
+    """The ``accounts`` part: each account of the run with its verdict and findings."""
+    findings = account_findings(engine, run.id) if run.status == COMPLETED else {}
+    summaries = run.summaries or {}
+    results = []
+    for account in run.options["accounts"]:
+        own = findings.get(account["id"], [])
+        summary = summaries.get(account["id"], {})
+        results.append(
+            {
+                **{key: account[key] for key in ACCOUNT_FIELDS},
+                "run_id": run.id,
+                "status": run.status,
+                "error": run.error,
+                "verdict": account_verdict(run, summary, own),
+                "vetoes": sorted({f["rule"] for f in own if f["severity"] == "veto"}),
+                "last_post_at": summary.get("last_post_at"),
+                "days_since": summary.get("days_since"),
+                "posts": summary.get("posts", 0),
+                "findings": own,
+            }
+        )
+    return results
+
+
+ACCOUNT_FIELDS = ("id", "platform", "name", "account_id", "unit", "registered")
+
+
+def account_verdict(run: AccountRun, summary: dict, findings: list[dict]) -> str:
+    """Like a site's: a veto fails it; an account that could not be judged never passes."""
+    if any(finding["severity"] == "veto" for finding in findings):
+        return FAILED
+    return PASSED if run.status == COMPLETED and summary.get("judged") else INCOMPLETE
+
+
+def build(engine: Engine, run_ids: list[int], account_run_id: int | None = None) -> dict:
+    """findings.json of some site runs and, optionally, one account run."""
     runs = [get_run(engine, run_id) for run_id in run_ids]
-    finished = [run.finished_at for run in runs]
+    account_run = get_account_run(engine, account_run_id) if account_run_id else None
+    every = [*runs, *filter(None, [account_run])]
+    finished = [run.finished_at for run in every]
     return {
         "tool": {"name": "govscan", "version": __version__},
         "run": {
             "id": ",".join(str(run_id) for run_id in run_ids),
-            "started_at": iso(min(run.started_at for run in runs)),
+            "account_run_id": account_run_id,
+            "started_at": iso(min(run.started_at for run in every)),
             "finished_at": iso(max(finished)) if all(finished) else None,
-            "checks": runs[0].options.get("checks", []),
+            "checks": runs[0].options.get("checks", []) if runs else ["newmedia"],
         },
         "sites": [site_result(engine, run) for run in runs],
-        "accounts": [],
+        "accounts": account_results(engine, account_run) if account_run else [],
     }
 
 

@@ -39,6 +39,20 @@ RULE_TITLES = {
     "eldercare.popup": "弹窗或漂浮窗遮挡内容",
     "eldercare.reflow": "放大后无法自适应（需横向滚动）",
     "eldercare.small_text": "正文字号过小",
+    "newmedia.zombie": "账号不更新（僵尸账号）",
+    "newmedia.shell": "空壳账号",
+    "newmedia.stale": "账号即将超期未更新",
+    "newmedia.archive_unreachable": "归档无法读取（未判断）",
+    "newmedia.deleted_posts": "信息被删除或无法查看",
+    "newmedia.mismatch": "归档与台账账号不一致",
+    "newmedia.unregistered": "未报备的政务新媒体账号",
+}
+PLATFORM_NAMES = {
+    "wechat": "微信公众号",
+    "weibo": "微博",
+    "douyin": "抖音",
+    "toutiao": "今日头条",
+    "other": "其他",
 }
 KIND_TITLES = {
     "http_4xx": "HTTP 4xx",
@@ -83,6 +97,7 @@ environment.globals.update(
     rule_titles=RULE_TITLES,
     kind_titles=KIND_TITLES,
     verdict_class=VERDICT_CLASS,
+    platform_names=PLATFORM_NAMES,
     impact_names={"critical": "严重", "serious": "较重", "moderate": "中等", "minor": "轻微"},
 )
 

@@ -1,0 +1,295 @@
+"""``newmedia.*``: government new-media accounts (政务新媒体).
+
+For each account of the register, from what its archives showed: ``zombie`` (no post
+within the window, a veto), ``shell`` (never posted, a veto), ``stale`` (a warning before
+the veto), ``archive_unreachable`` (the account could not be judged — never called a
+zombie), ``deleted_posts`` and ``mismatch`` (the archive names another account).
+
+For each site: ``unregistered``, an account the site links to that the register lacks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+from govscan.checks.finding import Finding
+from govscan.store.accounts import ArchiveRecord
+from govscan.store.models import Site
+from govscan.store.runs import RunData
+
+PLATFORM_NAMES = {
+    "wechat": "微信公众号",
+    "weibo": "微博",
+    "douyin": "抖音",
+    "toutiao": "今日头条",
+    "other": "其他平台",
+}
+STATE_NAMES = {
+    "deleted": "已被发布者删除",
+    "blocked": "因违规无法查看",
+    "unavailable": "暂时无法查看",
+}
+
+
+@dataclass
+class AccountSummary:
+    """What the archives showed of one account, for the report."""
+
+    posts: int
+    last_post_at: str | None  # ISO 8601, UTC
+    days_since: int | None  # since the last post, on the scan's day
+    judged: bool  # False when the archives could not be read well enough to judge
+
+
+def check_account(
+    account: dict, reads: list[ArchiveRecord], started_at: datetime, options: dict
+) -> tuple[list[Finding], AccountSummary]:
+    """Findings about one account and the summary they rest on."""
+    today = started_at.replace(tzinfo=UTC).astimezone(ZoneInfo(options["timezone"])).date()
+    posts = unique_posts(read for read in reads if read.error is None)
+    last = max(
+        (p["published_at"] for p in posts if p["state"] == "ok" and p["published_at"]), default=None
+    )
+    days = (today - local_day(last, options["timezone"])).days if last else None
+    failed = [read for read in reads if read.error is not None]
+    judged = bool(reads) and (not failed or (days is not None and days <= options["stale_days"]))
+    findings = [*mismatches(account, reads), *deleted_posts(account, posts)]
+    if not judged:
+        findings.insert(0, unreachable(account, failed))
+    else:
+        fresh = freshness(account, posts, last, days, options)
+        findings[:0] = [*unreachable_warning(account, failed), *fresh]
+    return findings, AccountSummary(len(posts), last, days, judged)
+
+
+def unique_posts(reads) -> list[dict]:
+    """Every post of the readable archives, once each, however many archives list it."""
+    seen: dict[str, dict] = {}
+    for read in reads:
+        for post in read.posts:
+            seen.setdefault(post["url"], post)
+    return list(seen.values())
+
+
+def local_day(moment: str, timezone: str) -> date:
+    return datetime.fromisoformat(moment).astimezone(ZoneInfo(timezone)).date()
+
+
+def finding(
+    account: dict, rule: str, severity: str, message: str, url: str | None = None, **detail
+) -> Finding:
+    """A finding about ``account``; its ``url`` is the account's first archive unless given."""
+    where = url or first_archive(account)
+    name = f"{PLATFORM_NAMES[account['platform']]}「{account['name']}」"
+    return Finding(f"newmedia.{rule}", severity, where, None, f"{name}{message}", detail)
+
+
+def first_archive(account: dict) -> str:
+    for source in account["archives"]:
+        return source["url"] or source["urls"][0]
+    return ""
+
+
+def freshness(
+    account: dict, posts: list[dict], last: str | None, days: int | None, options: dict
+) -> list[Finding]:
+    """zombie, shell or stale, judged against the scan's day in the inventory's time zone."""
+    zombie, stale = options["zombie_days"], options["stale_days"]
+    if not posts:
+        return [finding(account, "shell", "veto", "从未发布信息（空壳账号）")]
+    if last is None:
+        return [
+            finding(
+                account,
+                "zombie",
+                "veto",
+                "没有可查看的、注明日期的发布信息",
+                posts=len(posts),
+                window_days=zombie,
+            )
+        ]
+    if days > zombie:
+        return [
+            finding(
+                account,
+                "zombie",
+                "veto",
+                f"最近一次发布在 {local_day(last, options['timezone'])}，已 {days} 天未更新"
+                f"（超过 {zombie} 天即为不更新）",
+                last_post_at=last,
+                days_since=days,
+                window_days=zombie,
+            )
+        ]
+    if days > stale:
+        return [
+            finding(
+                account,
+                "stale",
+                "warning",
+                f"已 {days} 天未更新，超过 {zombie} 天将被认定为不更新",
+                last_post_at=last,
+                days_since=days,
+                window_days=zombie,
+            )
+        ]
+    return []
+
+
+def unreachable(account: dict, failed: list[ArchiveRecord]) -> Finding:
+    """The account could not be judged: no archive, or none read well enough."""
+    if not account["archives"]:
+        return finding(
+            account,
+            "archive_unreachable",
+            "warning",
+            "未登记归档来源，无法判断更新情况；请在台账中补充订阅源或文章链接",
+        )
+    reasons = "；".join(f"{read.source}：{read.error}" for read in failed[:3])
+    return finding(
+        account,
+        "archive_unreachable",
+        "warning",
+        f"归档无法读取，本次未能判断更新情况（{reasons}）",
+        url=failed[0].source,
+        sources=[{"url": read.source, "error": read.error} for read in failed],
+    )
+
+
+def unreachable_warning(account: dict, failed: list[ArchiveRecord]) -> list[Finding]:
+    """A source that failed while another showed a recent post: fix the register."""
+    return [unreachable(account, failed)] if failed else []
+
+
+def deleted_posts(account: dict, posts: list[dict]) -> list[Finding]:
+    gone = [post for post in posts if post["state"] != "ok"]
+    if not gone:
+        return []
+    return [
+        finding(
+            account,
+            "deleted_posts",
+            "warning",
+            f"有 {len(gone)} 篇信息已删除或无法查看",
+            url=gone[0]["url"],
+            posts=[
+                {
+                    "url": p["url"],
+                    "title": p["title"],
+                    "state": p["state"],
+                    "state_name": STATE_NAMES.get(p["state"], p["state"]),
+                }
+                for p in gone[:20]
+            ],
+        )
+    ]
+
+
+def mismatches(account: dict, reads: list[ArchiveRecord]) -> list[Finding]:
+    """An archive that names another account: the wrong feed, or a renamed account."""
+    expected_id = account.get("account_id") or ""
+    for read in reads:
+        if read.user_name and expected_id.startswith("gh_") and read.user_name != expected_id:
+            return [
+                finding(
+                    account,
+                    "mismatch",
+                    "deduction",
+                    f"的归档来源指向另一个账号（原始 ID {read.user_name}，台账为 {expected_id}）",
+                    url=read.source,
+                    field="account_id",
+                    expected=expected_id,
+                    found=read.user_name,
+                )
+            ]
+        if read.nickname and not same_name(read.nickname, account["name"]):
+            return [
+                finding(
+                    account,
+                    "mismatch",
+                    "deduction",
+                    f"的归档来源显示的账号名称为“{read.nickname}”，与台账不一致",
+                    url=read.source,
+                    field="name",
+                    expected=account["name"],
+                    found=read.nickname,
+                )
+            ]
+    return []
+
+
+def same_name(shown: str, registered: str) -> bool:
+    """Feeds decorate names (``苍山发布 - 微信公众号``): one containing the other is the same."""
+    shown, registered = shown.replace(" ", ""), registered.replace(" ", "")
+    return registered in shown or shown in registered
+
+
+# --------------------------------------------------------------------------- on sites
+
+WEIBO_RESERVED = frozenset({"login", "signup", "p", "search", "hot", "tv", "newlogin", "home"})
+
+
+def account_link(url: str) -> tuple[str, str] | None:
+    """``(platform, identifier)`` of a link to an account's profile or to one of its posts."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    segments = [s for s in parts.path.split("/") if s]
+    if host == "mp.weixin.qq.com":
+        biz = parse_qs(parts.query).get("__biz", [None])[0]
+        return ("wechat", biz) if biz else None
+    if host in ("weibo.com", "www.weibo.com", "m.weibo.cn"):
+        if len(segments) >= 2 and segments[0] in ("u", "profile"):
+            return "weibo", segments[1]
+        if len(segments) == 1 and segments[0] not in WEIBO_RESERVED:
+            return "weibo", segments[0]
+        return None
+    if host.endswith("douyin.com") and len(segments) >= 2 and segments[0] == "user":
+        return "douyin", segments[1]
+    if host.endswith("toutiao.com") and "user" in segments:
+        return "toutiao", segments[-1]
+    return None
+
+
+def check_site(site: Site, data: RunData) -> list[Finding]:
+    """``newmedia.unregistered``: accounts the site links to that the register does not list."""
+    known = data.options.get("known_accounts", [])
+    linked = {target: found for target in data.link_targets() if (found := account_link(target))}
+    sources = data.links_to(linked)
+    findings = []
+    for target, (platform, identifier) in sorted(linked.items()):
+        links = sources.get(target, [])
+        anchors = {link.anchor for link in links}
+        if any(registered(entry, platform, identifier, anchors) for entry in known):
+            continue
+        findings.append(unregistered(target, platform, identifier, links))
+    return findings
+
+
+def unregistered(target: str, platform: str, identifier: str, links: list) -> Finding:
+    first = links[0] if links else None
+    anchor = first.anchor if first else ""
+    return Finding(
+        "newmedia.unregistered",
+        "deduction",
+        target,
+        first.source if first else None,
+        f"网站链接了未在台账中登记（未报备）的{PLATFORM_NAMES[platform]}：{anchor or identifier}",
+        {
+            "platform": platform,
+            "identifier": identifier,
+            "anchor": anchor,
+            "sources": sorted({link.source for link in links})[:20],
+        },
+    )
+
+
+def registered(entry: dict, platform: str, identifier: str, anchors: set[str]) -> bool:
+    """The register lists the account: same platform, and its id or its name matches."""
+    if entry["platform"] != platform:
+        return False
+    if (entry.get("account_id") or "").lower() == identifier.lower():
+        return True
+    return any(anchor and same_name(anchor, entry["name"]) for anchor in anchors)
