@@ -1,0 +1,266 @@
+"""New-media accounts end to end: archives served on loopback, read by the archive spider,
+each account given its verdict, and a site that links an account the register lacks."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+import yaml
+from openpyxl import Workbook
+from servers import http_site, page
+
+from govscan.checks.newmedia import account_link
+from govscan.cli import main
+
+REGISTERED_BIZ = "MzA5NjU0MzIxMA=="
+
+
+def rss(title: str, *days_ago: int) -> str:
+    """An RSS 2.0 feed of posts published ``days_ago`` days before now."""
+    items = "".join(
+        f"<item><title>第{n}条信息</title><link>/posts/{n}.html</link>"
+        f"<pubDate>{format_datetime(datetime.now(UTC) - timedelta(days=days))}</pubDate></item>"
+        for n, days in enumerate(days_ago, start=1)
+    )
+    return (
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
+        f"<title>{title}</title><link>https://mp.weixin.qq.com/</link>{items}</channel></rss>"
+    )
+
+
+def unix(days_ago: int) -> int:
+    return int((datetime.now(UTC) - timedelta(days=days_ago)).timestamp())
+
+
+def exporter(*articles: tuple[str, int, int]) -> str:
+    """wechat-article-exporter JSON: (title, days ago, is_deleted)."""
+    appmsgex = [
+        {
+            "title": title,
+            "link": f"https://mp.weixin.qq.com/s/{n}",
+            "create_time": unix(days),
+            "update_time": unix(days),
+            "is_deleted": deleted,
+        }
+        for n, (title, days, deleted) in enumerate(articles)
+    ]
+    return json.dumps({"publish_list": [{"publish_info": json.dumps({"appmsgex": appmsgex})}]})
+
+
+def article_page(nickname: str, user_name: str, days_ago: int) -> str:
+    return (
+        f"<html><head><title>{nickname}</title></head><body><script>"
+        f'var nickname = htmlDecode("{nickname}");\nvar user_name = "{user_name}";\n'
+        f"var msg_title = '全州防汛工作会议召开'.html(false);\nvar ct = \"{unix(days_ago)}\";"
+        "</script><div id='js_content'>正文</div></body></html>"
+    )
+
+
+ARCHIVES = {
+    "/active.xml": rss("苍山发布", 2, 20),
+    "/stale.xml": rss("苍山教育", 10),
+    "/zombie.xml": rss("苍山交通", 30, 45),
+    "/shell.xml": rss("苍山文旅"),
+    "/malformed.xml": "<?xml version='1.0'?><rss><channel><title>坏<title></channel>",
+    "/other.json": json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": "苍山卫健",
+            "_wechat": {"user_name": "gh_99990000aaaa"},
+            "items": [
+                {
+                    "id": "1",
+                    "url": "/posts/9.html",
+                    "title": "健康提示",
+                    "date_published": (datetime.now(UTC) - timedelta(days=1)).isoformat(),
+                }
+            ],
+        }
+    ),
+    "/export.json": exporter(("防汛通知", 3, 0), ("一篇被删的信息", 5, 1)),
+    "/s/article": article_page("苍山应急", "gh_1234567890ab", 4),
+}
+
+
+def account(key: str, name: str, **fields) -> dict:
+    return {
+        "id": key,
+        "platform": "wechat",
+        "name": name,
+        "unit": "苍山州政府办公室",
+        **fields,
+    }
+
+
+def feed(url: str) -> list[dict]:
+    return [{"type": "feed", "url": url}]
+
+
+@pytest.fixture(scope="module")
+def world(module_scan, tmp_path_factory):
+    """One scan of a site and the register's accounts, every archive on loopback."""
+    home = page(
+        "苍山州人民政府",
+        f"<a href='https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz={REGISTERED_BIZ}'>"
+        "苍山发布</a> <a href='https://mp.weixin.qq.com/mp/profile_ext?action=home&"
+        "__biz=MzIyMjIyMjIyMg=='>苍山州文旅（未报备）</a>"
+        " <a href='https://weibo.com/u/7001234567'>苍山发布微博</a>",
+    )
+    with http_site({**ARCHIVES, "/": home}) as site:
+        base = site.url.rstrip("/")
+        accounts = [
+            account(
+                "active", "苍山发布", account_id=REGISTERED_BIZ, archives=feed(f"{base}/active.xml")
+            ),
+            account("stale", "苍山教育", archives=feed(f"{base}/stale.xml")),
+            account("zombie", "苍山交通", archives=feed(f"{base}/zombie.xml")),
+            account("shell", "苍山文旅", archives=feed(f"{base}/shell.xml")),
+            account("unreachable", "苍山水务", archives=feed("http://127.0.0.1:9/feed.xml")),
+            account("malformed", "苍山农业", archives=feed(f"{base}/malformed.xml")),
+            account(
+                "other",
+                "苍山卫健",
+                account_id="gh_0000aaaa1111",
+                archives=[{"type": "feed", "url": f"{base}/other.json"}],
+            ),
+            account(
+                "deleted",
+                "苍山应急发布",
+                archives=[{"type": "exporter_json", "url": f"{base}/export.json"}],
+            ),
+            account(
+                "article",
+                "苍山应急",
+                account_id="gh_1234567890ab",
+                archives=[{"type": "wechat_articles", "urls": [f"{base}/s/article"]}],
+            ),
+            account("no-archive", "苍山司法"),
+            {**account("weibo", "苍山发布微博", account_id="7001234567"), "platform": "weibo"},
+        ]
+        inventory = tmp_path_factory.mktemp("inventory") / "sites.yaml"
+        sites = [
+            {"id": "csz", "name": "苍山州人民政府", "url": site.url, "unit": "苍山州政府办公室"}
+        ]
+        inventory.write_text(
+            yaml.safe_dump({"sites": sites, "accounts": accounts}, allow_unicode=True),
+            encoding="utf-8",
+        )
+        skips = [arg for host in ("mp.weixin.qq.com", "weibo.com") for arg in ("--skip-host", host)]
+        yield module_scan("--config", str(inventory), "--checks", "links,newmedia", *skips)
+
+
+def by_id(output) -> dict[str, dict]:
+    return {entry["id"]: entry for entry in output.result["accounts"]}
+
+
+@pytest.mark.parametrize(
+    ("account_id", "verdict", "rules"),
+    [
+        ("active", "合格", []),
+        ("stale", "合格", ["newmedia.stale"]),
+        ("zombie", "不合格", ["newmedia.zombie"]),
+        ("shell", "不合格", ["newmedia.shell"]),
+        ("unreachable", "未完成", ["newmedia.archive_unreachable"]),
+        ("malformed", "未完成", ["newmedia.archive_unreachable"]),
+        ("other", "合格", ["newmedia.mismatch"]),
+        ("deleted", "合格", ["newmedia.deleted_posts"]),
+        ("article", "合格", []),
+        ("no-archive", "未完成", ["newmedia.archive_unreachable"]),
+        ("weibo", "未完成", ["newmedia.archive_unreachable"]),
+    ],
+)
+def test_each_account_gets_its_verdict(world, account_id, verdict, rules):
+    entry = by_id(world)[account_id]
+    assert [f["rule"] for f in entry["findings"]] == rules
+    assert entry["verdict"] == verdict
+
+
+def test_a_zombie_says_how_long_it_has_been_silent(world):
+    zombie = by_id(world)["zombie"]
+    assert zombie["days_since"] == 30 and zombie["posts"] == 2
+    [finding] = zombie["findings"]
+    assert finding["severity"] == "veto" and "已 30 天未更新" in finding["message"]
+    assert zombie["vetoes"] == ["newmedia.zombie"]
+
+
+def test_an_unreadable_archive_is_never_called_a_zombie(world):
+    accounts = by_id(world)
+    [refused] = accounts["unreachable"]["findings"]
+    assert "连接被拒绝" in refused["message"] and accounts["unreachable"]["days_since"] is None
+    [malformed] = accounts["malformed"]["findings"]
+    assert "第" in malformed["message"] and "行" in malformed["message"]
+
+
+def test_a_feed_of_another_account_is_a_mismatch(world):
+    [mismatch] = by_id(world)["other"]["findings"]
+    assert mismatch["detail"]["expected"] == "gh_0000aaaa1111"
+    assert mismatch["detail"]["found"] == "gh_99990000aaaa"
+
+
+def test_deleted_posts_are_listed(world):
+    [deleted] = by_id(world)["deleted"]["findings"]
+    assert [p["title"] for p in deleted["detail"]["posts"]] == ["一篇被删的信息"]
+
+
+def test_a_site_linking_an_unregistered_account_is_reported(world):
+    [site] = world.result["sites"]
+    found = [f for f in site["findings"] if f["rule"] == "newmedia.unregistered"]
+    assert [(f["detail"]["identifier"], f["detail"]["anchor"]) for f in found] == [
+        ("MzIyMjIyMjIyMg==", "苍山州文旅（未报备）")
+    ]
+    assert found[0]["source"] == site["url"]
+
+
+def test_the_report_lists_accounts_by_unit(world):
+    report = (world.out / "report.html").read_text(encoding="utf-8")
+    assert "政务新媒体" in report and "苍山州政府办公室" in report and "僵尸账号" in report
+
+
+def test_accounts_command_checks_only_the_accounts(tmp_path, db_url):
+    with http_site({"/active.xml": ARCHIVES["/active.xml"]}) as site:
+        inventory = tmp_path / "accounts.yaml"
+        entry = account("active", "苍山发布", archives=feed(site.url_for("/active.xml")))
+        inventory.write_text(yaml.safe_dump({"accounts": [entry]}, allow_unicode=True), "utf-8")
+        out = tmp_path / "out"
+        assert main(["accounts", "--config", str(inventory), "--out", str(out)]) == 0
+    result = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert result["sites"] == [] and [a["verdict"] for a in result["accounts"]] == ["合格"]
+
+
+@pytest.mark.parametrize(
+    ("url", "found"),
+    [
+        (f"https://mp.weixin.qq.com/s?__biz={REGISTERED_BIZ}&mid=1", ("wechat", REGISTERED_BIZ)),
+        ("https://mp.weixin.qq.com/s/AbCdEf", None),  # a short link names no account
+        ("https://weibo.com/u/7001234567", ("weibo", "7001234567")),
+        ("https://weibo.com/cszfb", ("weibo", "cszfb")),
+        ("https://weibo.com/login", None),
+        ("https://www.douyin.com/user/MS4wLjABAAAA", ("douyin", "MS4wLjABAAAA")),
+        ("https://www.toutiao.com/c/user/token/MS4wLjAB/", ("toutiao", "MS4wLjAB")),
+        ("https://beian.miit.gov.cn/", None),
+    ],
+)
+def test_links_to_accounts_are_recognised(url, found):
+    assert account_link(url) == found
+
+
+def test_accounts_command_reads_an_excel_register(tmp_path, db_url):
+    with http_site({"/zombie.xml": ARCHIVES["/zombie.xml"]}) as site:
+        book = Workbook()
+        book.active.append(["平台", "账号名称", "主办单位", "是否报备", "订阅地址"])
+        book.active.append(
+            ["微信公众号", "苍山交通", "苍山州交通运输局", "是", site.url_for("zombie.xml")]
+        )
+        register = tmp_path / "台账.xlsx"
+        book.save(register)
+        out = tmp_path / "out"
+        assert main(["accounts", "--config", str(register), "--out", str(out)]) == 0
+    [zombie] = json.loads((out / "findings.json").read_text(encoding="utf-8"))["accounts"]
+    assert (zombie["id"], zombie["unit"], zombie["verdict"]) == (
+        "wechat-2",
+        "苍山州交通运输局",
+        "不合格",
+    )
