@@ -107,9 +107,16 @@ def world(module_scan, tmp_path_factory):
         f"<a href='https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz={REGISTERED_BIZ}'>"
         "苍山发布</a> <a href='https://mp.weixin.qq.com/mp/profile_ext?action=home&"
         "__biz=MzIyMjIyMjIyMg=='>苍山州文旅（未报备）</a>"
-        " <a href='https://weibo.com/u/7001234567'>苍山发布微博</a>",
+        " <a href='https://weibo.com/u/7001234567'>苍山发布微博</a>"
+        " <a href='/xmt.html'>政务新媒体</a>",
     )
-    with http_site({**ARCHIVES, "/": home}) as site:
+    matrix = page(
+        "苍山州政务新媒体矩阵",
+        "<img src='/qr1.png' alt='苍山发布微信公众号二维码'>"
+        "<figure><img src='/qr2.png'><figcaption>苍山州消防 官方抖音号</figcaption></figure>",
+    )
+    pictures = {"/qr1.png": "png", "/qr2.png": "png"}
+    with http_site({**ARCHIVES, "/": home, "/xmt.html": matrix, **pictures}) as site:
         base = site.url.rstrip("/")
         accounts = [
             account(
@@ -205,13 +212,14 @@ def test_deleted_posts_are_listed(world):
     assert [p["title"] for p in deleted["detail"]["posts"]] == ["一篇被删的信息"]
 
 
-def test_a_site_linking_an_unregistered_account_is_reported(world):
+def test_a_site_linking_or_showing_an_unregistered_account_is_reported(world):
     [site] = world.result["sites"]
     found = [f for f in site["findings"] if f["rule"] == "newmedia.unregistered"]
-    assert [(f["detail"]["identifier"], f["detail"]["anchor"]) for f in found] == [
-        ("MzIyMjIyMjIyMg==", "苍山州文旅（未报备）")
+    assert [(f["detail"]["platform"], f["detail"]["identifier"], f["source"]) for f in found] == [
+        ("wechat", "MzIyMjIyMjIyMg==", site["url"]),
+        ("douyin", "苍山州消防", site["url"] + "xmt.html"),
     ]
-    assert found[0]["source"] == site["url"]
+    assert found[0]["detail"]["anchor"] == "苍山州文旅（未报备）"
 
 
 def test_the_report_lists_accounts_by_unit(world):

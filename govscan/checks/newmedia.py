@@ -10,10 +10,13 @@ For each site: ``unregistered``, an account the site links to that the register 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
+
+import lxml.html
 
 from govscan.checks.finding import Finding
 from govscan.store.accounts import ArchiveRecord
@@ -254,7 +257,8 @@ def account_link(url: str) -> tuple[str, str] | None:
 
 
 def check_site(site: Site, data: RunData) -> list[Finding]:
-    """``newmedia.unregistered``: accounts the site links to that the register does not list."""
+    """``newmedia.unregistered``: accounts the site links to, or shows on its 政务新媒体
+    matrix page, that the register does not list."""
     known = data.options.get("known_accounts", [])
     linked = {target: found for target in data.link_targets() if (found := account_link(target))}
     sources = data.links_to(linked)
@@ -265,18 +269,60 @@ def check_site(site: Site, data: RunData) -> list[Finding]:
         if any(registered(entry, platform, identifier, anchors) for entry in known):
             continue
         findings.append(unregistered(target, platform, identifier, links))
+    for page_url, platform, name in matrix_accounts(data):
+        if not any(registered(entry, platform, name, {name}) for entry in known):
+            findings.append(unregistered(page_url, platform, name, [], shown_on=page_url))
     return findings
 
 
-def unregistered(target: str, platform: str, identifier: str, links: list) -> Finding:
+MATRIX_PAGE = re.compile(r"新媒体|政务微博|政务微信|新媒体矩阵")
+PLATFORM_WORDS = (
+    ("wechat", re.compile(r"微信|公众号")),
+    ("weibo", re.compile(r"微博")),
+    ("douyin", re.compile(r"抖音")),
+    ("toutiao", re.compile(r"头条")),
+)
+#: What a matrix page writes around an account's name: 「苍山交通微信公众号二维码」.
+DECORATION = re.compile(
+    r"官方|微信公众号|公众号|微信|微博|抖音号|抖音|头条号|今日头条|二维码|扫码关注|扫一扫|[：:（）()\s]"
+)
+
+
+def matrix_accounts(data: RunData) -> list[tuple[str, str, str]]:
+    """``(page, platform, name)`` of the accounts a kept 政务新媒体 page shows by their QR
+    codes: an image whose alt text or caption names the account and its platform."""
+    titles = {page.url: page.title for page in data.pages()}
+    found = []
+    for url, html in data.sources().items():
+        if not MATRIX_PAGE.search(titles.get(url, "")) or not html.strip():
+            continue
+        for image in lxml.html.fromstring(html).iter("img"):
+            if shown := shown_account(image):
+                found.append((url, *shown))
+    return sorted(set(found))
+
+
+def shown_account(image: lxml.html.HtmlElement) -> tuple[str, str] | None:
+    """``(platform, name)`` from an image's alt text, or from a short caption around it."""
+    caption = " ".join((image.getparent().text_content() or "").split())
+    text = image.get("alt") or image.get("title") or (caption if len(caption) <= 40 else "")
+    platform = next((p for p, words in PLATFORM_WORDS if words.search(text)), None)
+    name = DECORATION.sub("", text)
+    return (platform, name) if platform and 2 <= len(name) <= 20 else None
+
+
+def unregistered(
+    target: str, platform: str, identifier: str, links: list, shown_on: str | None = None
+) -> Finding:
     first = links[0] if links else None
     anchor = first.anchor if first else ""
+    how = "展示" if shown_on else "链接"
     return Finding(
         "newmedia.unregistered",
         "deduction",
         target,
-        first.source if first else None,
-        f"网站链接了未在台账中登记（未报备）的{PLATFORM_NAMES[platform]}：{anchor or identifier}",
+        shown_on or (first.source if first else None),
+        f"网站{how}了未在台账中登记（未报备）的{PLATFORM_NAMES[platform]}：{anchor or identifier}",
         {
             "platform": platform,
             "identifier": identifier,
