@@ -13,6 +13,7 @@ from rich.table import Table
 
 from govscan import __version__
 from govscan.checks import CHECKS
+from govscan.checks.scoring import ProfileError, load_profile
 from govscan.demo import serve_demo_world
 from govscan.pipeline import ScanOptions, ScanResult, scan_accounts, scan_site
 from govscan.reports import findings_json, html
@@ -106,6 +107,10 @@ def scan_options(args: argparse.Namespace, inventory: Inventory | None = None) -
             raise UsageError(f"--{name.replace('_', '-')} 取值不正确：{getattr(args, name)}")
     nameserver = args.nameserver or settings.nameserver
     try:
+        load_profile(settings.scoring_profile)
+    except ProfileError as error:
+        raise UsageError(str(error)) from error
+    try:
         resolve = parse_overrides(args.resolve)
         if nameserver:
             parse_nameserver(nameserver)
@@ -132,6 +137,7 @@ def scan_options(args: argparse.Namespace, inventory: Inventory | None = None) -
         min_font_px=settings.eldercare.min_font_px,
         zombie_days=settings.newmedia.zombie_days,
         stale_days=settings.newmedia.stale_days,
+        scoring_profile=settings.scoring_profile,
         known_accounts=[
             {"platform": a.platform, "name": a.name, "account_id": a.account_id}
             for a in inventory.accounts

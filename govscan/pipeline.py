@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from govscan import USER_AGENT
 from govscan.checks import CHECKS, a11y, newmedia
+from govscan.checks.scoring import load_profile, score, waive
 from govscan.probes import browser, ipv6
 from govscan.resolver import Lookup
 from govscan.store.accounts import (
@@ -70,6 +71,7 @@ class ScanOptions:
     stale_days: int = 7
     # the register's accounts, {platform, name, account_id}: links to others are unregistered
     known_accounts: list[dict] = field(default_factory=list)
+    scoring_profile: str | None = None  # default: govscan/checks/scoring.yaml
 
 
 @dataclass
@@ -89,7 +91,14 @@ def scan_site(
     """Crawl ``site``, run the selected checks, and mark the run completed or failed."""
     save_site(engine, site)
     columns = [column.model_dump() for column in site.columns]
-    job = {"url": site.url, "hosts": site.all_hosts, "columns": columns, **asdict(options)}
+    waivers = [waiver.model_dump() for waiver in site.waivers]
+    job = {
+        "url": site.url,
+        "hosts": site.all_hosts,
+        "columns": columns,
+        "waivers": waivers,
+        **asdict(options),
+    }
     run_id = start_run(engine, site.id, job)
     try:
         error = crawl(engine, run_id, log_path, on_progress)
@@ -131,12 +140,13 @@ def judge_accounts(engine: Engine, run_id: int, job: dict) -> dict:
     """Store each account's findings; return what the report shows of each."""
     reads = archive_reads(engine, run_id)
     started_at = get_account_run(engine, run_id).started_at
+    profile = load_profile(job.get("scoring_profile"))
     summaries = {}
     for account in job["accounts"]:
         found, summary = newmedia.check_account(account, reads[account["id"]], started_at, job)
-        rows = [{"account_id": account["id"], **finding.as_dict()} for finding in found]
-        save_account_findings(engine, run_id, rows)
-        summaries[account["id"]] = asdict(summary)
+        rows = waive([finding.as_dict() for finding in found], account.get("waivers", []))
+        save_account_findings(engine, run_id, [{"account_id": account["id"], **r} for r in rows])
+        summaries[account["id"]] = {**asdict(summary), "scoring": asdict(score(rows, profile))}
     return summaries
 
 
@@ -217,9 +227,15 @@ def render_pages(data: RunData, options: ScanOptions, lookup: Lookup, user_agent
 
 
 def run_checks(engine: Engine, run_id: int, names: list[str]) -> dict[str, int]:
-    """Run the named check families over the stored crawl; returns the run's counts."""
+    """Run the named check families over the stored crawl, waive what the inventory waives,
+    and score the site; returns the run's counts."""
     data = RunData(engine, run_id)
     site = get_site(engine, data.site_id)
+    findings = []
     for name in names:
-        save_findings(engine, run_id, (f.as_dict() for f in CHECKS[name](site, data)))
+        found = [finding.as_dict() for finding in CHECKS[name](site, data)]
+        findings += waive(found, data.options.get("waivers", []))
+        save_findings(engine, run_id, found)
+    profile = load_profile(data.options.get("scoring_profile"))
+    save_metrics(engine, run_id, "scoring", asdict(score(findings, profile)))
     return data.counts()

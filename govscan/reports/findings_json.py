@@ -25,9 +25,9 @@ def site_result(engine: Engine, run: Run) -> dict:
     """One site's part of findings.json, from its stored run."""
     site = get_site(engine, run.site_id)
     findings = findings_of(engine, run.id) if run.status == COMPLETED else []
-    vetoes = sorted({f["rule"] for f in findings if f["severity"] == "veto"})
+    scoring = (run.metrics or {}).get("scoring", {})  # see govscan.checks.scoring
     not_run = (run.metrics or {}).get("not_run", {})  # check → why it could not run
-    verdict = verdict_of(run, vetoes, not_run)
+    verdict = verdict_of(run, scoring, not_run)
     return {
         "id": site.id,
         "name": site.name,
@@ -40,8 +40,9 @@ def site_result(engine: Engine, run: Run) -> dict:
         "started_at": iso(run.started_at),
         "finished_at": iso(run.finished_at),
         "verdict": verdict,
-        "score": None,
-        "vetoes": vetoes,
+        "score": scoring.get("score") if run.status == COMPLETED else None,
+        "vetoes": scoring.get("vetoes", []),
+        "deductions": scoring.get("deductions", {}),
         "not_run": not_run,
         "stats": {**(run.stats or {}), **Counter(f["rule"] for f in findings)},
         "metrics": run.metrics or {},
@@ -49,12 +50,12 @@ def site_result(engine: Engine, run: Run) -> dict:
     }
 
 
-def verdict_of(run: Run, vetoes: list[str], not_run: dict[str, str]) -> str:
-    """A veto fails the site; an unfinished scan, or a selected check that could not run
-    (no browser, say), never lets it pass."""
+def verdict_of(run: Run, scoring: dict, not_run: dict[str, str]) -> str:
+    """The scoring profile's verdict; an unfinished scan, or a selected check that could not
+    run (no browser, say), never lets a site pass."""
     if run.status != COMPLETED:
         return INCOMPLETE
-    if vetoes:
+    if scoring.get("verdict") == FAILED:
         return FAILED
     return INCOMPLETE if not_run else PASSED
 
@@ -73,8 +74,9 @@ def account_results(engine: Engine, run: AccountRun) -> list[dict]:
                 "run_id": run.id,
                 "status": run.status,
                 "error": run.error,
-                "verdict": account_verdict(run, summary, own),
-                "vetoes": sorted({f["rule"] for f in own if f["severity"] == "veto"}),
+                "verdict": account_verdict(run, summary),
+                "score": summary.get("scoring", {}).get("score"),
+                "vetoes": summary.get("scoring", {}).get("vetoes", []),
                 "last_post_at": summary.get("last_post_at"),
                 "days_since": summary.get("days_since"),
                 "posts": summary.get("posts", 0),
@@ -87,9 +89,10 @@ def account_results(engine: Engine, run: AccountRun) -> list[dict]:
 ACCOUNT_FIELDS = ("id", "platform", "name", "account_id", "unit", "registered")
 
 
-def account_verdict(run: AccountRun, summary: dict, findings: list[dict]) -> str:
-    """Like a site's: a veto fails it; an account that could not be judged never passes."""
-    if any(finding["severity"] == "veto" for finding in findings):
+def account_verdict(run: AccountRun, summary: dict) -> str:
+    """Like a site's: the profile's verdict; an account that could not be judged never
+    passes."""
+    if summary.get("scoring", {}).get("verdict") == FAILED:
         return FAILED
     return PASSED if run.status == COMPLETED and summary.get("judged") else INCOMPLETE
 

@@ -92,6 +92,7 @@ class Settings(Strict):
     ipv6: IPv6Settings = IPv6Settings()
     eldercare: EldercareSettings = EldercareSettings()
     newmedia: NewMediaSettings = NewMediaSettings()
+    scoring_profile: str | None = None  # a YAML file like govscan/checks/scoring.yaml
 
     @field_validator("timezone")
     @classmethod
@@ -113,6 +114,14 @@ class ColumnEntry(Strict):
     max_age_days: Annotated[int, Field(ge=1)] | None = None  # instead of the category's window
 
 
+class Waiver(Strict):
+    """A finding the office has judged a false positive: kept in the report, not counted."""
+
+    rule: str
+    url: str | None = None  # only this finding of the rule; without it, every one
+    reason: str
+
+
 class SiteEntry(Strict):
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
     name: str
@@ -123,6 +132,7 @@ class SiteEntry(Strict):
     site_code: str | None = None
     hosts: list[str] = []
     columns: list[ColumnEntry] = []
+    waivers: list[Waiver] = []
 
     @field_validator("url")
     @classmethod
@@ -185,6 +195,7 @@ class AccountEntry(Strict):
     unit: str
     registered: bool = True  # 已报备
     archives: list[ArchiveSource] = []
+    waivers: list[Waiver] = []
 
 
 def _unique(entries: list, kind: str) -> list:
