@@ -16,7 +16,7 @@ from govscan.checks import CHECKS
 from govscan.checks.scoring import ProfileError, load_profile
 from govscan.demo import serve_demo_world
 from govscan.pipeline import ScanOptions, ScanResult, scan_accounts, scan_site
-from govscan.reports import findings_json, html
+from govscan.reports import exports, findings_json, html
 from govscan.resolver import parse_nameserver, parse_overrides
 from govscan.store.db import connect
 from govscan.store.inventory import (
@@ -209,8 +209,9 @@ def run_scans(
     )
     json_path = findings_json.write(result, out / "findings.json")
     html_path = html.write(result, out / "report.html")
+    exports.write_all(result, out)
     print_summary(result)
-    console.print(f"结果：{json_path}\n报告：{html_path}")
+    console.print(f"结果：{json_path}\n报告：{html_path}\n整改清单：{out / 'xlsx'}")
     finished = all(r.completed for r in [*results, *filter(None, [account_run])])
     return EXIT_OK if finished else EXIT_SCAN_FAILED
 
