@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections import defaultdict
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,7 +20,8 @@ from govscan.checks import CHECKS
 from govscan.checks.scoring import ProfileError, load_profile
 from govscan.demo import serve_demo_world
 from govscan.pipeline import ScanOptions, ScanResult, scan_accounts, scan_site
-from govscan.reports import exports, findings_json, html
+from govscan.reports import bulletin, exports, findings_json, html
+from govscan.reports.notify import notify
 from govscan.resolver import parse_nameserver, parse_overrides
 from govscan.store.db import connect
 from govscan.store.inventory import (
@@ -57,6 +62,16 @@ def build_parser() -> argparse.ArgumentParser:
     add_scan_options(accounts)
     accounts.set_defaults(handler=command_accounts)
 
+    report = commands.add_parser("report", help="根据已保存的检查结果重新生成检查通报")
+    report.add_argument("--config", type=Path, required=True, help="清单（YAML）")
+    report.add_argument("--out", type=Path, default=Path("govscan-report"), help="报告目录")
+    report.set_defaults(handler=command_report)
+
+    serve = commands.add_parser("serve", help="在本机提供报告目录的网页浏览（仅限本机访问）")
+    serve.add_argument("folder", type=Path, nargs="?", default=Path("govscan-report"))
+    serve.add_argument("--port", type=int, default=8600, help="端口（默认 8600）")
+    serve.set_defaults(handler=command_serve)
+
     demo = commands.add_parser("demo", help="在本机启动示例门户网站并扫描它")
     demo.add_argument("--out", type=Path, default=Path("demo-report"), help="报告目录")
     demo.add_argument("--serve", action="store_true", help="扫描后继续提供示例网站，按 Ctrl-C 结束")
@@ -86,6 +101,9 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="HOST",
         help="不检查指向此主机的链接（可重复），如无法从本机访问的外部系统",
+    )
+    parser.add_argument(
+        "--notify", action="store_true", help="扫描后按清单设置发送邮件和群机器人通知"
     )
     parser.add_argument(
         "--checks",
@@ -166,14 +184,64 @@ def command_scan(args: argparse.Namespace) -> int:
     accounts = [] if args.site else inventory.accounts
     if not sites and not accounts:
         raise UsageError(f"{args.config}：清单中没有站点，也没有账号")
-    return run_scans(sites, scan_options(args, inventory), args.out, accounts)
+    code = run_scans(sites, scan_options(args, inventory), args.out, accounts)
+    send_notifications(args, inventory, sites, accounts)
+    return code
+
+
+def send_notifications(
+    args: argparse.Namespace,
+    inventory: Inventory,
+    sites: list[SiteEntry],
+    accounts: list[AccountEntry],
+) -> None:
+    """With ``--notify``: mail each unit its list and post the headline to the robots."""
+    if not args.notify:
+        return
+    result = json.loads((args.out / "findings.json").read_text(encoding="utf-8"))
+    contacts: dict[str, set[str]] = defaultdict(set)
+    for entry in [*sites, *accounts]:
+        if entry.contact.email:
+            contacts[entry.unit].add(entry.contact.email)
+    settings = inventory.settings.notify.model_dump()
+    for delivery in notify(result, args.out, contacts, settings):
+        if delivery.ok:
+            console.print(f"已通知：{delivery.target}")
+        else:
+            console.print(
+                f"[red]通知失败：{delivery.target}：{delivery.error}（详见 notify.log）[/]"
+            )
+
+
+def command_report(args: argparse.Namespace) -> int:
+    inventory = load_config(args.config)
+    data = bulletin.build(
+        connect(), [site.id for site in inventory.sites], bool(inventory.accounts)
+    )
+    if not data["sites"] and not data["accounts"]:
+        raise UsageError("数据库中还没有这些站点或账号的完成的检查结果，请先运行 govscan scan")
+    console.print(f"检查通报：{bulletin.write(data, args.out / 'bulletin.html')}")
+    return EXIT_OK
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    """Serve the bulletins folder on loopback only, for a browser bookmark."""
+    if not args.folder.is_dir():
+        raise UsageError(f"报告目录不存在：{args.folder}")
+    handler = partial(SimpleHTTPRequestHandler, directory=str(args.folder))
+    with ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
+        console.print(f"请用浏览器打开 http://127.0.0.1:{args.port}/bulletin.html（Ctrl-C 结束）")
+        server.serve_forever()
+    return EXIT_OK
 
 
 def command_accounts(args: argparse.Namespace) -> int:
     inventory = load_config(args.config)
     if not inventory.accounts:
         raise UsageError(f"{args.config}：清单中没有账号（accounts）")
-    return run_scans([], scan_options(args, inventory), args.out, inventory.accounts)
+    code = run_scans([], scan_options(args, inventory), args.out, inventory.accounts)
+    send_notifications(args, inventory, [], inventory.accounts)
+    return code
 
 
 def load_config(path: Path) -> Inventory:
@@ -210,6 +278,8 @@ def run_scans(
     json_path = findings_json.write(result, out / "findings.json")
     html_path = html.write(result, out / "report.html")
     exports.write_all(result, out)
+    site_ids = [site.id for site in sites]
+    bulletin.write(bulletin.build(engine, site_ids, bool(accounts)), out / "bulletin.html")
     print_summary(result)
     console.print(f"结果：{json_path}\n报告：{html_path}\n整改清单：{out / 'xlsx'}")
     finished = all(r.completed for r in [*results, *filter(None, [account_run])])

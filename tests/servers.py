@@ -51,6 +51,13 @@ NotFound = Literal["hard", "soft"] | Any  # or a Route: what unknown paths answe
 # --------------------------------------------------------------------------- addresses
 
 
+def free_port() -> int:
+    """A loopback port that is free right now (for a server that must keep its port)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @dataclass
 class Endpoint:
     """Where a test server listens; ``url`` is the base URL a client should use."""

@@ -67,6 +67,18 @@ def get_account_run(engine: Engine, run_id: int) -> AccountRun:
         return session.get(AccountRun, run_id)
 
 
+def latest_account_run(engine: Engine) -> AccountRun | None:
+    """The newest account run that finished reading the archives."""
+    query = (
+        select(AccountRun)
+        .where(AccountRun.status == "completed")
+        .order_by(AccountRun.started_at.desc(), AccountRun.id.desc())
+        .limit(1)
+    )
+    with session_scope(engine) as session:
+        return session.scalars(query).first()
+
+
 def save_archive_read(engine: Engine, run_id: int, record: ArchiveRecord) -> None:
     with engine.begin() as connection:
         connection.execute(insert(ArchiveRead), [{"run_id": run_id, **record.__dict__}])

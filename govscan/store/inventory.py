@@ -74,6 +74,35 @@ class EldercareSettings(Strict):
     min_font_px: Annotated[float, Field(ge=6, le=40)] = 12  # the size most body text is set in
 
 
+class Contact(Strict):
+    """Who at the unit receives its list of problems."""
+
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+
+
+class MailSettings(Strict):
+    """The SMTP server mail goes out through; the login comes from GOVSCAN_SMTP_USER and
+    GOVSCAN_SMTP_PASSWORD, never from the inventory."""
+
+    host: str
+    port: Annotated[int, Field(ge=1, le=65535)] = 587
+    sender: str
+    starttls: bool = True
+    ca_file: str | None = None  # a private CA that signed the server's certificate
+
+
+class Webhook(Strict):
+    kind: Literal["wecom", "dingtalk"]  # 企业微信 or 钉钉 group robot
+    url: str
+
+
+class NotifySettings(Strict):
+    mail: MailSettings | None = None
+    webhooks: list[Webhook] = []
+    attempts: Annotated[int, Field(ge=1, le=10)] = 3  # a failed delivery is retried
+    retry_seconds: Annotated[float, Field(ge=0)] = 30
+
+
 class NewMediaSettings(Strict):
     """When a new-media account counts as not updated (国办秘函〔2019〕19号: two weeks)."""
 
@@ -93,6 +122,7 @@ class Settings(Strict):
     eldercare: EldercareSettings = EldercareSettings()
     newmedia: NewMediaSettings = NewMediaSettings()
     scoring_profile: str | None = None  # a YAML file like govscan/checks/scoring.yaml
+    notify: NotifySettings = NotifySettings()
 
     @field_validator("timezone")
     @classmethod
@@ -133,6 +163,7 @@ class SiteEntry(Strict):
     hosts: list[str] = []
     columns: list[ColumnEntry] = []
     waivers: list[Waiver] = []
+    contact: Contact = Contact()
 
     @field_validator("url")
     @classmethod
@@ -196,6 +227,7 @@ class AccountEntry(Strict):
     registered: bool = True  # 已报备
     archives: list[ArchiveSource] = []
     waivers: list[Waiver] = []
+    contact: Contact = Contact()
 
 
 def _unique(entries: list, kind: str) -> list:

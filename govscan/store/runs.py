@@ -80,6 +80,18 @@ def get_run(engine: Engine, run_id: int) -> Run:
         return session.get(Run, run_id)
 
 
+def completed_runs(engine: Engine, site_id: str, limit: int) -> list[Run]:
+    """The site's last ``limit`` completed runs, newest first: the bulletin's history."""
+    query = (
+        select(Run)
+        .where(Run.site_id == site_id, Run.status == COMPLETED)
+        .order_by(Run.started_at.desc(), Run.id.desc())
+        .limit(limit)
+    )
+    with session_scope(engine) as session:
+        return list(session.scalars(query))
+
+
 def get_site(engine: Engine, site_id: str) -> Site:
     with session_scope(engine) as session:
         return session.get(Site, site_id)

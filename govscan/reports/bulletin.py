@@ -1,0 +1,107 @@
+"""The bulletin (检查通报): one self-contained, print-friendly HTML file built from the stored
+runs — headline figures, a ranking by unit, every site's findings, 回头看 against the
+previous run, and a trend of scores drawn as inline SVG (no network)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from govscan import __version__
+from govscan.reports.findings_json import account_results, iso, site_result
+from govscan.reports.html import environment
+from govscan.store.accounts import latest_account_run
+from govscan.store.runs import completed_runs
+
+HISTORY = 8  # runs drawn in each trend
+TREND_WIDTH, TREND_HEIGHT = 240, 60
+
+
+@dataclass
+class Review:
+    """回头看: this run's problems against the previous run's, by rule and URL."""
+
+    new: list[dict]
+    fixed: list[dict]
+    persisting: list[dict]
+
+
+def build(engine: Engine, site_ids: list[str], with_accounts: bool = True) -> dict:
+    """What the bulletin shows, from each site's last completed runs and the last account run."""
+    sites = []
+    for site_id in site_ids:
+        runs = completed_runs(engine, site_id, HISTORY)
+        if not runs:
+            continue
+        current = site_result(engine, runs[0])
+        previous = site_result(engine, runs[1]) if len(runs) > 1 else None
+        current["review"] = review(previous, current) if previous else None
+        current["trend"] = trend([run for run in reversed(runs)])
+        sites.append(current)
+    account_run = latest_account_run(engine) if with_accounts else None
+    accounts = account_results(engine, account_run) if account_run else []
+    started = [site["started_at"] for site in sites]
+    if account_run is not None:
+        started.append(iso(account_run.started_at))
+    return {
+        "tool": {"name": "govscan", "version": __version__},
+        "inspected_at": min(started, default=None),
+        "headline": headline(sites, accounts),
+        "ranking": sorted(sites, key=lambda s: (s["verdict"] != "合格", -(s["score"] or 0))),
+        "sites": sites,
+        "accounts": accounts,
+    }
+
+
+def headline(sites: list[dict], accounts: list[dict]) -> dict:
+    passed = sum(1 for site in sites if site["verdict"] == "合格")
+    return {
+        "sites": len(sites),
+        "units": len({site["unit"] for site in sites} | {a["unit"] for a in accounts}),
+        "passed": passed,
+        "pass_rate": f"{100 * passed / len(sites):.1f}%" if sites else "—",
+        "vetoed": sum(1 for subject in [*sites, *accounts] if subject["vetoes"]),
+        "dead_links": sum(site["stats"].get("links.broken", 0) for site in sites),
+        "accounts": len(accounts),
+        "zombies": sum(1 for a in accounts if "newmedia.zombie" in a["vetoes"]),
+    }
+
+
+def problem_key(finding: dict) -> tuple[str, str]:
+    return finding["rule"], finding["url"]
+
+
+def review(previous: dict, current: dict) -> Review:
+    before = {problem_key(f): f for f in previous["findings"] if not f["detail"].get("waived")}
+    now = {problem_key(f): f for f in current["findings"] if not f["detail"].get("waived")}
+    return Review(
+        new=[f for key, f in now.items() if key not in before],
+        fixed=[f for key, f in before.items() if key not in now],
+        persisting=[f for key, f in now.items() if key in before],
+    )
+
+
+def trend(runs: list) -> dict:
+    """The scores of ``runs`` (oldest first) as an SVG polyline: 0 at the bottom, 100 on top."""
+    scores = [(run.metrics or {}).get("scoring", {}).get("score") for run in runs]
+    known = [(index, score) for index, score in enumerate(scores) if score is not None]
+    step = TREND_WIDTH / max(1, len(scores) - 1)
+    points = [
+        (round(i * step, 1), round(TREND_HEIGHT * (1 - score / 100), 1)) for i, score in known
+    ]
+    return {
+        "width": TREND_WIDTH,
+        "height": TREND_HEIGHT,
+        "points": " ".join(f"{x},{y}" for x, y in points),
+        "dots": points,
+        "scores": [score for _, score in known],
+        "dates": [iso(run.started_at)[:10] for run in runs],
+    }
+
+
+def write(data: dict, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(environment.get_template("bulletin.html").render(b=data), encoding="utf-8")
+    return path
