@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections import defaultdict
 from functools import partial
@@ -61,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_scan_options(accounts)
     accounts.set_defaults(handler=command_accounts)
+
+    schedule = commands.add_parser("schedule", help="常驻运行：夜间检查、访问检测、通报与通知")
+    schedule.add_argument("--config", type=Path, required=True, help="清单（YAML）")
+    schedule.add_argument("--out", type=Path, default=Path("govscan-report"), help="报告目录")
+    schedule.set_defaults(handler=command_schedule)
 
     report = commands.add_parser("report", help="根据已保存的检查结果重新生成检查通报")
     report.add_argument("--config", type=Path, required=True, help="清单（YAML）")
@@ -211,6 +217,14 @@ def send_notifications(
             console.print(
                 f"[red]通知失败：{delivery.target}：{delivery.error}（详见 notify.log）[/]"
             )
+
+
+def command_schedule(args: argparse.Namespace) -> int:
+    from govscan import scheduler  # APScheduler is loaded only by the service
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    scheduler.run(args.config, load_config(args.config), args.out)
+    return EXIT_OK
 
 
 def command_report(args: argparse.Namespace) -> int:

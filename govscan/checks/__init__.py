@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from govscan.checks import (
     a11y,
+    availability,
     columns,
     disclosure,
     eldercare,
@@ -30,6 +31,7 @@ CHECKS: dict[str, Check] = {
     "a11y": a11y.check,
     "eldercare": eldercare.check,
     "newmedia": newmedia.check_site,  # accounts linked from the site but not registered
+    "availability": availability.check,  # from the scheduler's probes of the homepage
 }
 
 __all__ = ["CHECKS", "Check", "Finding"]

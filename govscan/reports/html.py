@@ -39,6 +39,7 @@ RULE_TITLES = {
     "eldercare.popup": "弹窗或漂浮窗遮挡内容",
     "eldercare.reflow": "放大后无法自适应（需横向滚动）",
     "eldercare.small_text": "正文字号过小",
+    "availability.unreachable": "站点无法访问",
     "newmedia.zombie": "账号不更新（僵尸账号）",
     "newmedia.shell": "空壳账号",
     "newmedia.stale": "账号即将超期未更新",

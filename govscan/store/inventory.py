@@ -103,6 +103,21 @@ class NotifySettings(Strict):
     retry_seconds: Annotated[float, Field(ge=0)] = 30
 
 
+class ScheduleSettings(Strict):
+    """When ``govscan schedule`` works: the nightly scan (crontab, in the inventory's time
+    zone) and how often a day every homepage is probed."""
+
+    scan: str = "0 2 * * *"
+    probes_per_day: Annotated[int, Field(ge=20, le=86400)] = 24
+
+    @field_validator("scan")
+    @classmethod
+    def _crontab(cls, expression: str) -> str:
+        if len(expression.split()) not in (5, 6):
+            raise ValueError('应为 crontab 格式，如 "0 2 * * *"（每天 2:00）')
+        return expression
+
+
 class NewMediaSettings(Strict):
     """When a new-media account counts as not updated (国办秘函〔2019〕19号: two weeks)."""
 
@@ -123,6 +138,7 @@ class Settings(Strict):
     newmedia: NewMediaSettings = NewMediaSettings()
     scoring_profile: str | None = None  # a YAML file like govscan/checks/scoring.yaml
     notify: NotifySettings = NotifySettings()
+    schedule: ScheduleSettings = ScheduleSettings()
 
     @field_validator("timezone")
     @classmethod

@@ -185,3 +185,18 @@ class AccountFinding(OfAccountRun, Base):
     source: Mapped[str | None] = mapped_column(String(2000))
     message: Mapped[str] = mapped_column(Text)
     detail: Mapped[dict] = mapped_column(JSON)
+
+
+class AvailabilityProbe(Base):
+    """One fetch of a site's homepage by the scheduler: answered in time, or not."""
+
+    __tablename__ = "availability_probes"
+    __table_args__ = (Index("ix_availability_site_at", "site_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]  # UTC
+    ok: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    elapsed_ms: Mapped[int | None]

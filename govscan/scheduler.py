@@ -1,0 +1,121 @@
+"""The nightly service: ``govscan schedule --config FILE``.
+
+APScheduler keeps its jobs in the same database as the runs, so a restart knows what it
+missed. The nightly scan (default 02:00 Asia/Shanghai) scans every site and account,
+writes the bulletin and sends the notifications; the availability probes fetch every
+homepage many times a day (default 24). A run missed while the service was down is run
+once, not once per missed time; a scan never overlaps another; SIGTERM lets the job that is
+running finish and then stops.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from pathlib import Path
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from govscan import USER_AGENT
+from govscan.resolver import Lookup
+from govscan.store.db import connect, database_url
+from govscan.store.inventory import Inventory
+
+log = logging.getLogger("govscan.scheduler")
+CRON_FIELDS = ("minute", "hour", "day", "month", "day_of_week")
+
+
+def nightly_scan(config: str, out: str) -> None:
+    """Scan everything the inventory lists, then the bulletin and the notifications. The
+    CLI does it exactly as ``govscan scan --config FILE --notify`` would."""
+    from govscan.cli import main  # the service sits on top of the command line
+
+    code = main(["scan", "--config", config, "--out", out, "--notify"])
+    log.info("夜间检查结束（退出码 %s），通报：%s", code, Path(out) / "bulletin.html")
+
+
+def probe_homepages(config: str) -> None:
+    """Fetch every homepage once and store whether it answered within 15 s."""
+    from govscan.cli import load_config
+    from govscan.probes.availability import probe
+    from govscan.store.availability import save_probe
+
+    inventory = load_config(Path(config))
+    engine = connect()
+    lookup = Lookup({}, inventory.settings.nameserver, 15.0)
+    for site in inventory.sites:
+        answer = probe(site.url, lookup, inventory.settings.user_agent or USER_AGENT)
+        save_probe(engine, site.id, answer.status, answer.error, answer.elapsed_ms)
+
+
+def scan_trigger(expression: str, timezone: str) -> CronTrigger:
+    """A crontab line (``0 2 * * *``); six fields put seconds first, for tests and drills."""
+    fields = expression.split()
+    if len(fields) == 6:
+        return CronTrigger(
+            second=fields[0], **dict(zip(CRON_FIELDS, fields[1:], strict=True)), timezone=timezone
+        )
+    return CronTrigger.from_crontab(expression, timezone=timezone)
+
+
+def start(config: Path, inventory: Inventory, out: Path) -> BackgroundScheduler:
+    """A running scheduler with the nightly scan and the probes. A job already in the store
+    keeps its next run time — one missed while the service was down then runs (once) —
+    unless the inventory changed its schedule."""
+    settings = inventory.settings
+    scheduler = BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(url=database_url(), tablename="scheduler_jobs")},
+        executors={"scans": ThreadPoolExecutor(1), "probes": ThreadPoolExecutor(1)},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        timezone=settings.timezone,
+    )
+    scheduler.start(paused=True)
+    keep_job(
+        scheduler,
+        "nightly-scan",
+        nightly_scan,
+        scan_trigger(settings.schedule.scan, settings.timezone),
+        [str(config), str(out)],
+        "scans",
+    )
+    keep_job(
+        scheduler,
+        "availability-probes",
+        probe_homepages,
+        IntervalTrigger(seconds=86400 / settings.schedule.probes_per_day),
+        [str(config)],
+        "probes",
+    )
+    scheduler.resume()
+    return scheduler
+
+
+def keep_job(scheduler, job_id: str, func, trigger, args: list[str], executor: str) -> None:
+    job = scheduler.get_job(job_id)
+    if job is None or str(job.trigger) != str(trigger) or list(job.args) != args:
+        scheduler.add_job(
+            func, trigger, args=args, id=job_id, executor=executor, replace_existing=True
+        )
+
+
+def run(config: Path, inventory: Inventory, out: Path) -> None:
+    """Serve until SIGTERM or Ctrl-C; a running job finishes first."""
+    connect()  # migrate before the job store creates its table
+    scheduler = start(config, inventory, out)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda signum, _frame: stopping.set())
+    log.info(
+        "调度已启动：夜间检查 %s，每天访问检测 %s 次",
+        inventory.settings.schedule.scan,
+        inventory.settings.schedule.probes_per_day,
+    )
+    try:
+        stopping.wait()
+        log.info("收到停止信号：当前任务结束后停止")
+    finally:
+        scheduler.shutdown(wait=True)
