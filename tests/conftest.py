@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 
 import pytest
-from servers import PostgresCluster
+from servers import PostgresCluster, smtp_server
 
 from govscan.cli import main
 from govscan.store.db import connect
@@ -105,3 +105,10 @@ def postgres_url() -> Iterator[str]:
         )
     with PostgresCluster(binaries[-1]) as url:
         yield url
+
+
+@pytest.fixture
+def smtp(tmp_path: Path):
+    """A real SMTP server (STARTTLS and login required): mailbox, port, certificate file."""
+    with smtp_server(tmp_path) as server:
+        yield server

@@ -1,4 +1,5 @@
-"""Real loopback servers for tests: HTTP(S) sites, dead ports, silent peers and a DNS server.
+"""Real loopback servers for tests: HTTP(S) sites, dead ports, silent peers, a DNS server
+and an SMTP server.
 
 Every server binds port 0 so tests can run in parallel, serves from a daemon thread and
 is shut down (listening socket, open connections and handler threads) when its
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import email
 import errno
 import ipaddress
 import os
@@ -23,6 +25,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Literal
@@ -732,3 +735,54 @@ def _free_tcp_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+# --------------------------------------------------------------------------- SMTP
+
+SMTP_USER, SMTP_PASSWORD = "govscan", "s3cret-Pa55"
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps what it is sent."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.recipients: list[list[str]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        self.recipients.append(envelope.rcpt_tos)
+        return "250 OK"
+
+
+def _accept_login(server, session, envelope, mechanism, auth_data):
+    from aiosmtpd.smtp import AuthResult
+
+    ok = auth_data.login == SMTP_USER.encode() and auth_data.password == SMTP_PASSWORD.encode()
+    return AuthResult(success=ok, handled=False)
+
+
+@contextlib.contextmanager
+def smtp_server(directory: Path) -> Iterator[tuple[Mailbox, int, str]]:
+    """A real SMTP server on 127.0.0.1 that requires STARTTLS and a login: its mailbox, its
+    port and the PEM file of its self-signed certificate (for the client to trust)."""
+    from aiosmtpd.controller import Controller
+
+    cert, key = _self_signed_cert(directory)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    mailbox = Mailbox()
+    controller = Controller(
+        mailbox,
+        hostname="127.0.0.1",
+        port=free_port(),
+        tls_context=context,
+        require_starttls=True,
+        authenticator=_accept_login,
+        auth_required=True,
+    )
+    controller.start()
+    try:
+        yield mailbox, controller.port, str(cert)
+    finally:
+        controller.stop()

@@ -3,8 +3,14 @@ the previous run, a trend, Chinese text, and crawled markup shown as text, never
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from html import escape
+from urllib.error import URLError
+from urllib.request import urlopen
 
+import psutil
 import pytest
 import yaml
 from playwright.sync_api import sync_playwright
@@ -82,3 +88,28 @@ def test_report_without_stored_runs_says_so(tmp_path, db_url):
         "sites:\n  - {id: a, name: A, url: 'http://127.0.0.1:9/', unit: U}\n", encoding="utf-8"
     )
     assert main(["report", "--config", str(config), "--out", str(tmp_path / "out")]) == 2
+
+
+def test_serve_shows_the_folder_on_loopback_only(tmp_path):
+    (tmp_path / "bulletin.html").write_text("<title>检查通报</title>", encoding="utf-8")
+    port = free_port()
+    service = subprocess.Popen(
+        [sys.executable, "-m", "govscan.cli", "serve", str(tmp_path), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(50):
+            try:
+                with urlopen(f"http://127.0.0.1:{port}/bulletin.html", timeout=2) as answer:
+                    assert answer.read().decode("utf-8") == "<title>检查通报</title>"
+                    break
+            except URLError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("govscan serve never answered")
+        listening = {c.laddr.ip for c in psutil.Process(service.pid).net_connections() if c.laddr}
+        assert listening == {"127.0.0.1"}
+    finally:
+        service.terminate()
+        service.wait(timeout=10)

@@ -4,67 +4,18 @@ retried and logged, and never lose the report."""
 
 from __future__ import annotations
 
-import email
 import io
 import json
-import ssl
 import threading
 from collections.abc import Iterator
-from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import yaml
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult
 from openpyxl import load_workbook
-from servers import _self_signed_cert, free_port, http_site
+from servers import SMTP_PASSWORD, SMTP_USER, free_port, http_site
 
 from govscan.cli import main
-
-USER, PASSWORD = "govscan", "s3cret-Pa55"
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps what it is sent."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-        self.recipients: list[list[str]] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        self.recipients.append(envelope.rcpt_tos)
-        return "250 OK"
-
-
-def accept_login(server, session, envelope, mechanism, auth_data) -> AuthResult:
-    ok = auth_data.login == USER.encode() and auth_data.password == PASSWORD.encode()
-    return AuthResult(success=ok, handled=False)
-
-
-@pytest.fixture
-def smtp(tmp_path) -> Iterator[tuple[Mailbox, int, str]]:
-    """A real SMTP server on loopback that requires STARTTLS and a login."""
-    cert, key = _self_signed_cert(tmp_path)
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
-    mailbox = Mailbox()
-    port = free_port()
-    controller = Controller(
-        mailbox,
-        hostname="127.0.0.1",
-        port=port,
-        tls_context=context,
-        require_starttls=True,
-        authenticator=accept_login,
-        auth_required=True,
-    )
-    controller.start()
-    try:
-        yield mailbox, port, str(cert)
-    finally:
-        controller.stop()
 
 
 class Robot(BaseHTTPRequestHandler):
@@ -115,8 +66,8 @@ def test_each_unit_gets_its_list_and_the_robot_the_headline(
     tmp_path, db_url, smtp, robot, monkeypatch
 ):
     mailbox, port, cert = smtp
-    monkeypatch.setenv("GOVSCAN_SMTP_USER", USER)
-    monkeypatch.setenv("GOVSCAN_SMTP_PASSWORD", PASSWORD)
+    monkeypatch.setenv("GOVSCAN_SMTP_USER", SMTP_USER)
+    monkeypatch.setenv("GOVSCAN_SMTP_PASSWORD", SMTP_PASSWORD)
     mail = {"host": "127.0.0.1", "port": port, "sender": "govscan@csz.gov.cn", "ca_file": cert}
     hook = {"kind": "wecom", "url": f"http://127.0.0.1:{robot.server_port}/send"}
     with http_site({"/": "<html><title>首页</title><a href='/gone'>旧页</a></html>"}) as site:
@@ -160,7 +111,7 @@ def test_a_mail_server_that_is_down_loses_nothing(tmp_path, db_url):
 
 def test_a_wrong_password_is_reported(tmp_path, db_url, smtp, monkeypatch):
     mailbox, port, cert = smtp
-    monkeypatch.setenv("GOVSCAN_SMTP_USER", USER)
+    monkeypatch.setenv("GOVSCAN_SMTP_USER", SMTP_USER)
     monkeypatch.setenv("GOVSCAN_SMTP_PASSWORD", "wrong")
     mail = {"host": "127.0.0.1", "port": port, "sender": "govscan@csz.gov.cn", "ca_file": cert}
     with http_site({"/": "<html><title>首页</title><a href='/gone'>旧页</a></html>"}) as site:

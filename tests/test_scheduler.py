@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import yaml
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from servers import free_port, http_site
+from servers import SMTP_PASSWORD, SMTP_USER, Route, free_port, http_site
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
@@ -37,18 +37,33 @@ def wait_for(engine, query: str, count: int, seconds: float) -> int:
     raise AssertionError(f"{query}: fewer than {count} after {seconds} s")
 
 
-def test_two_nightly_scans_a_bulletin_and_probes_then_a_clean_stop(tmp_path):
+#: The homepage links /gone, dead at the first nightly scan and fixed by the second.
+ROUTES = {
+    "/": "<html><title>苍山州人民政府</title><a href='/gone'>通知</a></html>",
+    "/gone": Route(status=404, body="not found", then=Route(body="<html><title>通知</title>")),
+}
+
+
+def test_nightly_scans_bulletin_mail_and_probes_then_a_clean_stop(tmp_path, smtp, monkeypatch):
+    mailbox, smtp_port, cert = smtp
+    monkeypatch.setenv("GOVSCAN_SMTP_USER", SMTP_USER)
+    monkeypatch.setenv("GOVSCAN_SMTP_PASSWORD", SMTP_PASSWORD)
     db_url = f"sqlite:///{tmp_path / 'govscan.db'}"
     down = f"http://127.0.0.1:{free_port()}/"  # nothing listens there
-    with http_site({"/": "<html><title>苍山州人民政府</title><p>正文</p></html>"}) as site:
+    with http_site(ROUTES) as site:
         config = tmp_path / "sites.yaml"
-        settings = {"schedule": {"scan": "*/20 * * * * *", "probes_per_day": 28800}}
+        mail = {"host": "127.0.0.1", "port": smtp_port, "sender": "gs@csz.gov.cn", "ca_file": cert}
+        settings = {
+            "schedule": {"scan": "*/30 * * * * *", "probes_per_day": 28800},
+            "notify": {"mail": mail},
+        }
         sites = [
             {
                 "id": "up",
                 "name": "苍山州人民政府门户网站",
                 "url": site.url,
                 "unit": "苍山州政府办公室",
+                "contact": {"email": "web@csz.gov.cn"},
             },
             {"id": "down", "name": "苍山州旧网站", "url": down, "unit": "苍山州政府办公室"},
         ]
@@ -67,6 +82,15 @@ def test_two_nightly_scans_a_bulletin_and_probes_then_a_clean_stop(tmp_path):
     assert "当前任务结束后停止" in output
     bulletin = (out / "bulletin.html").read_text(encoding="utf-8")
     assert "政府网站与政务新媒体检查通报" in bulletin and "苍山州旧网站" in bulletin
+    # the second night's 回头看 lists the dead link to /gone as fixed
+    review = bulletin[
+        bulletin.index("回头看") : bulletin.index("</table>", bulletin.index("回头看"))
+    ]
+    assert f"链接不可用：{site.url_for('/gone')}" in review
+    assert f"链接不可用：{site.url_for('/gone')}" not in bulletin.replace(review, "")
+    assert [m["To"] for m in mailbox.messages] == ["web@csz.gov.cn", "web@csz.gov.cn"]
+    first_list = next(mailbox.messages[0].iter_attachments())
+    assert first_list.get_filename() == "苍山州政府办公室-整改清单.xlsx"
     with engine.connect() as connection:
         probes = dict(
             connection.execute(
