@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 
@@ -70,7 +71,10 @@ def headline(sites: list[dict], accounts: list[dict]) -> dict:
 
 
 def problem_key(finding: dict) -> tuple[str, str]:
-    return finding["rule"], finding["url"]
+    """The same problem in two runs: its rule and URL (the port aside: the sample portal
+    is served on a new one each time)."""
+    parts = urlsplit(finding["url"])
+    return finding["rule"], parts._replace(netloc=parts.hostname or "").geturl()
 
 
 def review(previous: dict, current: dict) -> Review:
