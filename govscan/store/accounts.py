@@ -9,7 +9,13 @@ from sqlalchemy import Engine, insert, select
 
 from govscan.store.db import session_scope
 from govscan.store.inventory import AccountEntry
-from govscan.store.models import Account, AccountFinding, AccountRun, ArchiveRead
+from govscan.store.models import (
+    FINDING_FIELDS,
+    Account,
+    AccountFinding,
+    AccountRun,
+    ArchiveRead,
+)
 from govscan.store.runs import now
 
 
@@ -114,10 +120,9 @@ def save_account_findings(engine: Engine, run_id: int, findings: list[dict]) -> 
 
 def account_findings(engine: Engine, run_id: int) -> dict[str, list[dict]]:
     """The run's findings by account id, in the order they were found."""
-    columns = ("rule", "severity", "url", "source", "message", "detail")
     query = select(AccountFinding).where(AccountFinding.run_id == run_id)
     found: dict[str, list[dict]] = defaultdict(list)
     with session_scope(engine) as session:
         for row in session.scalars(query.order_by(AccountFinding.id)):
-            found[row.account_id].append({name: getattr(row, name) for name in columns})
+            found[row.account_id].append({name: getattr(row, name) for name in FINDING_FIELDS})
     return found

@@ -109,19 +109,28 @@ class RenderedPage(Base):
     result: Mapped[dict] = mapped_column(JSON)  # see govscan.probes.browser
 
 
-class FindingRow(Base):
-    """A finding of a check, as reported."""
+class FindingColumns:
+    """What a finding says (see govscan.checks.finding.Finding), for sites and accounts."""
 
-    __tablename__ = "findings"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
     rule: Mapped[str] = mapped_column(String(64))
     severity: Mapped[str] = mapped_column(String(16))
     url: Mapped[str] = mapped_column(String(2000))
     source: Mapped[str | None] = mapped_column(String(2000))
     message: Mapped[str] = mapped_column(Text)
     detail: Mapped[dict] = mapped_column(JSON)
+
+
+#: The fields of a stored finding, in findings.json's order.
+FINDING_FIELDS = ("rule", "severity", "url", "source", "message", "detail")
+
+
+class FindingRow(FindingColumns, Base):
+    """A finding of a check, as reported."""
+
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
 
 
 class Account(Base):
@@ -174,17 +183,10 @@ class ArchiveRead(OfAccountRun, Base):
     posts: Mapped[list[dict]] = mapped_column(JSON)  # see govscan.crawler.archives.Post
 
 
-class AccountFinding(OfAccountRun, Base):
+class AccountFinding(OfAccountRun, FindingColumns, Base):
     """A finding about an account, as reported."""
 
     __tablename__ = "account_findings"
-
-    rule: Mapped[str] = mapped_column(String(64))
-    severity: Mapped[str] = mapped_column(String(16))
-    url: Mapped[str] = mapped_column(String(2000))
-    source: Mapped[str | None] = mapped_column(String(2000))
-    message: Mapped[str] = mapped_column(Text)
-    detail: Mapped[dict] = mapped_column(JSON)
 
 
 class AvailabilityProbe(Base):

@@ -12,7 +12,16 @@ from sqlalchemy import Engine, func, insert, or_, select
 
 from govscan.store.db import session_scope
 from govscan.store.inventory import SiteEntry
-from govscan.store.models import Fetch, FindingRow, Link, Page, RenderedPage, Run, Site
+from govscan.store.models import (
+    FINDING_FIELDS,
+    Fetch,
+    FindingRow,
+    Link,
+    Page,
+    RenderedPage,
+    Run,
+    Site,
+)
 from govscan.store.records import FetchRecord, LinkRecord, PageRecord
 
 RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
@@ -118,12 +127,11 @@ def save_findings(engine: Engine, run_id: int, findings: Iterable[dict]) -> None
 
 
 def findings_of(engine: Engine, run_id: int) -> list[dict]:
-    columns = ("rule", "severity", "url", "source", "message", "detail")
     with session_scope(engine) as session:
         rows = session.scalars(
             select(FindingRow).where(FindingRow.run_id == run_id).order_by(FindingRow.id)
         )
-        return [{name: getattr(row, name) for name in columns} for row in rows]
+        return [{name: getattr(row, name) for name in FINDING_FIELDS} for row in rows]
 
 
 class RunData:
