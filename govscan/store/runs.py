@@ -217,7 +217,12 @@ class RunData:
         return get_run(self.engine, self.run_id).metrics or {}
 
     def rendered(self) -> list[dict]:
-        """What the browser measured on each page it opened, in the order they were chosen."""
+        """What the browser measured on each page it opened, in the order they were chosen;
+        read once and shared by the a11y and eldercare checks."""
+        return self._rendered
+
+    @cached_property
+    def _rendered(self) -> list[dict]:
         query = (
             select(RenderedPage.result)
             .where(RenderedPage.run_id == self.run_id)
