@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -100,19 +101,14 @@ def scan_site(
         **asdict(options),
     }
     run_id = start_run(engine, site.id, job)
-    try:
-        error = crawl(engine, run_id, log_path, on_progress)
-        if error is None:
-            run_probes(engine, run_id, options)
-            stats = run_checks(engine, run_id, options.checks)
-    except BaseException as interrupt:  # Ctrl-C or a crash must not leave the run "running"
-        finish_run(engine, run_id, FAILED, error=f"扫描中断：{interrupt!r}")
-        raise
-    if error is not None:
-        finish_run(engine, run_id, FAILED, error=error)
-        return ScanResult(run_id, completed=False, error=error)
-    finish_run(engine, run_id, COMPLETED, stats=stats)
-    return ScanResult(run_id, completed=True)
+
+    def crawl_and_check() -> tuple[str | None, dict]:
+        if error := crawl(engine, run_id, log_path, on_progress):
+            return error, {}
+        run_probes(engine, run_id, options)
+        return None, {"stats": run_checks(engine, run_id, options.checks)}
+
+    return carry_out(run_id, partial(finish_run, engine), crawl_and_check)
 
 
 def scan_accounts(
@@ -122,17 +118,29 @@ def scan_accounts(
     save_accounts(engine, accounts)
     job = {"accounts": [account.model_dump() for account in accounts], **asdict(options)}
     run_id = start_account_run(engine, job)
+
+    def read_and_judge() -> tuple[str | None, dict]:
+        if error := crawl(engine, run_id, log_path, None, archives=True):
+            return error, {}
+        return None, {"summaries": judge_accounts(engine, run_id, job)}
+
+    return carry_out(run_id, partial(finish_account_run, engine), read_and_judge)
+
+
+def carry_out(
+    run_id: int, finish: Callable[..., None], work: Callable[[], tuple[str | None, dict]]
+) -> ScanResult:
+    """Do a run's ``work`` and finish the run completed, with what the work returned, or
+    failed with its reason; Ctrl-C or a crash never leaves a run "running"."""
     try:
-        error = crawl(engine, run_id, log_path, None, archives=True)
-        if error is None:
-            summaries = judge_accounts(engine, run_id, job)
+        error, results = work()
     except BaseException as interrupt:
-        finish_account_run(engine, run_id, FAILED, error=f"扫描中断：{interrupt!r}")
+        finish(run_id, FAILED, error=f"扫描中断：{interrupt!r}")
         raise
     if error is not None:
-        finish_account_run(engine, run_id, FAILED, error=error)
+        finish(run_id, FAILED, error=error)
         return ScanResult(run_id, completed=False, error=error)
-    finish_account_run(engine, run_id, COMPLETED, summaries=summaries)
+    finish(run_id, COMPLETED, **results)
     return ScanResult(run_id, completed=True)
 
 
