@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections import defaultdict
@@ -190,27 +189,19 @@ def command_scan(args: argparse.Namespace) -> int:
     accounts = [] if args.site else inventory.accounts
     if not sites and not accounts:
         raise UsageError(f"{args.config}：清单中没有站点，也没有账号")
-    code = run_scans(sites, scan_options(args, inventory), args.out, accounts)
-    send_notifications(args, inventory, sites, accounts)
-    return code
+    notify_with = inventory.settings.notify.model_dump() if args.notify else None
+    return run_scans(sites, scan_options(args, inventory), args.out, accounts, notify_with)
 
 
 def send_notifications(
-    args: argparse.Namespace,
-    inventory: Inventory,
-    sites: list[SiteEntry],
-    accounts: list[AccountEntry],
+    result: dict, out: Path, entries: list[SiteEntry | AccountEntry], settings: dict
 ) -> None:
-    """With ``--notify``: mail each unit its list and post the headline to the robots."""
-    if not args.notify:
-        return
-    result = json.loads((args.out / "findings.json").read_text(encoding="utf-8"))
+    """Mail each unit its list and post the headline to the robots; say how it went."""
     contacts: dict[str, set[str]] = defaultdict(set)
-    for entry in [*sites, *accounts]:
+    for entry in entries:
         if entry.contact.email:
             contacts[entry.unit].add(entry.contact.email)
-    settings = inventory.settings.notify.model_dump()
-    for delivery in notify(result, args.out, contacts, settings):
+    for delivery in notify(result, out, contacts, settings):
         if delivery.ok:
             console.print(f"已通知：{delivery.target}")
         else:
@@ -253,9 +244,8 @@ def command_accounts(args: argparse.Namespace) -> int:
     inventory = load_config(args.config)
     if not inventory.accounts:
         raise UsageError(f"{args.config}：清单中没有账号（accounts）")
-    code = run_scans([], scan_options(args, inventory), args.out, inventory.accounts)
-    send_notifications(args, inventory, [], inventory.accounts)
-    return code
+    notify_with = inventory.settings.notify.model_dump() if args.notify else None
+    return run_scans([], scan_options(args, inventory), args.out, inventory.accounts, notify_with)
 
 
 def load_config(path: Path) -> Inventory:
@@ -266,10 +256,14 @@ def load_config(path: Path) -> Inventory:
 
 
 def run_scans(
-    sites: list[SiteEntry], options: ScanOptions, out: Path, accounts: list[AccountEntry] = ()
+    sites: list[SiteEntry],
+    options: ScanOptions,
+    out: Path,
+    accounts: list[AccountEntry] = (),
+    notify_with: dict | None = None,
 ) -> int:
     """Scan each site with a live progress line, then the accounts; write and summarise the
-    reports."""
+    reports, then notify with the ``notify_with`` settings (``--notify``)."""
     engine = connect()
     results: list[ScanResult] = []
     for site in sites:
@@ -296,6 +290,8 @@ def run_scans(
     bulletin.write(bulletin.build(engine, site_ids, bool(accounts)), out / "bulletin.html")
     print_summary(result)
     console.print(f"结果：{json_path}\n报告：{html_path}\n整改清单：{out / 'xlsx'}")
+    if notify_with is not None:
+        send_notifications(result, out, [*sites, *accounts], notify_with)
     finished = all(r.completed for r in [*results, *filter(None, [account_run])])
     return EXIT_OK if finished else EXIT_SCAN_FAILED
 
