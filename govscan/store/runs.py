@@ -232,7 +232,12 @@ class RunData:
             return list(connection.scalars(query))
 
     def embedded_targets(self) -> list[str]:
-        """Every distinct target of an img, script, link or iframe element of the run."""
+        """Every distinct target of an img, script, link or iframe element of the run; read
+        once and shared by the IPv6 and the browser probes."""
+        return self._embedded_targets
+
+    @cached_property
+    def _embedded_targets(self) -> list[str]:
         query = (
             select(Link.target)
             .where(Link.run_id == self.run_id, Link.element.in_(EMBEDDED_ELEMENTS))
