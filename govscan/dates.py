@@ -15,7 +15,8 @@ from datetime import date, timedelta
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import lxml.html
-from lxml import etree
+
+from govscan.markup import is_furniture, parse_document
 
 #: No government page was published before this year.
 _FIRST_YEAR = 1990
@@ -38,21 +39,10 @@ _TODAY_BEFORE = re.compile(r"(?:今天是|今日|当前日期|当前时间|现�
 _TODAY_AFTER = re.compile(r"\s*(?:星期|周|礼拜)\s*[一二三四五六日天]")
 #: Text that marks a block as the site's identity footer.
 _NOTICE = re.compile(r"版权所有|copyright|©|主办单位|ICP备|公网安备|网站标识码", re.IGNORECASE)
-#: id or class of page header/footer boilerplate.
-_BOILERPLATE_ATTR = re.compile(r"foot|bottom|copyright|banquan", re.IGNORECASE)
-_UNSEEN_TAGS = frozenset({"head", "script", "style", "noscript", "header", "footer"})
-#: A label and the gap to its date; 日期/时间 also cover 发布时间, 发文日期, 成文日期 and so on.
-_LABEL = re.compile(r"(?:日期|时间)\s*[：:]\s*[\[【（(]?\s*")
-_META_NAMES = frozenset({"pubdate", "publishdate", "article:published_time"})
 #: Rows of a list: a date outside the row around a link is not that link's date.
 _ROWS = frozenset({"li", "tr"})
 #: Most text a <div>, <p> or <dd> row has beside its link (a title's summary, source, date).
 _ROW_TEXT = 200
-_BLOCKS = frozenset(
-    {"html", "body", "div", "p", "li", "ul", "ol", "dl", "dd", "dt", "table", "tr", "td", "th"}
-    | {"section", "article", "main", "aside", "nav", "form", "center", "blockquote"}
-    | {"h1", "h2", "h3", "h4", "h5", "h6"}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +59,7 @@ def parse_date(text: str, today: date) -> date | None:
 
 def dated_items(html: str, base_url: str, today: date) -> list[DatedItem]:
     """The dated entries of a list page (or of a homepage's blocks), newest first."""
-    root = _parse(html)
+    root = parse_document(html)
     if root is None:
         return []
     _drop_boilerplate(root)
@@ -83,19 +73,6 @@ def dated_items(html: str, base_url: str, today: date) -> list[DatedItem]:
         if urlsplit(url).scheme in ("http", "https"):
             items.setdefault((url, day), DatedItem(url, _collapse(link.text_content()), day))
     return sorted(items.values(), key=lambda item: item.date, reverse=True)
-
-
-def publication_date(html: str, today: date) -> date | None:
-    """An article's own publication date."""
-    root = _parse(html)
-    if root is None:
-        return None
-    if day := _meta_date(root, today):
-        return day
-    _drop_boilerplate(root)
-    text = _page_text(root)
-    label_ends = {label.end() for label in _LABEL.finditer(text)}
-    return next((day for start, day in _dates(text, today) if start in label_ends), None)
 
 
 def _dates(text: str, today: date) -> Iterator[tuple[int, date]]:
@@ -150,30 +127,10 @@ def _is_today_widget(text: str, start: int, end: int) -> bool:
     )
 
 
-def _parse(html: str) -> lxml.html.HtmlElement | None:
-    """The document's root element, or None for a page with no content."""
-    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)  # lxml refuses str input with an encoding decl
-    try:
-        return lxml.html.document_fromstring(html)
-    except etree.ParserError:
-        return None
-
-
 def _drop_boilerplate(root: lxml.html.HtmlElement) -> None:
     """Remove what never holds a publication date: scripts, comments, header and footer."""
-    for el in [el for el in root.iter() if _is_boilerplate(el)]:
+    for el in [el for el in root.iter() if is_furniture(el)]:
         el.drop_tree()
-
-
-def _is_boilerplate(el: lxml.html.HtmlElement) -> bool:
-    """Whether ``el`` is invisible or the page's header or footer, by its tag, id or class."""
-    if not isinstance(el.tag, str):  # comment or processing instruction
-        return True
-    if el.tag in _UNSEEN_TAGS:
-        return True
-    attrs = f"{el.get('id', '')} {el.get('class', '')}"
-    # <body class="has-footer"> is still the page
-    return el.tag not in ("html", "body") and bool(_BOILERPLATE_ATTR.search(attrs))
 
 
 def _item_date(
@@ -210,35 +167,6 @@ def _text_outside(el: lxml.html.HtmlElement, link: lxml.html.HtmlElement) -> str
             parts.append(_text_outside(child, link))
         parts.append(child.tail or "")
     return " ".join(parts)
-
-
-def _meta_date(root: lxml.html.HtmlElement, today: date) -> date | None:
-    """The date of the CMS's <meta name="PubDate"> (or a synonym), which is the most reliable."""
-    for meta in root.iter("meta"):
-        name = (meta.get("name") or meta.get("property") or "").strip().lower()
-        if name in _META_NAMES and (day := parse_date(meta.get("content", ""), today)):
-            return day
-    return None
-
-
-def _page_text(root: lxml.html.HtmlElement) -> str:
-    """The text of the page in reading order, without the blocks that carry a site notice."""
-    notices: dict[lxml.html.HtmlElement, bool] = {}
-    parts = []
-    for event, el in etree.iterwalk(root, events=("start", "end")):
-        text, owner = (el.text, el) if event == "start" else (el.tail, el.getparent())
-        if text and owner is not None:
-            block = _block_of(owner)
-            if block not in notices:
-                notices[block] = bool(_NOTICE.search(block.text_content()))
-            if not notices[block]:
-                parts.append(text)
-    return " ".join(parts)
-
-
-def _block_of(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """The nearest block element around ``el``, itself included."""
-    return next(block for block in (el, *el.iterancestors()) if block.tag in _BLOCKS)
 
 
 def _collapse(text: str) -> str:

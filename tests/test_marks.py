@@ -364,3 +364,109 @@ def test_empty_page(html: str) -> None:
 def test_xhtml_page_with_encoding_declaration() -> None:
     html = '<?xml version="1.0" encoding="utf-8"?>\n' + page("<p>网站标识码：1501990001</p>")
     assert read_marks(html).site_code_text == "1501990001"
+
+
+# --------------------------------------------------------------------------- forms of real footers
+
+
+def test_a_footer_after_a_stray_closing_html_tag_is_read() -> None:
+    html = page(footer="").replace(
+        "</body></html>",
+        "</body></html>\n<div class='foot'><p>网站标识码：1501990001 蒙ICP备12345678号</p>"
+        f"{JIUCUO_SCRIPT}</div>",
+    )
+    marks = read_marks(html)
+    assert (marks.site_code_text, marks.icp, marks.jiucuo_sitecode) == (
+        "1501990001",
+        "蒙ICP备12345678号",
+        "1501990001",
+    )
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        '<a href="https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=1501990001">'
+        "<img src='/images/jiucuo.png'></a>",
+        '<a href="http://121.43.68.40/exposure/jiucuo.html?site_code=1501990001" target="_blank">'
+        "政府网站找错</a>",
+        '<a href="javascript:void(0);" onclick="Link(\'1501990001\')">'
+        "<img src='/images/jiucuo.png' alt='找错'></a>",
+        "<a href=\"javascript:window.open('https://zfwzgl.www.gov.cn/exposure/jiucuo.html"
+        "?site_code=1501990001&amp;url='+encodeURIComponent(location.href))\">我为政府网站找错</a>",
+        "<span onclick=\"window.open('https://zfwzgl.www.gov.cn/exposure/jiucuo.html"
+        "?site_code=1501990001')\"><img src='/images/jiucuo.png'></span>",
+    ],
+    ids=["platform-link", "old-ip-link", "link-call", "javascript-href", "window-open"],
+)
+def test_every_form_of_the_jiucuo_entry_gives_its_site_code(entry: str) -> None:
+    marks = read_marks(page(f"<div>{entry}</div>"))
+    assert marks.jiucuo_src is not None
+    assert marks.jiucuo_sitecode == "1501990001"
+
+
+@pytest.mark.parametrize(
+    ("text", "icp"),
+    [
+        ("京ICP备：05070218号", "京ICP备05070218号"),
+        ("浙ICP备05006046", "浙ICP备05006046"),
+        ("京ＩＣＰ备０５０７０２１８号－１", "京ICP备05070218号-1"),
+        ("ICP备案号：京ICP备 05070218 号", "京ICP备05070218号"),
+        ("京ICP备案号：05070218号", "京ICP备05070218号"),
+    ],
+)
+def test_forms_of_icp_numbers(text: str, icp: str) -> None:
+    assert read_marks(page(f"<p>{text}</p>")).icp == icp
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "公网安备号：15019902000123",
+        "蒙公网安备　１５０１９９０２０００１２３号",
+        "公安机关备案号 15019902000123",
+        "蒙公网安备 1501 9902 0001 23号",
+    ],
+)
+def test_forms_of_psb_numbers(text: str) -> None:
+    assert read_marks(page(f"<p>{text}</p>")).psb == "15019902000123"
+
+
+def test_an_old_psb_number_with_a_dash() -> None:
+    assert read_marks(page("<p>公安备案号：35012899001-19002</p>")).psb == "35012899001-19002"
+
+
+@pytest.mark.parametrize(
+    ("footer", "sponsor"),
+    [
+        ("<p>青山县人民政府办公室主办 青山县大数据中心承办</p>", "青山县人民政府办公室"),
+        ("<p>版权所有：青山县人民政府 青山县人民政府办公室主办</p>", "青山县人民政府办公室"),
+        ("<p>主办：青山县人民政府办公室 承办：青山县大数据中心</p>", "青山县人民政府办公室"),
+        ("<p>网站标识码：1501990001 蒙ICP备12345678号</p>", None),
+    ],
+)
+def test_forms_of_the_sponsor(footer: str, sponsor: str | None) -> None:
+    assert read_marks(page(footer)).sponsor == sponsor
+
+
+def test_an_organiser_in_the_article_is_not_the_sponsor() -> None:
+    body = "<p>本次活动由青山县林业和草原局主办，主办单位：青山县林业和草原局。</p>"
+    html = page("<p>网站标识码：1501990001</p>", body=body)
+    assert read_marks(html).sponsor is None
+
+
+def test_a_contact_given_as_text() -> None:
+    marks = read_marks(page("<p>联系我们：0477-1234567 地址：青山县政府路1号</p>"))
+    assert marks.contact == "联系我们：0"
+
+
+def test_marks_behind_an_ipv6_gateway_that_rewrites_host_names() -> None:
+    footer = (
+        '<a href="https://bszs-conac-cnxe1039670c3868xx.ipv6best.cn/sitename?id=1">'
+        "<img src='/red.png'></a>"
+        '<a href="http://www-beian-gov-cnx45c89670c3868xx.ipv6best.cn/portal/registerSystemInfo'
+        '?recordcode=15019902000123">蒙公网安备 15019902000123号</a>'
+    )
+    marks = read_marks(page(footer))
+    assert marks.conac is True
+    assert marks.psb_link_code == "15019902000123"

@@ -128,7 +128,8 @@ def publication_dates(pages: list[PageRecord], today: date) -> dict[str, date]:
     """Each crawled page's own publication date, where it states one."""
     dates = {}
     for page in pages:
-        text = page.facts.get("meta", {}).get("PubDate") or page.facts.get("date_text")
+        # the date the page shows wins over its PubDate tag (CMSs re-stamp it on re-publishing)
+        text = page.facts.get("date_text") or page.facts.get("meta", {}).get("PubDate")
         if text and (day := parse_date(text, today)):
             dates[page.url] = day
     return dates

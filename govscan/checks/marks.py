@@ -7,6 +7,7 @@ disagrees with another is decided by the checks that use it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
@@ -14,6 +15,8 @@ from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
+
+from govscan.markup import parse_document
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,10 +28,10 @@ class Marks:
     psb: str | None  # digits of the 公安机关备案 number
     psb_link_code: str | None  # record code in the beian.gov.cn link
     conac: bool  # the 党政机关 mark: a script, link or image from conac.cn
-    jiucuo_src: str | None  # src of the 找错 script (jiucuo.js)
-    jiucuo_sitecode: str | None  # the site code that script reports errors under
+    jiucuo_src: str | None  # the 找错 entry: src of its script (jiucuo.js), or its link
+    jiucuo_sitecode: str | None  # the site code that entry reports errors under
     sitemap: str | None  # href of the 网站地图 link
-    contact: str | None  # href of the 联系我们 link
+    contact: str | None  # href of the 联系我们 link, else the contact line of the footer
     sponsor: str | None  # the 主办单位
 
 
@@ -38,9 +41,24 @@ _VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style)]"
 _FOOTER_HINT = re.compile(r"foot|bottom|copyright", re.I)
 
 _SITE_CODE = re.compile(r"标识码\s*[:：]?\s*((?:bm)?\d+)", re.I)
-_ICP = re.compile(r"[\u4e00-\u9fff]\s*ICP\s*备\s*\d+\s*号(?:\s*[-－]\s*\d+)?", re.I)
-_PSB = re.compile(r"(?:公网安备|公安(?:机关)?备案号?)\s*[:：]?\s*(\d+)")
+#: ICP and 公安 numbers are matched in NFKC text: full-width digits and colons made plain.
+_ICP = re.compile(
+    r"[\u4e00-\u9fff]\s*ICP\s*备\s*(?:案号?)?\s*:?\s*(?:\d\s?)*\d\s*号?(?:\s*-\s*\d+)?", re.I
+)
+_ICP_FILLER = re.compile(r"\s+|(?<=备)案号?|:")
+_PSB = re.compile(
+    r"(?:公网安备|公安(?:机关)?备案)\s*(?:编?号)?\s*:?\s*((?:\d\s?){9,19}\d(?:-\d+)?)"
+)
 _SPONSOR = re.compile(r"主办(?:单位|方)?(?:\s*[:：]\s*|\s+)([^\s|｜,，;；:：。]+)")
+#: 某某市人民政府办公室主办: the organiser before the word, ending as a body's name ends.
+_SPONSOR_BEFORE = re.compile(
+    r"([\u4e00-\u9fff（）()]{2,30}?(?:政府|办公室|办公厅|委员会|局|厅|委|中心|院|部|会|署|办))"
+    r"\s*主办(?!\s*(?:单位|方)?\s*[:：])"
+)
+#: A body's name ends before these words when a footer runs them together: 版权所有X主办.
+_NOT_SPONSOR_PREFIX = re.compile(
+    r".*(?:版权所有|主办单位|承办单位|主办|承办|协办|网站|Copyright|©)\s*[:：]?"
+)
 #: Labels that end a sponsor's name when the footer runs them together without a separator.
 _NEXT_LABEL = re.compile(
     r"承办|协办|主管|技术支持|版权所有|运维|地址|电话|邮编|邮箱|备案|政府网站标识码|网站标识码"
@@ -49,54 +67,100 @@ _NEXT_LABEL = re.compile(
 )
 
 _JIUCUO = re.compile(r"jiucuo\.js", re.I)
+#: Other forms of the 找错 entry: a link to the platform's page (by name or its old address),
+#: ``window.open(…jiucuo…)``, or the ``Link('site code')`` that jiucuo.js itself defines.
+_JIUCUO_LINK = re.compile(r"jiucuo|exposure", re.I)
+_JIUCUO_CALL = re.compile(r"\bLink\(\s*[\"']((?:bm)?\d{8,})[\"']\s*\)")
 _JS_SITE_CODE = re.compile(r"\bsite_?code\s*[=:]\s*[\"']?((?:bm)?\d+)", re.I)
 _WRITES_MARK = re.compile(r"conac|jiucuo", re.I)
 _JS_COMMENT = re.compile(r"/\*.*?\*/|^\s*//.*$", re.S | re.M)
 _RECORD_DIGITS = re.compile(r"\d{6,}")
 
 _SITEMAP_LABELS = frozenset({"网站地图", "站点地图"})
-_CONTACT_LABELS = frozenset({"联系我们"})
+_CONTACT_LABELS = frozenset({"联系我们", "联系方式"})
+#: A contact given as text in the footer: 联系我们：0872-1234567, 联系电话：…, 邮箱：…
+_CONTACT_TEXT = re.compile(
+    r"(?:联系我们|联系方式|联系电话|咨询电话|电话|邮箱|E-?mail)\s*[:：]\s*[\w(（+]", re.I
+)
+#: Where a page's footer begins when no container is marked as one.
+_FOOTER_START = re.compile(r"版权所有|Copyright|©|ICP\s*备|公网安备|网站标识码", re.I)
+_FOOTER_REACH = 300
 
 
 def read_marks(html: str) -> Marks:
     """Every identity mark found in the page."""
     root = _parse(html)
     texts = _texts(root)
+    plain = tuple(unicodedata.normalize("NFKC", text) for text in texts)
+    footer = texts[0] or _bottom(texts[1])
     anchors = _anchors(root)
     hrefs = [a.get("href") for a in anchors]
     elements = list(_elements(root))
-    jiucuo = next(
-        (e for e in elements if e.tag == "script" and _JIUCUO.search(e.get("src") or "")), None
-    )
+    jiucuo, jiucuo_sitecode = _jiucuo(elements)
     return Marks(
-        site_code_text=_first(m.group(1) for m in _matches(_SITE_CODE, texts)),
+        site_code_text=_first(m.group(1) for m in _matches(_SITE_CODE, plain)),
         site_code_meta=_first(
             meta.get("content")
             for meta in root.iter("meta")
             if (meta.get("name") or "").strip().lower() == "siteidcode"
         ),
-        icp=_first(re.sub(r"\s+", "", m.group()) for m in _matches(_ICP, texts)),
+        icp=_first(_ICP_FILLER.sub("", m.group()) for m in _matches(_ICP, plain)),
         icp_link=_first(href for href in hrefs if _is_miit(_split(href).hostname)),
-        psb=_first(m.group(1) for m in _matches(_PSB, texts)),
+        psb=_first(re.sub(r"\s", "", m.group(1)) for m in _matches(_PSB, plain)),
         psb_link_code=_first(
             _record_code(href) for href in hrefs if _is_psb(_split(href).hostname)
         ),
         conac=any(_is_conac(e) for e in elements),
-        jiucuo_src=None if jiucuo is None else jiucuo.get("src").strip(),
-        jiucuo_sitecode=None if jiucuo is None else _jiucuo_sitecode(jiucuo),
+        jiucuo_src=jiucuo,
+        jiucuo_sitecode=jiucuo_sitecode,
         sitemap=_first(a.get("href") for a in anchors if _label(a) in _SITEMAP_LABELS),
-        contact=_first(a.get("href") for a in anchors if _label(a) in _CONTACT_LABELS),
-        sponsor=_first(_NEXT_LABEL.split(m.group(1), 1)[0] for m in _matches(_SPONSOR, texts)),
+        contact=_first(
+            chain(
+                (a.get("href") for a in anchors if _label(a) in _CONTACT_LABELS),
+                (m.group() for m in _CONTACT_TEXT.finditer(footer)),
+            )
+        ),
+        sponsor=_sponsor(footer, bottom_up=not texts[0]),
     )
 
 
+def _sponsor(footer: str, bottom_up: bool) -> str | None:
+    """The 主办单位 the footer names, before the word (X主办 Y承办) or after it (主办：X);
+    never the body's 主办."""
+    after = [_NEXT_LABEL.split(m.group(1), 1)[0] for m in _SPONSOR.finditer(footer)]
+    before = [_NOT_SPONSOR_PREFIX.sub("", m.group(1)) for m in _SPONSOR_BEFORE.finditer(footer)]
+    if bottom_up:
+        after.reverse()
+        before.reverse()
+    return _first(chain(before, after))
+
+
+def _bottom(page_text: str) -> str:
+    """The footer of a page without a footer container: from just before its first notice
+    (版权所有, ICP 备案, …), else its last lines."""
+    found = _FOOTER_START.search(page_text)
+    start = found.start() if found else len(page_text)
+    return page_text[max(0, start - _FOOTER_REACH) :]
+
+
+def _jiucuo(elements: list[etree._Element]) -> tuple[str | None, str | None]:
+    """The 找错 entry (its script's src, or its link) and the site code it carries."""
+    for element in elements:
+        if element.tag == "script" and _JIUCUO.search(element.get("src") or ""):
+            return element.get("src").strip(), _jiucuo_sitecode(element)
+    for element in elements:
+        code = " ".join(element.get(attr) or "" for attr in ("href", "onclick"))
+        if call := _JIUCUO_CALL.search(code):
+            return (element.get("href") or "").strip() or call.group(), call.group(1)
+        if _JIUCUO_LINK.search(code) and (found := _JS_SITE_CODE.search(code)):
+            return (element.get("href") or "").strip() or found.group(), found.group(1)
+    return None, None
+
+
 def _parse(html: str) -> etree._Element:
-    """The page's tree; bytes so that an XHTML ``<?xml … encoding?>`` line does not stop lxml."""
-    parser = lxml_html.HTMLParser(encoding="utf-8")
-    try:
-        return lxml_html.document_fromstring(html.encode("utf-8"), parser=parser)
-    except etree.ParserError:  # nothing but whitespace or comments
-        return lxml_html.document_fromstring(b"<html></html>", parser=parser)
+    """The page's whole tree; an empty one for a page with nothing in it."""
+    root = parse_document(html)
+    return root if root is not None else lxml_html.document_fromstring("<html></html>")
 
 
 def _first(values: Iterable[str | None]) -> str | None:
@@ -151,15 +215,23 @@ def _split(url: str | None) -> SplitResult:
         return urlsplit("")
 
 
+def _is_host(host: str | None, domain: str) -> bool:
+    """``domain`` or a subdomain of it, also as an IPv6 gateway rewrites the name: by
+    appending its own domain (beian.miit.gov.cn.ipv6.example.com) or by turning the dots into
+    dashes (bszs-conac-cnxe10….ipv6best.cn)."""
+    if host is None:
+        return False
+    dotted = rf"(?:^|\.){re.escape(domain)}(?:$|\.)"
+    dashed = rf"^(?:[a-z0-9]+-)*{re.escape(domain.replace('.', '-'))}(?![a-z0-9]*-)"
+    return bool(re.search(dotted, host) or re.search(dashed, host))
+
+
 def _is_miit(host: str | None) -> bool:
-    """beian.miit.gov.cn, also through an IPv6 gateway that appends its own domain to it."""
-    return host is not None and (
-        host == "beian.miit.gov.cn" or host.startswith("beian.miit.gov.cn.")
-    )
+    return _is_host(host, "beian.miit.gov.cn")
 
 
 def _is_psb(host: str | None) -> bool:
-    return host is not None and (host == "beian.gov.cn" or host.endswith(".beian.gov.cn"))
+    return _is_host(host, "beian.gov.cn")
 
 
 def _record_code(href: str) -> str | None:
@@ -194,8 +266,7 @@ def _written(code: str) -> list[etree._Element]:
 
 
 def _is_conac(element: etree._Element) -> bool:
-    hosts = (_split(element.get(attr)).hostname for attr in ("src", "href"))
-    return any(h is not None and (h == "conac.cn" or h.endswith(".conac.cn")) for h in hosts)
+    return any(_is_host(_split(element.get(attr)).hostname, "conac.cn") for attr in ("src", "href"))
 
 
 def _jiucuo_sitecode(script: etree._Element) -> str | None:

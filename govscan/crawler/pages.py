@@ -9,9 +9,18 @@ from __future__ import annotations
 
 import re
 import zlib
+from datetime import date
 
 import lxml.etree
 
+from govscan.crawler.article import (
+    metadata_table,
+    own_doc_number,
+    publication_date_text,
+    text_chunks,
+)
+from govscan.dates import parse_date
+from govscan.markup import parse_plain
 from govscan.store.records import LinkRecord, PageRecord
 from govscan.urls import canonical_url
 
@@ -28,8 +37,6 @@ LINK_ATTRIBUTE = {
 #: ``<link rel>`` values that name an origin to warm up, not a resource.
 HINT_RELS = frozenset({"dns-prefetch", "preconnect"})
 REFRESH_URL = re.compile(r"url\s*=\s*(.+)$", re.IGNORECASE)
-#: Plain lxml elements: the HTML element classes of ``lxml.html`` cost a lookup per node.
-HTML_PARSER = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True)
 EXCERPT_CHARS = 300
 ANCHOR_CHARS = 200
 
@@ -47,30 +54,15 @@ GUIDELINE_META = {
         "ContentSource",
     )
 }
-#: A publication-date label, and the text after it (a colon, or a table cell, between them);
-#: the checks read the date out of that text.
-DATE_LABEL = re.compile(r"(?:日期|时间)")  # 发布日期, 成文日期, 发布时间 …: the ending suffices
-DATE_VALUE = re.compile(r"\s*[:：]?\s*([\[（(]?\d.{3,28})")
-#: Words before 日期/时间 that make it a clock in the header, not a publication date.
-NOT_PUBLICATION = ("当前", "今天", "现在")
 #: The four 公开属性 a policy document must carry.
 DISCLOSURE_ATTRIBUTE = re.compile(r"此件(?:公开发布|删减后公开|依申请公开|不公开)")
 #: Downloadable versions of a document (PDF, OFD, WPS, Word).
 DOCUMENT_ENDINGS = (".pdf", ".ofd", ".wps", ".doc", ".docx")
-#: A document number (文号) such as 苍政发〔2024〕12号: found by its bracketed year, then the
-#: issuer's short name before it (a search that starts with the name is ten times slower).
-DOC_YEAR_NUMBER = re.compile(r"[〔［\[(（]\s*(?:19|20)\d{2}\s*[〕］\])）]\s*\d{1,5}\s*号")
-DOC_ISSUER = re.compile(r"[\u4e00-\u9fff]{1,8}\s*$")
-#: Labels that run into the number when table cells are joined: 发文字号苍政发〔2026〕9号.
-NUMBER_LABEL = re.compile(r".*(?:文号|字号|编号)")
 
 
 def read_page(url: str, html: str, role: str, depth: int, keep: bool = False) -> PageRecord:
     """Reduce an HTML page to what the checks read; ``keep`` also stores its source."""
-    try:
-        doc = lxml.etree.fromstring(html, HTML_PARSER)
-    except (lxml.etree.ParserError, ValueError):
-        doc = None
+    doc = parse_plain(html)
     if doc is None:  # nothing an HTML parser can read
         return PageRecord(url, role, depth, "", "", 0)
     base = doc.find(".//base[@href]")
@@ -80,10 +72,8 @@ def read_page(url: str, html: str, role: str, depth: int, keep: bool = False) ->
     lxml.etree.strip_elements(doc, "script", "style", "noscript", with_tail=False)
     title = " ".join((doc.findtext(".//title") or "").split())[:500]
     body = doc.find("body")
-    text = lxml.etree.tostring(
-        body if body is not None else doc, method="text", encoding=str, with_tail=False
-    )
-    text = " ".join(text.split())
+    chunks = text_chunks(body if body is not None else doc)
+    text = " ".join(chunks)
     return PageRecord(
         url,
         role,
@@ -92,7 +82,7 @@ def read_page(url: str, html: str, role: str, depth: int, keep: bool = False) ->
         text[:EXCERPT_CHARS],
         len(text),
         links,
-        facts=page_facts(meta, text, links),
+        facts=page_facts(meta, chunks, article_title(doc, meta, title), links),
         html=zlib.compress(html.encode("utf-8")) if keep else None,
     )
 
@@ -107,40 +97,49 @@ def guideline_meta(doc: lxml.etree._Element) -> dict[str, str]:
     return found
 
 
-def page_facts(meta: dict[str, str], text: str, links: list[LinkRecord]) -> dict:
+def article_title(doc: lxml.etree._Element, meta: dict[str, str], title: str) -> str:
+    """The article's own title: its ArticleTitle tag, else its heading, else the <title>."""
+    if meta.get("ArticleTitle"):
+        return meta["ArticleTitle"]
+    heading = doc.find(".//h1")
+    if heading is not None and (text := " ".join("".join(heading.itertext()).split())):
+        return text
+    return title
+
+
+def page_facts(
+    meta: dict[str, str], chunks: list[str], title: str, links: list[LinkRecord]
+) -> dict:
     """What the date, identity and disclosure checks need from a page they do not keep."""
     facts: dict = {"meta": meta} if meta else {}
     downloads = [link.target for link in links if link.target.lower().endswith(DOCUMENT_ENDINGS)]
     if downloads:
         facts["downloads"] = downloads[:5]
-    if date_text := labelled_date(text):
+    table = metadata_table(chunks)
+    if disclosure := table.as_dict():
+        facts["disclosure"] = disclosure
+    if date_text := publication_date_text(chunks, title, table):
         facts["date_text"] = date_text
+        if differs(date_text, meta.get("PubDate")):
+            facts["date_conflict"] = meta["PubDate"]  # the visible date wins; keep the other
+    text = " ".join(chunks)
     if attribute := DISCLOSURE_ATTRIBUTE.search(text):
         facts["attribute"] = attribute.group(0)
-    if number := document_number(text[:3000]):
+    elif table.attribute:
+        facts["attribute"] = table.attribute
+    if number := own_doc_number(chunks, title, table):
         facts["doc_number"] = number
     if "规范性文件" in text:
         facts["normative"] = True
     return facts
 
 
-def labelled_date(text: str) -> str | None:
-    """The text after the first publication-date label that is followed by a number."""
-    for label in DATE_LABEL.finditer(text):
-        if text[max(0, label.start() - 2) : label.start()] in NOT_PUBLICATION:
-            continue
-        if value := DATE_VALUE.match(text, label.end()):
-            return value.group(1)
-    return None
-
-
-def document_number(text: str) -> str | None:
-    """The first 文号 in ``text``, with its issuer's name."""
-    for match in DOC_YEAR_NUMBER.finditer(text):
-        issuer = DOC_ISSUER.search(text, max(0, match.start() - 12), match.start())
-        if issuer:
-            return NUMBER_LABEL.sub("", issuer.group(0).strip() + match.group(0))
-    return None
+def differs(visible: str, tagged: str | None) -> bool:
+    """Whether the PubDate tag names another day than the page shows."""
+    if not tagged:
+        return False
+    today = date.today()
+    return parse_date(tagged, today) not in (None, parse_date(visible, today))
 
 
 def extract_links(doc: lxml.etree._Element, base_url: str) -> list[LinkRecord]:

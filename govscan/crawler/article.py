@@ -1,0 +1,206 @@
+"""What an article page says about itself: its 信息公开 metadata, publication date and 文号.
+
+Real pages from every CMS vendor write these in their own ways; the hard part is not reading
+a date or a 文号 but telling the page's own from the others it shows: the 生成日期 of the
+metadata table, a 报名时间 in the text, the dates of a sidebar's list, a 文号 the document
+cites. Written here rather than with a generic extractor because those distinctions are the
+field's own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+
+import lxml.etree
+
+from govscan.markup import is_furniture
+
+#: The 信息公开 metadata table's fields and the labels CMSs give them (spaces removed).
+TABLE_LABELS = {
+    "index_no": ("索引号", "信息索引号", "信息索引", "索引"),
+    "publisher": ("发布机构", "发文机关", "发文单位", "发布单位", "发布主体", "公开责任部门"),
+    "written_date": ("成文日期", "成文时间", "发文日期", "印发日期", "生成日期"),
+    "disclosure_date": ("发布日期", "公开日期", "公布日期", "发布时间"),
+    "doc_number": ("发文字号", "发文文号", "文件编号", "文号"),  # not 字号: the font size
+    "attribute": ("公开方式", "公开属性", "公开形式", "公开类型"),
+    "validity": ("有效性", "时效性", "效力状态", "是否有效"),
+    "topic": ("主题分类", "信息分类", "分类"),
+}
+_LABEL_FIELD = {label: name for name, labels in TABLE_LABELS.items() for label in labels}
+#: A label that opens a chunk, or follows a value inside it (索引号：X 发布机构：Y); spaces may
+#: stand inside it (索 引 号); a colon or the chunk's end after it.
+_CHUNK_LABEL = re.compile(
+    r"(?:^|(?<=\s))(?P<label>"
+    + "|".join(r"\s*".join(label) for label in sorted(_LABEL_FIELD, key=len, reverse=True))
+    + r")\s*(?:[:：]\s*|$)"
+)
+#: Fewest fields that make a block of labels a metadata table, not a stray 发布时间 line.
+MIN_TABLE_FIELDS = 3
+MAX_VALUE_CHARS = 120
+NOTHING = frozenset({"", "无", "-", "--", "—", "/", "暂无"})
+
+#: A 文号 such as 苍政发〔2024〕12号: the issuer's short name, the bracketed year, the number.
+DOC_NUMBER = re.compile(
+    r"[\u4e00-\u9fff]{1,12}\s*[〔［\[(（【]\s*(?:19|20)\d{2}\s*[〕］\])）】]\s*第?\s*\d{1,5}\s*号"
+)
+#: Labels that only name the publication date; weak ones need a word boundary before them.
+STRONG_DATE_LABEL = r"发布(?:日期|时间)|发表(?:日期|时间)|公开日期|发稿时间|发布于"
+WEAK_DATE_LABEL = r"(?:更新|信息|录入|上传|添加|刊发|文章)?(?:日期|时间)"
+_LABEL_GAP = r"\s*[:：]?\s*[\[【（(]?\s*"
+PUBLICATION_LABEL = re.compile(
+    rf"(?:{STRONG_DATE_LABEL}|(?<![\u4e00-\u9fff]){WEAK_DATE_LABEL}){_LABEL_GAP}"
+)
+STRONG_LABEL = re.compile(rf"(?:{STRONG_DATE_LABEL}){_LABEL_GAP}")
+#: A full date with its year, as article headers print it (a time may follow).
+FULL_DATE = re.compile(
+    r"(?<!\d)(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)|\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
+)
+#: Chunks around the title where its byline (source, date, views) stands.
+HEADER_CHUNKS = 8
+#: A bare date belongs to the title only in the few short lines right after it.
+BYLINE_CHUNKS = 4
+BYLINE_CHARS = 40
+#: Where the lines after the title turn to other articles, or to the text itself.
+PROSE = re.compile(r"相关|关联|推荐|热点|排行|上一篇|下一篇|[，。；！？]")
+#: Words of a site's notice (footer lines where no container says so).
+SITE_NOTICE = re.compile(
+    r"版权所有|copyright|©|主办单位|ICP\s*备|公网安备|网站标识码", re.IGNORECASE
+)
+NOTICE_REACH = 60
+#: Any label of a date; the publication's own were looked for first.
+OTHER_DATE_LABEL = re.compile(r"(?:日期|时间)\s*[:：]")
+#: What a <title> appends to the article's own title: 标题_某某市人民政府, 标题 - 网站名.
+TITLE_SUFFIX = re.compile(r"\s*[_|｜\-—–]+\s*[^_|｜\-—–]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataTable:
+    """The 信息公开 table above a document: raw values as the page writes them."""
+
+    index_no: str | None = None
+    publisher: str | None = None
+    written_date: str | None = None
+    disclosure_date: str | None = None
+    doc_number: str | None = None
+    attribute: str | None = None
+    validity: str | None = None
+    topic: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        return {f.name: v for f in fields(self) if (v := getattr(self, f.name)) is not None}
+
+
+def text_chunks(element: lxml.etree._Element) -> list[str]:
+    """The text nodes of ``element`` in reading order, each collapsed, without empty ones and
+    without the page's header and footer (their dates and labels are not the article's)."""
+    chunks = []
+    if collapsed := " ".join((element.text or "").split()):
+        chunks.append(collapsed)
+    for child in element:
+        if not is_furniture(child):
+            chunks += text_chunks(child)
+        if collapsed := " ".join((child.tail or "").split()):
+            chunks.append(collapsed)
+    return chunks
+
+
+def metadata_table(chunks: list[str]) -> MetadataTable:
+    """The first value of each field of the page's metadata table, when it has one."""
+    found: dict[str, str] = {}
+    for index, chunk in enumerate(chunks):
+        for name, value in labelled_values(chunk):
+            if name in found:
+                continue
+            if not value:  # the value is in the next cell
+                value = next_value(chunks, index + 1)
+            if value and value not in NOTHING:
+                found[name] = value[:MAX_VALUE_CHARS]
+    return MetadataTable(**found) if len(found) >= MIN_TABLE_FIELDS else MetadataTable()
+
+
+def labelled_values(chunk: str) -> list[tuple[str, str]]:
+    """``(field, value)`` for each label of a chunk that starts with one."""
+    labels = list(_CHUNK_LABEL.finditer(chunk))
+    if not labels or labels[0].start() != 0:
+        return []
+    ends = [label.start() for label in labels[1:]] + [len(chunk)]
+    return [
+        (_LABEL_FIELD[re.sub(r"\s", "", label["label"])], chunk[label.end() : end].strip())
+        for label, end in zip(labels, ends, strict=True)
+    ]
+
+
+def next_value(chunks: list[str], start: int) -> str | None:
+    """The chunk after a label, unless it is itself a label (the cell was empty)."""
+    if start >= len(chunks) or _CHUNK_LABEL.match(chunks[start]):
+        return None
+    return chunks[start].lstrip(":：").strip()
+
+
+def publication_date_text(chunks: list[str], title: str, table: MetadataTable) -> str | None:
+    """The text of the date a visitor reads as the page's publication date, or None.
+
+    The metadata table's 发布日期 first; then a date labelled as the publication's near the
+    title (a weak label such as 时间 only there); then one printed bare in the short lines
+    right after the title, as many templates do; last, a strong label anywhere.
+    """
+    if table.disclosure_date and (date := FULL_DATE.search(table.disclosure_date)):
+        return date.group(0)
+    heading = title_chunk(chunks, title)
+    if heading is not None:
+        around = " ".join(chunks[max(0, heading - HEADER_CHUNKS) : heading + HEADER_CHUNKS])
+        if date := labelled_date(around, PUBLICATION_LABEL):
+            return date
+        if date := bare_date_after(chunks, heading):
+            return date
+    return labelled_date(" ".join(chunks), STRONG_LABEL)
+
+
+def labelled_date(text: str, label_pattern: re.Pattern[str]) -> str | None:
+    """The first full date written right after one of the labels."""
+    for label in label_pattern.finditer(text):
+        if SITE_NOTICE.search(text, max(0, label.start() - NOTICE_REACH), label.start()):
+            continue  # 版权所有… 更新时间: the site's, not the article's
+        if (date := FULL_DATE.match(text, label.end())) is not None:
+            return date.group(0)
+    return None
+
+
+def title_chunk(chunks: list[str], title: str) -> int | None:
+    """The index of the chunk that shows the article's own title, if any."""
+    title = TITLE_SUFFIX.sub("", title).strip() if len(title) > 8 else title.strip()
+    if len(title) < 4:
+        return None
+    return next((i for i, chunk in enumerate(chunks) if title in chunk), None)
+
+
+def bare_date_after(chunks: list[str], heading: int) -> str | None:
+    """A date in one of the short lines that follow the title (source, views, date)."""
+    for chunk in chunks[heading + 1 : heading + 1 + BYLINE_CHUNKS]:
+        if len(chunk) > BYLINE_CHARS or PROSE.search(chunk):
+            return None
+        if OTHER_DATE_LABEL.search(chunk):  # 生成日期, 报名时间: a date, not the publication's
+            continue
+        if (date := FULL_DATE.search(chunk)) is not None:
+            return date.group(0)
+    return None
+
+
+def own_doc_number(chunks: list[str], title: str, table: MetadataTable) -> str | None:
+    """The document's own 文号: from its metadata table, its title, or its header line.
+
+    A 文号 inside a sentence is one the document cites, never its own.
+    """
+    for candidate in (table.doc_number, title):
+        if candidate and (match := DOC_NUMBER.search(candidate)):
+            return normal_number(match.group(0))
+    for chunk in chunks:
+        if len(chunk) <= 30 and (match := DOC_NUMBER.fullmatch(chunk.strip("（）() "))):
+            return normal_number(match.group(0))
+    return None
+
+
+def normal_number(number: str) -> str:
+    """A 文号 without the spaces that table cells and line breaks put into it."""
+    return re.sub(r"\s+", "", number)
