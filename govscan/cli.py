@@ -21,6 +21,7 @@ from govscan.checks.scoring import ProfileError, load_profile
 from govscan.demo import serve_demo_world
 from govscan.pipeline import ScanOptions, ScanResult, scan_accounts, scan_site
 from govscan.reports import bulletin, exports, findings_json, html
+from govscan.reports.figures import SITE_FIGURES
 from govscan.reports.notify import notify
 from govscan.resolver import parse_nameserver, parse_overrides
 from govscan.store.db import connect
@@ -296,34 +297,18 @@ def run_scans(
     return EXIT_OK if finished else EXIT_SCAN_FAILED
 
 
-#: The summary's problem columns: title and the rule prefixes they add up.
-SUMMARY_COLUMNS = (
-    ("不可用链接", ("links.broken", "links.soft404")),
-    ("内网链接", ("links.intranet",)),
-    ("栏目与更新", ("home.", "columns.")),
-    ("标识", ("identity.",)),
-    ("公开属性", ("disclosure.",)),
-    ("IPv6", ("ipv6.",)),
-    ("无障碍", ("a11y.",)),
-    ("适老化", ("eldercare.",)),
-)
-
-
 def print_summary(result: dict) -> None:
     table = Table(title="扫描结果")
-    for column in ("网站", "结论", "单项否决", "页面", *(title for title, _ in SUMMARY_COLUMNS)):
+    figure_titles = [title for title, _, _ in SITE_FIGURES.values()]
+    for column in ("网站", "结论", "单项否决", "页面", *figure_titles):
         table.add_column(column)
     for site in result["sites"]:
-        stats = site["stats"]
         table.add_row(
             site["name"],
             site["verdict"],
             "、".join(site["vetoes"]) or "—",
-            str(stats.get("pages", "—")),
-            *(
-                str(sum(n for rule, n in stats.items() if rule.startswith(prefixes)))
-                for _, prefixes in SUMMARY_COLUMNS
-            ),
+            str(site["stats"].get("pages", "—")),
+            *(figure_text(site["figures"][name]) for name in SITE_FIGURES),
         )
     console.print(table)
     for site in result["sites"]:
@@ -337,6 +322,10 @@ def print_summary(result: dict) -> None:
             console.print(f"  ……共 {len(site['findings'])} 项，详见报告")
     if result["accounts"]:
         print_accounts(result["accounts"])
+
+
+def figure_text(value: int | None) -> str:
+    return "—" if value is None else str(value)
 
 
 def print_accounts(accounts: list[dict]) -> None:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine
 
 from govscan import __version__
+from govscan.reports.figures import headline
 from govscan.reports.findings_json import account_results, iso, site_result
 from govscan.reports.html import environment
 from govscan.store.accounts import latest_account_run
@@ -53,20 +54,6 @@ def build(engine: Engine, site_ids: list[str], with_accounts: bool = True) -> di
         "ranking": sorted(sites, key=lambda s: (s["verdict"] != "合格", -(s["score"] or 0))),
         "sites": sites,
         "accounts": accounts,
-    }
-
-
-def headline(sites: list[dict], accounts: list[dict]) -> dict:
-    passed = sum(1 for site in sites if site["verdict"] == "合格")
-    return {
-        "sites": len(sites),
-        "units": len({site["unit"] for site in sites} | {a["unit"] for a in accounts}),
-        "passed": passed,
-        "pass_rate": f"{100 * passed / len(sites):.1f}%" if sites else "—",
-        "vetoed": sum(1 for subject in [*sites, *accounts] if subject["vetoes"]),
-        "dead_links": sum(site["stats"].get("links.broken", 0) for site in sites),
-        "accounts": len(accounts),
-        "zombies": sum(1 for a in accounts if "newmedia.zombie" in a["vetoes"]),
     }
 
 
