@@ -1,4 +1,4 @@
-"""One count everywhere.
+"""One count everywhere, and ``govscan report`` rebuilding every output of a scan.
 
 A real scan of a loopback portal seeded with the dead links that once made the terminal,
 the report and the bulletin disagree: a dead link several pages link to, a waived one, two
@@ -7,6 +7,7 @@ soft 404s and a link into an intranet; and a zombie account of another unit.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -111,6 +112,8 @@ def govscan(*args: str, db_url: str) -> subprocess.CompletedProcess:
 class Outputs:
     terminal: str  # what the scan printed
     scanned: Path  # the scan's output folder
+    rebuilt: Path  # what ``govscan report`` wrote into a fresh folder
+    report_code: int
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +128,8 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
             db_url=db_url,
         )
     assert scan.returncode == 0, scan.stderr
-    return Outputs(scan.stderr, folder / "scan")
+    report = govscan("report", "--config", config, "--out", str(folder / "rebuilt"), db_url=db_url)
+    return Outputs(scan.stderr, folder / "scan", folder / "rebuilt", report.returncode)
 
 
 def terminal_row(terminal: str, name: str) -> dict[str, str]:
@@ -181,3 +185,25 @@ def test_the_summary_counts_the_problems_the_unit_must_fix(outputs):
     assert summary[1][:2] == (UNIT, SITE_NAME)
     assert summary[1][6] == listed == DEAD_LINKS + 1  # and the intranet link
     assert "已豁免 1 项" in (outputs.scanned / "report.html").read_text(encoding="utf-8")
+
+
+def rows(path: Path) -> list[tuple]:
+    if path.suffix == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as file:
+            return [tuple(line) for line in csv.reader(file)]
+    return list(load_workbook(path).active.iter_rows(values_only=True))
+
+
+def test_report_rebuilds_every_output_of_the_scan(outputs):
+    assert outputs.report_code == 0
+    written = {p.relative_to(outputs.rebuilt).as_posix() for p in outputs.rebuilt.rglob("*.*")}
+    assert written == {"findings.json", "report.html", "bulletin.html", *EXPORTS}
+    scanned = {p.relative_to(outputs.scanned).as_posix() for p in outputs.scanned.rglob("*.*")}
+    assert {name for name in scanned if not name.startswith("logs/")} == written
+    for name in EXPORTS:
+        assert rows(outputs.rebuilt / name) == rows(outputs.scanned / name), name
+    assert read_json(outputs.rebuilt) == read_json(outputs.scanned)
+    for name in ("report.html", "bulletin.html"):
+        assert (outputs.rebuilt / name).read_text(encoding="utf-8") == (
+            outputs.scanned / name
+        ).read_text(encoding="utf-8")
