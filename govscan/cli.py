@@ -20,8 +20,9 @@ from govscan.checks import CHECKS
 from govscan.checks.scoring import ProfileError, load_profile
 from govscan.demo import serve_demo_world
 from govscan.pipeline import ScanOptions, ScanResult, scan_accounts, scan_site
-from govscan.reports import bulletin, exports, findings_json, html
+from govscan.reports.figures import SITE_FIGURES
 from govscan.reports.notify import notify
+from govscan.reports.outputs import Outputs, rewrite_outputs, write_outputs
 from govscan.resolver import parse_nameserver, parse_overrides
 from govscan.store.db import connect
 from govscan.store.inventory import (
@@ -67,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     schedule.add_argument("--out", type=Path, default=Path("govscan-report"), help="报告目录")
     schedule.set_defaults(handler=command_schedule)
 
-    report = commands.add_parser("report", help="根据已保存的检查结果重新生成检查通报")
+    report = commands.add_parser(
+        "report", help="根据已保存的检查结果重新生成检查通报、报告和整改清单"
+    )
     report.add_argument("--config", type=Path, required=True, help="清单（YAML）")
     report.add_argument("--out", type=Path, default=Path("govscan-report"), help="报告目录")
     report.set_defaults(handler=command_report)
@@ -219,13 +222,13 @@ def command_schedule(args: argparse.Namespace) -> int:
 
 
 def command_report(args: argparse.Namespace) -> int:
+    """Write again, from the stored runs, every file the inventory's last scan wrote."""
     inventory = load_config(args.config)
-    data = bulletin.build(
-        connect(), [site.id for site in inventory.sites], bool(inventory.accounts)
-    )
-    if not data["sites"] and not data["accounts"]:
-        raise UsageError("数据库中还没有这些站点或账号的完成的检查结果，请先运行 govscan scan")
-    console.print(f"检查通报：{bulletin.write(data, args.out / 'bulletin.html')}")
+    site_ids = [site.id for site in inventory.sites]
+    outputs = rewrite_outputs(connect(), site_ids, bool(inventory.accounts), args.out)
+    if outputs is None:
+        raise UsageError("数据库中还没有这些站点或账号的检查结果，请先运行 govscan scan")
+    print_written(outputs)
     return EXIT_OK
 
 
@@ -280,50 +283,37 @@ def run_scans(
     if accounts:
         with console.status(f"正在读取 {len(accounts)} 个政务新媒体账号的归档……"):
             account_run = scan_accounts(engine, accounts, options, out / "logs" / "accounts.log")
-    result = findings_json.build(
-        engine, [r.run_id for r in results], account_run.run_id if account_run else None
+    outputs = write_outputs(
+        engine, [r.run_id for r in results], account_run.run_id if account_run else None, out
     )
-    json_path = findings_json.write(result, out / "findings.json")
-    html_path = html.write(result, out / "report.html")
-    exports.write_all(result, out)
-    site_ids = [site.id for site in sites]
-    bulletin.write(bulletin.build(engine, site_ids, bool(accounts)), out / "bulletin.html")
+    result = outputs.result
     print_summary(result)
-    console.print(f"结果：{json_path}\n报告：{html_path}\n整改清单：{out / 'xlsx'}")
+    print_written(outputs)
     if notify_with is not None:
         send_notifications(result, out, [*sites, *accounts], notify_with)
     finished = all(r.completed for r in [*results, *filter(None, [account_run])])
     return EXIT_OK if finished else EXIT_SCAN_FAILED
 
 
-#: The summary's problem columns: title and the rule prefixes they add up.
-SUMMARY_COLUMNS = (
-    ("不可用链接", ("links.broken", "links.soft404")),
-    ("内网链接", ("links.intranet",)),
-    ("栏目与更新", ("home.", "columns.")),
-    ("标识", ("identity.",)),
-    ("公开属性", ("disclosure.",)),
-    ("IPv6", ("ipv6.",)),
-    ("无障碍", ("a11y.",)),
-    ("适老化", ("eldercare.",)),
-)
+def print_written(outputs: Outputs) -> None:
+    console.print(
+        f"结果：{outputs.findings}\n报告：{outputs.report}\n检查通报：{outputs.bulletin}\n"
+        f"整改清单：{outputs.folder / 'xlsx'}"
+    )
 
 
 def print_summary(result: dict) -> None:
     table = Table(title="扫描结果")
-    for column in ("网站", "结论", "单项否决", "页面", *(title for title, _ in SUMMARY_COLUMNS)):
+    figure_titles = [title for title, _, _ in SITE_FIGURES.values()]
+    for column in ("网站", "结论", "单项否决", "页面", *figure_titles):
         table.add_column(column)
     for site in result["sites"]:
-        stats = site["stats"]
         table.add_row(
             site["name"],
             site["verdict"],
             "、".join(site["vetoes"]) or "—",
-            str(stats.get("pages", "—")),
-            *(
-                str(sum(n for rule, n in stats.items() if rule.startswith(prefixes)))
-                for _, prefixes in SUMMARY_COLUMNS
-            ),
+            str(site["stats"].get("pages", "—")),
+            *(figure_text(site["figures"][name]) for name in SITE_FIGURES),
         )
     console.print(table)
     for site in result["sites"]:
@@ -337,6 +327,10 @@ def print_summary(result: dict) -> None:
             console.print(f"  ……共 {len(site['findings'])} 项，详见报告")
     if result["accounts"]:
         print_accounts(result["accounts"])
+
+
+def figure_text(value: int | None) -> str:
+    return "—" if value is None else str(value)
 
 
 def print_accounts(accounts: list[dict]) -> None:

@@ -116,8 +116,9 @@ def test_crawled_text_never_becomes_a_formula(tmp_path):
 
 def test_summary_and_csv_cover_every_site_and_account(tmp_path):
     write_all(RESULT, tmp_path)
+    # 问题数 counts what the unit must fix: the waived sitemap finding is in the CSV only
     assert rows(tmp_path / "汇总.xlsx")[1:] == [
-        ("苍山州人民政府办公室", "苍山州人民政府门户网站", "网站", "合格", 97.5, None, 2),
+        ("苍山州人民政府办公室", "苍山州人民政府门户网站", "网站", "合格", 97.5, None, 1),
         ("苍山州发展和改革委员会", "苍山州发改委网站", "网站", "不合格", 100, "home.stale", 1),
         ("苍山州人民政府办公室", "苍山交通", "政务新媒体", "不合格", 100, "newmedia.zombie", 1),
     ]

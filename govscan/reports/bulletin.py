@@ -11,10 +11,11 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine
 
 from govscan import __version__
+from govscan.reports.figures import headline
 from govscan.reports.findings_json import account_results, iso, site_result
 from govscan.reports.html import environment
 from govscan.store.accounts import latest_account_run
-from govscan.store.runs import completed_runs
+from govscan.store.runs import COMPLETED, latest_runs
 
 HISTORY = 8  # runs drawn in each trend
 TREND_WIDTH, TREND_HEIGHT = 240, 60
@@ -33,7 +34,7 @@ def build(engine: Engine, site_ids: list[str], with_accounts: bool = True) -> di
     """What the bulletin shows, from each site's last completed runs and the last account run."""
     sites = []
     for site_id in site_ids:
-        runs = completed_runs(engine, site_id, HISTORY)
+        runs = latest_runs(engine, site_id, (COMPLETED,), HISTORY)
         if not runs:
             continue
         current = site_result(engine, runs[0])
@@ -41,7 +42,7 @@ def build(engine: Engine, site_ids: list[str], with_accounts: bool = True) -> di
         current["review"] = review(previous, current) if previous else None
         current["trend"] = trend([run for run in reversed(runs)])
         sites.append(current)
-    account_run = latest_account_run(engine) if with_accounts else None
+    account_run = latest_account_run(engine, (COMPLETED,)) if with_accounts else None
     accounts = account_results(engine, account_run) if account_run else []
     started = [site["started_at"] for site in sites]
     if account_run is not None:
@@ -53,20 +54,6 @@ def build(engine: Engine, site_ids: list[str], with_accounts: bool = True) -> di
         "ranking": sorted(sites, key=lambda s: (s["verdict"] != "合格", -(s["score"] or 0))),
         "sites": sites,
         "accounts": accounts,
-    }
-
-
-def headline(sites: list[dict], accounts: list[dict]) -> dict:
-    passed = sum(1 for site in sites if site["verdict"] == "合格")
-    return {
-        "sites": len(sites),
-        "units": len({site["unit"] for site in sites} | {a["unit"] for a in accounts}),
-        "passed": passed,
-        "pass_rate": f"{100 * passed / len(sites):.1f}%" if sites else "—",
-        "vetoed": sum(1 for subject in [*sites, *accounts] if subject["vetoes"]),
-        "dead_links": sum(site["stats"].get("links.broken", 0) for site in sites),
-        "accounts": len(accounts),
-        "zombies": sum(1 for a in accounts if "newmedia.zombie" in a["vetoes"]),
     }
 
 

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from govscan.reports.figures import counted, problems
 from govscan.reports.html import rule_title
 
 SEVERITY_NAMES = {"veto": "单项否决", "deduction": "扣分", "warning": "提醒", "info": "提示"}
@@ -96,7 +97,7 @@ def write_summary(result: dict, path: Path) -> Path:
                 subject["verdict"],
                 subject.get("score"),
                 "、".join(subject.get("vetoes", [])),
-                len(subject["findings"]),
+                problems(subject["findings"]),
             ),
         )
     return save(book, path)
@@ -106,9 +107,8 @@ def write_unit_lists(result: dict, folder: Path) -> list[Path]:
     """One 整改清单 per unit: its sites' and accounts' problems, waived ones left out."""
     by_unit: dict[str, list[tuple[dict, dict]]] = defaultdict(list)
     for _, subject in subjects(result):
-        for finding in subject["findings"]:
-            if not finding["detail"].get("waived"):
-                by_unit[subject["unit"]].append((subject, finding))
+        for finding in counted(subject["findings"]):
+            by_unit[subject["unit"]].append((subject, finding))
     return [write_unit_list(unit, rows, folder) for unit, rows in sorted(by_unit.items())]
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from govscan import __version__
+from govscan.reports.figures import site_figures
 from govscan.store.accounts import account_findings, get_account_run
 from govscan.store.models import AccountRun, Run
 from govscan.store.runs import COMPLETED, findings_of, get_run, get_site
@@ -44,10 +44,18 @@ def site_result(engine: Engine, run: Run) -> dict:
         "vetoes": scoring.get("vetoes", []),
         "deductions": scoring.get("deductions", {}),
         "not_run": not_run,
-        "stats": {**(run.stats or {}), **Counter(f["rule"] for f in findings)},
+        "stats": run.stats or {},
+        "figures": site_figures(findings, checks_run(run, not_run)),
         "metrics": run.metrics or {},
         "findings": findings,
     }
+
+
+def checks_run(run: Run, not_run: dict[str, str]) -> list[str]:
+    """The check families that judged the site: none when the scan did not finish."""
+    if run.status != COMPLETED:
+        return []
+    return [name for name in run.options.get("checks", []) if name not in not_run]
 
 
 def verdict_of(run: Run, scoring: dict, not_run: dict[str, str]) -> str:

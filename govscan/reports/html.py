@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from govscan.reports.figures import SITE_FIGURES
+
 #: Chinese names of the rules, for people; ids stay stable for machines.
 RULE_TITLES = {
     "links.broken": "链接不可用",
@@ -96,6 +98,7 @@ environment.filters["local_time"] = local_time
 environment.globals.update(
     rule_title=rule_title,
     rule_titles=RULE_TITLES,
+    site_figures=SITE_FIGURES,
     kind_titles=KIND_TITLES,
     verdict_class=VERDICT_CLASS,
     platform_names=PLATFORM_NAMES,

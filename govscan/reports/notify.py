@@ -21,6 +21,7 @@ from functools import partial
 from pathlib import Path
 
 from govscan.reports.exports import subjects, unit_filename
+from govscan.reports.figures import counted, headline
 
 log = logging.getLogger("govscan.notify")
 USER_VARIABLE, PASSWORD_VARIABLE = "GOVSCAN_SMTP_USER", "GOVSCAN_SMTP_PASSWORD"
@@ -79,7 +80,7 @@ def unit_mail(
     result: dict, unit: str, addresses: list[str], mail: dict, out: Path
 ) -> EmailMessage | None:
     """The unit's own problems, its 整改清单 attached; None when it has nothing to fix."""
-    own = [(name, f) for name, f in unit_findings(result, unit) if not f["detail"].get("waived")]
+    own = unit_findings(result, unit)
     if not own:
         return None
     day = result["run"]["started_at"][:10]
@@ -100,11 +101,12 @@ def unit_mail(
 
 
 def unit_findings(result: dict, unit: str) -> list[tuple[str, dict]]:
+    """What the unit must fix (waived findings left out), with the site or account of each."""
     return [
         (subject["name"], finding)
         for _, subject in subjects(result)
         if subject["unit"] == unit
-        for finding in subject["findings"]
+        for finding in counted(subject["findings"])
     ]
 
 
@@ -121,27 +123,20 @@ def send_mail(message: EmailMessage, mail: dict) -> None:
 
 def robot_message(result: dict, kind: str) -> dict:
     """The headline figures as a WeCom or DingTalk group-robot markdown message."""
-    sites, accounts = result["sites"], result["accounts"]
-    passed = sum(1 for site in sites if site["verdict"] == "合格")
-    dead = sum(site.get("stats", {}).get("links.broken", 0) for site in sites)
-    zombies = sum(1 for a in accounts if "newmedia.zombie" in a.get("vetoes", []))
-    vetoed = sum(1 for subject in [*sites, *accounts] if subject.get("vetoes"))
+    figures = headline(result["sites"], result["accounts"])
     title = f"政府网站与政务新媒体检查（{result['run']['started_at'][:10]}）"
     text = "\n".join(
         [
             f"### {title}",
-            f"- 检查网站 {len(sites)} 个，合格 {passed} 个，合格率 {rate(passed, len(sites))}",
-            f"- 单项否决 {vetoed} 个，不可用链接 {dead} 个",
-            f"- 检查政务新媒体 {len(accounts)} 个，僵尸账号 {zombies} 个",
+            f"- 检查网站 {figures['sites']} 个，合格 {figures['passed']} 个，"
+            f"合格率 {figures['pass_rate']}",
+            f"- 单项否决 {figures['vetoed']} 个，不可用链接 {figures['dead_links']} 个",
+            f"- 检查政务新媒体 {figures['accounts']} 个，僵尸账号 {figures['zombies']} 个",
         ]
     )
     if kind == "dingtalk":
         return {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
     return {"msgtype": "markdown", "markdown": {"content": text}}
-
-
-def rate(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f}%" if whole else "—"
 
 
 def post(url: str, body: dict) -> None:

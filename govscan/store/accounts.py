@@ -73,11 +73,11 @@ def get_account_run(engine: Engine, run_id: int) -> AccountRun:
         return session.get(AccountRun, run_id)
 
 
-def latest_account_run(engine: Engine) -> AccountRun | None:
-    """The newest account run that finished reading the archives."""
+def latest_account_run(engine: Engine, statuses: tuple[str, ...]) -> AccountRun | None:
+    """The newest account run in one of ``statuses``."""
     query = (
         select(AccountRun)
-        .where(AccountRun.status == "completed")
+        .where(AccountRun.status.in_(statuses))
         .order_by(AccountRun.started_at.desc(), AccountRun.id.desc())
         .limit(1)
     )

@@ -25,6 +25,7 @@ from govscan.store.models import (
 from govscan.store.records import FetchRecord, LinkRecord, PageRecord
 
 RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
+FINISHED = (COMPLETED, FAILED)
 #: Elements whose target a browser loads into the page.
 EMBEDDED_ELEMENTS = ("img", "script", "link", "iframe", "frame")
 
@@ -89,11 +90,11 @@ def get_run(engine: Engine, run_id: int) -> Run:
         return session.get(Run, run_id)
 
 
-def completed_runs(engine: Engine, site_id: str, limit: int) -> list[Run]:
-    """The site's last ``limit`` completed runs, newest first: the bulletin's history."""
+def latest_runs(engine: Engine, site_id: str, statuses: tuple[str, ...], limit: int) -> list[Run]:
+    """The site's last ``limit`` runs in one of ``statuses``, newest first."""
     query = (
         select(Run)
-        .where(Run.site_id == site_id, Run.status == COMPLETED)
+        .where(Run.site_id == site_id, Run.status.in_(statuses))
         .order_by(Run.started_at.desc(), Run.id.desc())
         .limit(limit)
     )

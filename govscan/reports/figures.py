@@ -1,0 +1,60 @@
+"""The summary figures, each counted in one place, so that the terminal summary,
+``findings.json``, ``report.html``, the bulletin, the exports and the group robots agree.
+
+A waived finding is a known false positive: it stays in the lists, marked 已豁免, and counts
+in no figure. A dead link (不可用链接) is a target that cannot be read — an error, or a
+not-found page that answers 200 — counted once however many pages link to it; a link into an
+intranet is never fetched, so it is a figure of its own, not a dead link.
+"""
+
+from __future__ import annotations
+
+#: A site's figures: name → (Chinese title, the check family that finds them, the rules or
+#: rule prefixes whose findings count).
+SITE_FIGURES = {
+    "dead_links": ("不可用链接", "links", ("links.broken", "links.soft404")),
+    "intranet_links": ("内网链接", "links", ("links.intranet",)),
+    "columns": ("栏目与更新", "columns", ("home.", "columns.")),
+    "identity": ("标识", "identity", ("identity.",)),
+    "disclosure": ("公开属性", "disclosure", ("disclosure.",)),
+    "ipv6": ("IPv6", "ipv6", ("ipv6.",)),
+    "a11y": ("无障碍", "a11y", ("a11y.",)),
+    "eldercare": ("适老化", "eldercare", ("eldercare.",)),
+}
+
+
+def counted(findings: list[dict]) -> list[dict]:
+    """The findings the unit must fix: all but the waived ones."""
+    return [finding for finding in findings if not finding["detail"].get("waived")]
+
+
+def problems(findings: list[dict]) -> int:
+    return len(counted(findings))
+
+
+def site_figures(findings: list[dict], checked: list[str]) -> dict[str, int | None]:
+    """Every figure of ``SITE_FIGURES`` for one site, None when its check family did not
+    run (0 would claim it found nothing), and the site's problems in all."""
+    kept = counted(findings)
+    return {
+        "problems": len(kept),
+        **{
+            name: sum(1 for f in kept if f["rule"].startswith(rules)) if family in checked else None
+            for name, (_, family, rules) in SITE_FIGURES.items()
+        },
+    }
+
+
+def headline(sites: list[dict], accounts: list[dict]) -> dict:
+    """The figures of a whole inspection, from its sites' and accounts' results."""
+    passed = sum(1 for site in sites if site["verdict"] == "合格")
+    return {
+        "sites": len(sites),
+        "units": len({site["unit"] for site in sites} | {a["unit"] for a in accounts}),
+        "passed": passed,
+        "pass_rate": f"{100 * passed / len(sites):.1f}%" if sites else "—",
+        "vetoed": sum(1 for subject in [*sites, *accounts] if subject["vetoes"]),
+        "dead_links": sum(site["figures"]["dead_links"] or 0 for site in sites),
+        "accounts": len(accounts),
+        "zombies": sum(1 for a in accounts if "newmedia.zombie" in a["vetoes"]),
+    }

@@ -1,0 +1,55 @@
+"""Every file a scan leaves in its folder, written from the stored runs in one place, so that
+``govscan scan`` and ``govscan report`` write the same files with the same rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from govscan.reports import bulletin, exports, findings_json, html
+from govscan.store.accounts import latest_account_run
+from govscan.store.runs import FINISHED, latest_runs
+
+
+@dataclass
+class Outputs:
+    folder: Path
+    result: dict  # the content of findings.json
+    findings: Path
+    report: Path
+    bulletin: Path
+    exports: list[Path]  # findings.csv, 汇总.xlsx and each unit's 整改清单
+
+
+def write_outputs(
+    engine: Engine, run_ids: list[int], account_run_id: int | None, out: Path
+) -> Outputs:
+    """findings.json, report.html, the exports and the bulletin of these site runs and, if
+    given, this account run."""
+    result = findings_json.build(engine, run_ids, account_run_id)
+    site_ids = [site["id"] for site in result["sites"]]
+    data = bulletin.build(engine, site_ids, with_accounts=account_run_id is not None)
+    return Outputs(
+        folder=out,
+        result=result,
+        findings=findings_json.write(result, out / "findings.json"),
+        report=html.write(result, out / "report.html"),
+        bulletin=bulletin.write(data, out / "bulletin.html"),
+        exports=exports.write_all(result, out),
+    )
+
+
+def rewrite_outputs(
+    engine: Engine, site_ids: list[str], with_accounts: bool, out: Path
+) -> Outputs | None:
+    """The outputs of the sites' and the accounts' last finished runs, as the scan that made
+    them wrote them; None when none of them has been scanned."""
+    runs = [run for site_id in site_ids for run in latest_runs(engine, site_id, FINISHED, 1)]
+    account_run = latest_account_run(engine, FINISHED) if with_accounts else None
+    if not runs and account_run is None:
+        return None
+    return write_outputs(
+        engine, [run.id for run in runs], account_run.id if account_run else None, out
+    )
