@@ -7,7 +7,7 @@ import yaml
 from portal import dated_list, day, gov_page, scan_args, today
 from servers import dns_server, http_site
 
-from govscan.checks.columns import ENTRANCES, Column, column_findings
+from govscan.checks.columns import ENTRANCES, Column, column_findings, navigation_anchors
 from govscan.store.inventory import Freshness, VetoThresholds
 
 NAV = {
@@ -271,6 +271,31 @@ def test_entrances_are_named_by_whole_labels(entrance, labels, headlines):
     assert [text for text in labels if not required.is_named_by(text)] == []
     assert [text for text in headlines if required.is_named_by(text)] == []
     assert all(required.is_mentioned_in(text) for text in headlines)
+
+
+BAR = "<a href='/'>首页</a><a href='/zwgk/'>政务公开</a><a href='/zwfw/'>政务服务</a>"
+HEADLINES = "<ul><li><a href='/1.html'>关于利企惠民政策服务的通知</a></li></ul>"
+FOOTER_ROW = "<div class='footer_nav'><a href='/wzdt/'>网站地图</a></div>"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        f"<nav>{BAR}</nav>{HEADLINES}{FOOTER_ROW}",
+        f"<div class='mainNav'>{BAR}</div>{HEADLINES}{FOOTER_ROW}",
+        f"<div id='top-menu'>{BAR}</div>{HEADLINES}",
+        f"<div class='dh'>{BAR}</div>{HEADLINES}",
+        f"<div class='daohang'>{BAR}</div>{HEADLINES}",
+        # no bar that says so: the first list of short links
+        HEADLINES + "<ul>" + BAR.replace("<a", "<li><a").replace("</a>", "</a></li>") + "</ul>",
+    ],
+)
+def test_the_navigation_bar_is_found(html):
+    assert [text for text, _ in navigation_anchors(f"<body>{html}</body>", "http://x/")] == [
+        "首页",
+        "政务公开",
+        "政务服务",
+    ]
 
 
 def columns_of(category: str, count: int, newest_days_ago: int | None) -> list[Column]:

@@ -190,6 +190,7 @@ def names_of(element: lxml.html.HtmlElement) -> str:
 
 
 def is_label_list(element: lxml.html.HtmlElement, base_url: str) -> bool:
+    """A list like a navigation bar's: three links or more, and no headline among them."""
     links = links_in(element, base_url)
     return len(links) >= 3 and all(len(label_of(text)) <= MAX_COLUMN_NAME for text, _ in links)
 
@@ -219,6 +220,8 @@ def missing_entrances(
         label, target = found
         if navigation and not in_navigation:
             findings.append(outside_navigation(entrance, label, target, home.url))
+        if not entrance.within:
+            continue
         page_anchors = anchors(sources[target], target) if target in sources else home_anchors
         links = page_anchors + home_anchors
         findings += [
