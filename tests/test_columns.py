@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 from portal import dated_list, day, gov_page, scan_args, today
-from servers import http_site
+from servers import dns_server, http_site
 
-from govscan.checks.columns import Column, column_findings
+from govscan.checks.columns import ENTRANCES, Column, column_findings, navigation_anchors
 from govscan.store.inventory import Freshness, VetoThresholds
 
 NAV = {
@@ -159,6 +159,143 @@ def test_columns_declared_in_the_inventory(scan, tmp_path):
     assert stale["在线访谈"]["url"] == site.url_for("/zxft/")
     declared_missing = [f for f in output.findings("columns.missing") if f["detail"]["declared"]]
     assert [f["detail"]["column"] for f in declared_missing] == ["苍山州利企惠民政策服务"]
+
+
+def home_with(navigation: str, body: str) -> dict[str, str]:
+    """The portal with another homepage: its navigation bar and its body."""
+    news = dated_list([("州政府召开常务会议", "/xwdt/1.html", f"{day(1):%Y-%m-%d}")])
+    return {**portal(), "/": gov_page("苍山州人民政府", navigation + news + body)}
+
+
+def entrance_findings(output) -> dict[str, tuple[str, dict]]:
+    """{column: (rule, detail)} of the required-entrance findings."""
+    return {
+        f["detail"]["column"]: (f["rule"], f["detail"])
+        for f in output.site["findings"]
+        if f["rule"] in ("columns.missing", "columns.outside_navigation")
+        and not f["detail"].get("declared")
+    }
+
+
+@pytest.mark.parametrize("headline", ["关于利企惠民政策服务的通知", "市政务服务中心召开会议"])
+def test_a_headline_that_uses_the_words_is_no_entrance(scan, headline):
+    """A news headline with 服务 in it is no 办事服务 entrance, however short."""
+    without_service = {name: url for name, url in NAV.items() if name != "办事服务"}
+    news = dated_list([(headline, "/xwdt/2.html", f"{day(2):%Y-%m-%d}")])
+    with http_site(home_with(nav(without_service), news)) as site:
+        output = scan(*scan_args(site.url))
+    rule, detail = entrance_findings(output)["办事服务"]
+    assert rule == "columns.missing" and detail["rejected"] == headline
+    [missing] = [
+        f for f in output.findings("columns.missing") if f["detail"]["column"] == "办事服务"
+    ]
+    assert f"“{headline}”" in missing["message"]
+
+
+def test_a_real_portals_navigation_names_its_entrances(scan):
+    """政务公开 | 政务服务 | 政民互动 | 解读回应, as portals write them, in a bar of their own; an
+    entrance only the body links to is accepted and noted, and costs nothing."""
+    navigation = (
+        "<div class='mainNav'><ul>"
+        "<li><a href='/'>网站首页</a></li><li><a href='/xwdt/'>新闻中心</a></li>"
+        "<li><a href='/xxgk/'>政务公开</a></li><li><a href='/bsfw/'>政务服务</a></li>"
+        "<li><a href='/zcjd/'>解读回应</a></li></ul></div>"
+    )
+    box = "<div class='box'><h2>互动</h2><a href='/hdjl/'>县长信箱</a></div>"
+    routes = {**home_with(navigation, box), "/hdjl/": gov_page("县长信箱", "<p>来信选登</p>")}
+    with http_site(routes) as site:
+        output = scan(*scan_args(site.url))
+    assert entrance_findings(output) == {
+        "政府信息公开→法定主动公开内容": (
+            "columns.missing",
+            {"column": "政府信息公开→法定主动公开内容", "declared": False, "rejected": None},
+        ),
+        "互动交流": ("columns.outside_navigation", {"column": "互动交流", "label": "县长信箱"}),
+    }
+    [note] = output.findings("columns.outside_navigation")
+    assert note["severity"] == "info" and note["url"] == site.url_for("/hdjl/")
+    assert "columns.outside_navigation" not in output.site["deductions"]
+
+
+@pytest.mark.parametrize(
+    ("page", "missing", "rejected"),
+    [
+        # a real bar (div.mainNav): 政务公开 | 政务服务 | 政民互动, and no 解读 anywhere
+        ("wanzai-2016-article.html", {"政策解读"}, {}),
+        # no bar; 解读 only in a related article's headline
+        (
+            "wanzai-2023-article.html",
+            {"政策解读", "互动交流", "办事服务"},
+            {"政策解读": "图文解读：《万载县2022年国民经济和社会发展统计公报》"},
+        ),
+    ],
+)
+def test_required_entrances_on_real_pages(scan, corpus, page, missing, rejected):
+    """Real portal pages served as the homepage; every other host is unknown to the DNS."""
+    html = (corpus / "gov-pages" / page).read_text(encoding="utf-8")
+    with http_site({"/": html}) as site, dns_server({}) as dns:
+        output = scan(site.url, "--nameserver", dns.address, "--checks", "columns")
+    found = {
+        column: detail["rejected"]
+        for column, (_, detail) in entrance_findings(output).items()
+        if "→" not in column
+    }
+    assert set(found) == missing
+    assert {column: text for column, text in found.items() if text} == rejected
+    assert output.findings("columns.outside_navigation") == []
+
+
+@pytest.mark.parametrize(
+    ("entrance", "labels", "headlines"),
+    [
+        (
+            "办事服务",
+            ["办事服务", "政务服务", "网上办事大厅", "便民服务", "我要办事", "政务服务网 》"],
+            ["关于利企惠民政策服务的通知", "市政务服务中心召开会议", "服务群众零距离"],
+        ),
+        (
+            "互动交流",
+            ["互动交流", "政民互动", "互动回应", "公众参与", "市长信箱", "在线咨询", "留言板"],
+            ["县长信箱回复选登", "关于开展互动交流活动的通知"],
+        ),
+        ("政策解读", ["政策解读", "解读回应", "图解政策"], ["《管理办法》政策解读"]),
+        (
+            "政府信息公开",
+            ["政府信息公开", "政务公开", "信息公开"],
+            ["原政府信息公开目录（2021年版）"],
+        ),
+    ],
+)
+def test_entrances_are_named_by_whole_labels(entrance, labels, headlines):
+    [required] = [e for e in ENTRANCES if e.name == entrance]
+    assert [text for text in labels if not required.is_named_by(text)] == []
+    assert [text for text in headlines if required.is_named_by(text)] == []
+    assert all(required.is_mentioned_in(text) for text in headlines)
+
+
+BAR = "<a href='/'>首页</a><a href='/zwgk/'>政务公开</a><a href='/zwfw/'>政务服务</a>"
+HEADLINES = "<ul><li><a href='/1.html'>关于利企惠民政策服务的通知</a></li></ul>"
+FOOTER_ROW = "<div class='footer_nav'><a href='/wzdt/'>网站地图</a></div>"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        f"<nav>{BAR}</nav>{HEADLINES}{FOOTER_ROW}",
+        f"<div class='mainNav'>{BAR}</div>{HEADLINES}{FOOTER_ROW}",
+        f"<div id='top-menu'>{BAR}</div>{HEADLINES}",
+        f"<div class='dh'>{BAR}</div>{HEADLINES}",
+        f"<div class='daohang'>{BAR}</div>{HEADLINES}",
+        # no bar that says so: the first list of short links
+        HEADLINES + "<ul>" + BAR.replace("<a", "<li><a").replace("</a>", "</a></li>") + "</ul>",
+    ],
+)
+def test_the_navigation_bar_is_found(html):
+    assert [text for text, _ in navigation_anchors(f"<body>{html}</body>", "http://x/")] == [
+        "首页",
+        "政务公开",
+        "政务服务",
+    ]
 
 
 def columns_of(category: str, count: int, newest_days_ago: int | None) -> list[Column]:

@@ -64,6 +64,8 @@ ARCHIVES = {
     "/stale.xml": rss("苍山教育", 10),
     "/zombie.xml": rss("苍山交通", 30, 45),
     "/shell.xml": rss("苍山文旅"),
+    "/decorated.xml": rss("苍山民政 - 微信公众号", 1),
+    "/renamed.xml": rss("苍山林草（旧）", 1),
     "/malformed.xml": "<?xml version='1.0'?><rss><channel><title>坏<title></channel>",
     "/other.json": json.dumps(
         {
@@ -145,6 +147,8 @@ def world(module_scan, tmp_path_factory):
                 archives=[{"type": "wechat_articles", "urls": [f"{base}/s/article"]}],
             ),
             account("no-archive", "苍山司法"),
+            account("decorated", "苍山民政", archives=feed(f"{base}/decorated.xml")),
+            account("renamed", "苍山林草", archives=feed(f"{base}/renamed.xml")),
             {**account("weibo", "苍山发布微博", account_id="7001234567"), "platform": "weibo"},
         ]
         inventory = tmp_path_factory.mktemp("inventory") / "sites.yaml"
@@ -177,6 +181,8 @@ def by_id(output) -> dict[str, dict]:
         ("article", "合格", []),
         ("no-archive", "未完成", ["newmedia.archive_unreachable"]),
         ("weibo", "未完成", ["newmedia.archive_unreachable"]),
+        ("decorated", "合格", []),  # the feed's title decorates the name
+        ("renamed", "合格", ["newmedia.mismatch"]),  # the feed of the old account
     ],
 )
 def test_each_account_gets_its_verdict(world, account_id, verdict, rules):
@@ -207,6 +213,14 @@ def test_a_feed_of_another_account_is_a_mismatch(world):
     assert mismatch["detail"]["found"] == "gh_99990000aaaa"
 
 
+def test_a_feed_of_an_old_account_of_a_similar_name_is_a_mismatch(world):
+    [mismatch] = by_id(world)["renamed"]["findings"]
+    assert (mismatch["detail"]["expected"], mismatch["detail"]["found"]) == (
+        "苍山林草",
+        "苍山林草（旧）",
+    )
+
+
 def test_deleted_posts_are_listed(world):
     [deleted] = by_id(world)["deleted"]["findings"]
     assert [p["title"] for p in deleted["detail"]["posts"]] == ["一篇被删的信息"]
@@ -220,6 +234,39 @@ def test_a_site_linking_or_showing_an_unregistered_account_is_reported(world):
         ("douyin", "苍山州消防", site["url"] + "xmt.html"),
     ]
     assert found[0]["detail"]["anchor"] == "苍山州文旅（未报备）"
+    assert [f["detail"]["similar"] for f in found] == [None, None]  # 苍山文旅 is not 苍山州文旅
+
+
+def test_old_and_look_alike_accounts_are_unregistered_near_misses(scan, tmp_path):
+    """The register has 苍山交警 on Weibo; the site links it by its id and by its decorated
+    name, and links three other accounts whose names only resemble it."""
+    links = {
+        "https://weibo.com/u/7002000000": "交警在线",  # the registered id
+        "https://weibo.com/csjj": "苍山交警官方微博",  # the registered name, decorated
+        "https://weibo.com/u/7002000001": "苍山交警旧版",
+        "https://weibo.com/u/7002000002": "苍山交警（旧）",
+        "https://weibo.com/u/7002000003": "苍山交警2",
+    }
+    home = page("苍山州公安局", "".join(f"<a href='{u}'>{text}</a>" for u, text in links.items()))
+    with http_site({"/": home}) as site:
+        inventory = tmp_path / "sites.yaml"
+        police = {"id": "csjj", "name": "苍山州公安局", "url": site.url, "unit": "苍山州公安局"}
+        registered = {
+            **account("jj", "苍山交警", account_id="7002000000", unit="苍山州公安局"),
+            "platform": "weibo",
+        }
+        inventory.write_text(
+            yaml.safe_dump({"sites": [police], "accounts": [registered]}, allow_unicode=True),
+            encoding="utf-8",
+        )
+        output = scan(
+            "--config", str(inventory), "--checks", "newmedia", "--skip-host", "weibo.com"
+        )
+    found = output.findings("newmedia.unregistered")
+    assert [f["detail"]["identifier"] for f in found] == ["7002000001", "7002000002", "7002000003"]
+    for finding in found:
+        assert finding["detail"]["similar"] == {"name": "苍山交警", "account_id": "7002000000"}
+        assert "与已报备账号“苍山交警”名称相近" in finding["message"]
 
 
 def test_the_report_lists_accounts_by_unit(world):

@@ -25,29 +25,54 @@ from govscan.urls import canonical_url, origin_of
 
 @dataclass(frozen=True)
 class Entrance:
-    """A column or entrance a site must have, found by the words of its link."""
+    """A column or entrance a site must have, found by the label of the link to it."""
 
     name: str
-    words: str  # a regular expression over the link's text
+    labels: str  # a regular expression the whole label must match, e.g. 政务服务|网上办事
     within: tuple[Entrance, ...] = ()  # entrances expected on this one's page
 
+    def is_named_by(self, text: str) -> bool:
+        """The link's whole text is one of the entrance's labels: 政务服务, 政务服务网, never
+        关于利企惠民政策服务的通知."""
+        return re.fullmatch(f"(?:{self.labels}){LABEL_SUFFIX}", label_of(text)) is not None
 
-#: 发展指引: what every government site must offer; 信息公开 with its four parts.
+    def is_mentioned_in(self, text: str) -> bool:
+        """The link's text has one of the labels somewhere: a candidate, when it is no label."""
+        return re.search(self.labels, label_of(text)) is not None
+
+
+#: What may follow a label: 政务服务网, 政府信息公开平台, 网上办事大厅, 互动交流专栏.
+LABEL_SUFFIX = r"(?:网|平台|入口|大厅|专栏|专区|频道)?"
+#: 发展指引: what every government site must offer; 信息公开 with its four parts. The labels
+#: are what real portals' navigation calls them (政务公开 | 政务服务 | 政民互动 | 解读回应 …);
+#: a headline that merely uses the words is no entrance.
 PUBLIC_INFORMATION = Entrance(
     "政府信息公开",
-    r"信息公开|政务公开",
+    r"(?:政府|部门)?信息公开(?:目录)?|政务公开|公开",
     (
-        Entrance("政府信息公开指南", r"公开指南"),
-        Entrance("政府信息公开制度", r"公开制度|公开规定"),
-        Entrance("法定主动公开内容", r"法定主动公开|主动公开"),
-        Entrance("政府信息公开年报", r"年报|年度报告"),
+        Entrance("政府信息公开指南", r"(?:政府信息|信息|政务)?公开指南"),
+        Entrance("政府信息公开制度", r"(?:政府信息|信息|政务)?公开(?:制度|规定)"),
+        Entrance("法定主动公开内容", r"(?:法定)?主动公开(?:内容|目录|事项)?"),
+        Entrance(
+            "政府信息公开年报",
+            r"(?:政府信息|信息|政务)?公开(?:工作)?(?:年报|年度报告)|年报|年度报告",
+        ),
     ),
 )
 ENTRANCES = (
     PUBLIC_INFORMATION,
-    Entrance("政策解读", r"解读"),
-    Entrance("互动交流", r"互动|交流|留言|信箱|咨询"),
-    Entrance("办事服务", r"办事|政务服务|服务"),
+    Entrance("政策解读", r"(?:政策|文件)?解读(?:回应)?|解读与回应|(?:政策)?图解|图解政策"),
+    Entrance(
+        "互动交流",
+        r"互动交流|交流互动|政民互动|互动回应|政府互动|互动|交流|公众参与"
+        r"|(?:领导|书记|[省市州县区盟旗镇乡局]长)?信箱|我要写信"
+        r"|(?:在线|网上|政务|我要)?咨询|咨询投诉|(?:在线|网上|我要)?留言(?:板)?"
+        r"|(?:意见|民意)征集|征集调查|在线访谈",
+    ),
+    Entrance(
+        "办事服务",
+        r"(?:办事|政务|便民|公共|在线|网上)?服务|(?:网上|在线|我要)?办事|一网通办",
+    ),
 )
 #: Required entrances by the inventory's ``profile``.
 PROFILES: dict[str, tuple[Entrance, ...]] = {
@@ -71,7 +96,10 @@ CATEGORY_NAMES = {
 NEWS_CATEGORIES = ("dynamic", "notice", "policy")
 #: What an empty column page says.
 EMPTY_WORDS = re.compile(r"暂无(?:信息|数据|内容|记录|相关)|没有(?:相关)?(?:信息|数据|记录)")
-MAX_COLUMN_NAME = 12
+MAX_COLUMN_NAME = 12  # a longer link text is a headline, never a column's name
+#: What marks a page's navigation bar: <nav>, or a role, id or class that says so.
+NAVIGATION = re.compile(r"nav|menu|daohang|(?<![a-z])dh(?![a-z])", re.IGNORECASE)
+FOOTER = re.compile(r"foot", re.IGNORECASE)
 
 
 @dataclass
@@ -98,7 +126,7 @@ def check(site: Site, data: RunData) -> list[Finding]:
     published = publication_dates(data.pages(), today)
     home_anchors = anchors(home_html, home.url)
     findings = [
-        *missing_entrances(PROFILES.get(site.profile, ()), home, home_anchors, sources),
+        *missing_entrances(PROFILES.get(site.profile, ()), home, home_html, home_anchors, sources),
         *stale_homepage(home, home_html, home_anchors, published, today, data.options),
     ]
     columns = site_columns(data.options.get("columns", []), home, home_anchors, sources)
@@ -114,9 +142,12 @@ def check(site: Site, data: RunData) -> list[Finding]:
 
 def anchors(html: str, base_url: str) -> list[tuple[str, str]]:
     """The page's links as (text, absolute URL), in page order."""
-    doc = lxml.html.document_fromstring(html)
+    return links_in(lxml.html.document_fromstring(html), base_url)
+
+
+def links_in(container: lxml.html.HtmlElement, base_url: str) -> list[tuple[str, str]]:
     found = []
-    for element in doc.iter("a"):
+    for element in container.iter("a"):
         href = (element.get("href") or "").strip()
         text = " ".join(element.text_content().split()) or element.get("title", "")
         if href and text and not href.lower().startswith(("javascript:", "mailto:", "#")):
@@ -135,44 +166,110 @@ def publication_dates(pages: list[PageRecord], today: date) -> dict[str, date]:
     return dates
 
 
+def navigation_anchors(html: str, base_url: str) -> list[tuple[str, str]]:
+    """The links of the page's navigation bar: in the containers that say they are one, else
+    in the first list of at least three short links; none when the page shows no such bar."""
+    doc = lxml.html.document_fromstring(html)
+    bars = [element for element in doc.iter("*") if is_navigation(element)]
+    if not bars:
+        first = next((lst for lst in doc.iter("ul", "ol") if is_label_list(lst, base_url)), None)
+        bars = [first] if first is not None else []
+    return list(dict.fromkeys(link for bar in bars for link in links_in(bar, base_url)))
+
+
+def is_navigation(element: lxml.html.HtmlElement) -> bool:
+    """A navigation bar, not the footer's row of 网站地图 | 联系我们."""
+    said = element.tag == "nav" or NAVIGATION.search(names_of(element))
+    return bool(said) and not any(
+        item.tag == "footer" or FOOTER.search(names_of(item))
+        for item in (element, *element.iterancestors())
+    )
+
+
+def names_of(element: lxml.html.HtmlElement) -> str:
+    return " ".join(element.get(name) or "" for name in ("role", "id", "class"))
+
+
+def is_label_list(element: lxml.html.HtmlElement, base_url: str) -> bool:
+    """A list like a navigation bar's: three links or more, and no headline among them."""
+    links = links_in(element, base_url)
+    return len(links) >= 3 and all(len(label_of(text)) <= MAX_COLUMN_NAME for text, _ in links)
+
+
+def label_of(text: str) -> str:
+    """A link's text as a label: without spaces, punctuation and symbols (》, >>, ·)."""
+    return re.sub(r"[\W_]+", "", text)
+
+
 def missing_entrances(
     required: tuple[Entrance, ...],
     home: PageRecord,
+    home_html: str,
     home_anchors: list[tuple[str, str]],
     sources: dict[str, str],
 ) -> list[Finding]:
-    """Required entrances absent from the homepage, and parts absent from their page."""
+    """Required entrances absent from the homepage, sought in its navigation bar first, and
+    parts absent from their page; an entrance only the body links to is noted as such."""
+    navigation = navigation_anchors(home_html, home.url)
     findings = []
     for entrance in required:
-        target = find_link(entrance.words, home_anchors)
-        if target is None:
-            findings.append(missing_entrance(entrance.name, home.url, home.url))
+        in_navigation = find_entrance(entrance, navigation)
+        found = in_navigation or find_entrance(entrance, home_anchors)
+        if found is None:
+            findings.append(missing_entrance(entrance.name, entrance, home_anchors, home.url))
             continue
+        label, target = found
+        if navigation and not in_navigation:
+            findings.append(outside_navigation(entrance, label, target, home.url))
         if not entrance.within:
             continue
         page_anchors = anchors(sources[target], target) if target in sources else home_anchors
+        links = page_anchors + home_anchors
         findings += [
-            missing_entrance(f"{entrance.name}→{part.name}", target, home.url)
+            missing_entrance(f"{entrance.name}→{part.name}", part, links, home.url, target)
             for part in entrance.within
-            if find_link(part.words, page_anchors + home_anchors) is None
+            if find_entrance(part, links) is None
         ]
     return findings
 
 
-def find_link(words: str, links: list[tuple[str, str]]) -> str | None:
-    """The target of the first link whose text matches ``words``."""
-    pattern = re.compile(words)
-    return next((url for text, url in links if pattern.search(text)), None)
+def find_entrance(entrance: Entrance, links: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """(text, target) of the first link labelled as ``entrance``."""
+    return next(((text, url) for text, url in links if entrance.is_named_by(text)), None)
 
 
-def missing_entrance(name: str, where: str, home_url: str) -> Finding:
+def missing_entrance(
+    name: str,
+    entrance: Entrance,
+    links: list[tuple[str, str]],
+    home_url: str,
+    where: str | None = None,
+) -> Finding:
+    """The entrance is missing; the nearest link that was not taken for it is named, so a
+    supervisor can waive the finding if it is the entrance after all."""
+    rejected = min(
+        (text for text, _ in links if entrance.is_mentioned_in(text)), key=len, default=None
+    )
+    why = f"（相近的链接“{rejected}”不是该入口的栏目名称，如确为该入口可豁免）" if rejected else ""
     return Finding(
         rule="columns.missing",
         severity="deduction",
-        url=where,
+        url=where or home_url,
         source=home_url,
-        message=f"缺少必备栏目或入口：{name}",
-        detail={"column": name, "declared": False},
+        message=f"缺少必备栏目或入口：{name}{why}",
+        detail={"column": name, "declared": False, "rejected": rejected},
+    )
+
+
+def outside_navigation(entrance: Entrance, label: str, target: str, home_url: str) -> Finding:
+    """A note: the entrance is there, but only in the homepage's body, not its navigation bar."""
+    return Finding(
+        rule="columns.outside_navigation",
+        severity="info",
+        url=target,
+        source=home_url,
+        message=f"必备入口「{entrance.name}」不在首页导航栏中，仅在首页正文中找到链接“{label}”",
+        detail={"column": entrance.name, "label": label},
     )
 
 

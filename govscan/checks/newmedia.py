@@ -225,9 +225,20 @@ def mismatches(account: dict, reads: list[ArchiveRecord]) -> list[Finding]:
 
 
 def same_name(shown: str, registered: str) -> bool:
-    """Feeds decorate names (``苍山发布 - 微信公众号``): one containing the other is the same."""
-    shown, registered = shown.replace(" ", ""), registered.replace(" ", "")
-    return registered in shown or shown in registered
+    """The same name once the platform's decoration is gone: ``苍山发布 - 微信公众号`` is
+    苍山发布; 苍山发布旧版, 苍山发布（旧） and 苍山发布2 are other accounts."""
+    shown = bare_name(shown)
+    return bool(shown) and shown == bare_name(registered)
+
+
+def similar_name(shown: str, registered: str) -> bool:
+    """A near miss: another name, but one contains the other (苍山发布旧版, 苍山发布2)."""
+    shown, registered = bare_name(shown), bare_name(registered)
+    return (
+        bool(shown and registered)
+        and shown != registered
+        and (shown in registered or registered in shown)
+    )
 
 
 # --------------------------------------------------------------------------- on sites
@@ -268,10 +279,12 @@ def check_site(site: Site, data: RunData) -> list[Finding]:
         anchors = {link.anchor for link in links}
         if any(registered(entry, platform, identifier, anchors) for entry in known):
             continue
-        findings.append(unregistered(target, platform, identifier, links))
+        similar = similar_account(known, platform, anchors)
+        findings.append(unregistered(target, platform, identifier, links, similar))
     for page_url, platform, name in matrix_accounts(data):
         if not any(registered(entry, platform, name, {name}) for entry in known):
-            findings.append(unregistered(page_url, platform, name, [], shown_on=page_url))
+            similar = similar_account(known, platform, {name})
+            findings.append(unregistered(page_url, platform, name, [], similar, shown_on=page_url))
     return findings
 
 
@@ -282,10 +295,17 @@ PLATFORM_WORDS = (
     ("douyin", re.compile(r"抖音")),
     ("toutiao", re.compile(r"头条")),
 )
-#: What a matrix page writes around an account's name: 「苍山交通微信公众号二维码」.
+#: What platforms, feeds and pages write around an account's name — 「苍山交通」微信公众号
+#: 二维码, 苍山发布 - 微信公众号, 苍山发布的微博 — and punctuation, brackets and spaces.
 DECORATION = re.compile(
-    r"官方|微信公众号|公众号|微信|微博|抖音号|抖音|头条号|今日头条|二维码|扫码关注|扫一扫|[：:（）()\s]"
+    r"的?(?:官方)?(?:微信公众号|公众号|微信|微博|抖音号|抖音|头条号|今日头条)"
+    r"|官方|二维码|扫码关注|扫一扫|[\W_]"
 )
+
+
+def bare_name(text: str) -> str:
+    """An account's name without its decoration: 苍山交警官方微博 → 苍山交警."""
+    return DECORATION.sub("", text)
 
 
 def matrix_accounts(data: RunData) -> list[tuple[str, str, str]]:
@@ -307,35 +327,64 @@ def shown_account(image: lxml.html.HtmlElement) -> tuple[str, str] | None:
     caption = " ".join((image.getparent().text_content() or "").split())
     text = image.get("alt") or image.get("title") or (caption if len(caption) <= 40 else "")
     platform = next((p for p, words in PLATFORM_WORDS if words.search(text)), None)
-    name = DECORATION.sub("", text)
+    name = bare_name(text)
     return (platform, name) if platform and 2 <= len(name) <= 20 else None
 
 
 def unregistered(
-    target: str, platform: str, identifier: str, links: list, shown_on: str | None = None
+    target: str,
+    platform: str,
+    identifier: str,
+    links: list,
+    similar: dict | None,
+    shown_on: str | None = None,
 ) -> Finding:
+    """An account the register lacks; a registered one of a similar name is named, since old,
+    duplicate and look-alike accounts are what the 清理整治 is after."""
     first = links[0] if links else None
     anchor = first.anchor if first else ""
     how = "展示" if shown_on else "链接"
+    near = (
+        f"，与已报备账号“{similar['name']}”名称相近（可能是旧版、重复或仿冒账号，请核实）"
+        if similar
+        else ""
+    )
     return Finding(
         "newmedia.unregistered",
         "deduction",
         target,
         shown_on or (first.source if first else None),
-        f"网站{how}了未在台账中登记（未报备）的{PLATFORM_NAMES[platform]}：{anchor or identifier}",
+        f"网站{how}了未在台账中登记（未报备）的{PLATFORM_NAMES[platform]}：{anchor or identifier}"
+        + near,
         {
             "platform": platform,
             "identifier": identifier,
             "anchor": anchor,
             "sources": sorted({link.source for link in links})[:20],
+            "similar": similar,
         },
     )
 
 
 def registered(entry: dict, platform: str, identifier: str, anchors: set[str]) -> bool:
-    """The register lists the account: same platform, and its id or its name matches."""
+    """The register lists the account: same platform, and the same id or the same name."""
     if entry["platform"] != platform:
         return False
     if (entry.get("account_id") or "").lower() == identifier.lower():
         return True
-    return any(anchor and same_name(anchor, entry["name"]) for anchor in anchors)
+    return any(same_name(anchor, entry["name"]) for anchor in anchors)
+
+
+def similar_account(known: list[dict], platform: str, names: set[str]) -> dict | None:
+    """``{name, account_id}`` of the registered account of the platform whose name is nearest
+    a similar name shown."""
+    near = [
+        (abs(len(bare_name(entry["name"])) - len(bare_name(name))), index)
+        for index, entry in enumerate(known)
+        for name in names
+        if entry["platform"] == platform and similar_name(name, entry["name"])
+    ]
+    if not near:
+        return None
+    entry = known[min(near)[1]]
+    return {"name": entry["name"], "account_id": entry.get("account_id")}

@@ -19,6 +19,7 @@ RULE_TITLES = {
     "columns.stale": "栏目不更新",
     "columns.empty": "空白栏目",
     "columns.missing": "缺少必备栏目",
+    "columns.outside_navigation": "必备入口不在导航栏",
     "identity.site_code": "网站标识码",
     "identity.icp": "ICP 备案编号",
     "identity.psb": "公安机关备案编号",
