@@ -17,6 +17,7 @@ import lxml.html
 from govscan.checks.context import kept_homepage, scan_day
 from govscan.checks.finding import Finding
 from govscan.dates import dated_items, parse_date
+from govscan.markup import parse_document
 from govscan.store.models import Site
 from govscan.store.records import PageRecord
 from govscan.store.runs import RunData
@@ -142,7 +143,8 @@ def check(site: Site, data: RunData) -> list[Finding]:
 
 def anchors(html: str, base_url: str) -> list[tuple[str, str]]:
     """The page's links as (text, absolute URL), in page order."""
-    return links_in(lxml.html.document_fromstring(html), base_url)
+    doc = parse_document(html)
+    return [] if doc is None else links_in(doc, base_url)
 
 
 def links_in(container: lxml.html.HtmlElement, base_url: str) -> list[tuple[str, str]]:
@@ -169,7 +171,9 @@ def publication_dates(pages: list[PageRecord], today: date) -> dict[str, date]:
 def navigation_anchors(html: str, base_url: str) -> list[tuple[str, str]]:
     """The links of the page's navigation bar: in the containers that say they are one, else
     in the first list of at least three short links; none when the page shows no such bar."""
-    doc = lxml.html.document_fromstring(html)
+    doc = parse_document(html)
+    if doc is None:
+        return []
     bars = [element for element in doc.iter("*") if is_navigation(element)]
     if not bars:
         first = next((lst for lst in doc.iter("ul", "ol") if is_label_list(lst, base_url)), None)

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
-
 from govscan.checks.a11y import tested
 from govscan.checks.context import kept_homepage
 from govscan.checks.finding import Finding
+from govscan.markup import parse_document
 from govscan.store.models import Site
 from govscan.store.runs import RunData
 
@@ -77,7 +76,7 @@ def missing_entrance(data: RunData, rendered: list[dict]) -> list[Finding]:
 def control_texts(html: str) -> list[str]:
     """The text of every link and button of a page's source, ``javascript:`` links included
     (toolbars are usually started by one)."""
-    root = lxml.html.fromstring(html) if html.strip() else None
+    root = parse_document(html)
     if root is None:
         return []
     return [" ".join(el.text_content().split()) for el in root.iter("a", "button")]

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import lxml.html
 
 from govscan.checks.finding import Finding
+from govscan.markup import parse_document
 from govscan.store.accounts import ArchiveRecord
 from govscan.store.models import Site
 from govscan.store.runs import RunData
@@ -314,9 +315,9 @@ def matrix_accounts(data: RunData) -> list[tuple[str, str, str]]:
     titles = {page.url: page.title for page in data.pages()}
     found = []
     for url, html in data.sources().items():
-        if not MATRIX_PAGE.search(titles.get(url, "")) or not html.strip():
+        if not MATRIX_PAGE.search(titles.get(url, "")) or (doc := parse_document(html)) is None:
             continue
-        for image in lxml.html.fromstring(html).iter("img"):
+        for image in doc.iter("img"):
             if shown := shown_account(image):
                 found.append((url, *shown))
     return sorted(set(found))
