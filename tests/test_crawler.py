@@ -257,3 +257,16 @@ def test_depth_is_the_distance_from_the_homepage(scan):
         output = scan(site.url, "--max-pages", "400")
     depths = {p.url: p.depth for p in output.data.pages()}
     assert depths[site.url_for("/last.html")] == 1
+
+
+def test_links_after_a_stray_closing_html_tag_are_followed(scan):
+    """CMS templates close the document and go on; the footer's links are still crawled."""
+    home = page("首页", "<a href='/a.html'>A</a>") + (
+        "<div class='footer'><a href='/b.html'>网站地图</a><a href='/gone.html'>联系我们</a></div>"
+        "</body></html>"
+    )
+    routes = {"/": home, "/a.html": page("A"), "/b.html": page("B")}
+    with http_site(routes) as site:
+        output = scan(site.url)
+    assert site.count("GET", "/b.html") == 1
+    assert output.broken() == {(site.url_for("/gone.html"), "http_4xx")}

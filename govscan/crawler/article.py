@@ -38,7 +38,7 @@ _CHUNK_LABEL = re.compile(
 #: Fewest fields that make a block of labels a metadata table, not a stray 发布时间 line.
 MIN_TABLE_FIELDS = 3
 MAX_VALUE_CHARS = 120
-NOTHING = frozenset({"", "无", "-", "--", "—", "/", "暂无"})
+NOTHING = frozenset({"", "-", "--", "—", "/"})  # an empty cell; 无 is written as it stands
 
 #: A 文号 such as 苍政发〔2024〕12号: the issuer's short name, the bracketed year, the number.
 DOC_NUMBER = re.compile(
