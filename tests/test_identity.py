@@ -7,7 +7,7 @@ import yaml
 from portal import SITE_CODE, UNIT, gov_page, scan_args
 from servers import http_site
 
-from govscan.checks.identity import homepage_findings
+from govscan.checks.identity import homepage_findings, icp_problem
 from govscan.checks.marks import read_marks
 from govscan.store.models import Site
 
@@ -139,3 +139,10 @@ def test_real_pages_pass_the_footer_marks(corpus, name):
     found = problems(html, site)
     required = ("site_code", "icp", "psb", "conac", "jiucuo", "sitemap", "sponsor")
     assert not {f"identity.{rule}" for rule in required} & set(found), found
+
+
+def test_an_icp_number_without_its_closing_hao_is_well_formed():
+    footer = "<a href='https://beian.miit.gov.cn/'>浙ICP备05006046</a>"
+    marks = read_marks(f"<html><body><div class='footer'>{footer}</div></body></html>")
+    assert marks.icp == "浙ICP备05006046"
+    assert icp_problem(marks) is None

@@ -18,7 +18,8 @@ from govscan.store.models import Site
 from govscan.store.records import PageRecord
 from govscan.store.runs import RunData
 
-ICP_NUMBER = re.compile(r"ICP备\d{6,10}号")
+#: Real footers often leave out the closing 号: the number is what identifies the filing.
+ICP_NUMBER = re.compile(r"ICP备\d{6,10}(?!\d)号?")
 #: What each rule checks, for the messages.
 MARK_NAMES = {
     "identity.site_code": "网站标识码",
@@ -79,7 +80,7 @@ def homepage_findings(site: Site, marks: Marks, url: str) -> list[Finding]:
         else ("missing", "未找到党政机关网站标识（conac.cn）"),
         "identity.jiucuo": jiucuo_problem(marks, site.site_code or marks.site_code_text),
         "identity.sitemap": None if marks.sitemap else ("missing", "未找到“网站地图”链接"),
-        "identity.contact": None if marks.contact else ("missing", "未找到“联系我们”链接"),
+        "identity.contact": None if marks.contact else ("missing", "未找到“联系我们”链接或联系方式"),
         "identity.sponsor": sponsor_problem(marks, site.unit),
     }
     findings = []
