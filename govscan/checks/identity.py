@@ -80,7 +80,7 @@ def homepage_findings(site: Site, marks: Marks, url: str) -> list[Finding]:
         else ("missing", "未找到党政机关网站标识（conac.cn）"),
         "identity.jiucuo": jiucuo_problem(marks, site.site_code or marks.site_code_text),
         "identity.sitemap": None if marks.sitemap else ("missing", "未找到“网站地图”链接"),
-        "identity.contact": None if marks.contact else ("missing", "未找到“联系我们”链接或联系方式"),
+        "identity.contact": None if marks.contact else ("missing", "未找到“联系我们”或联系方式"),
         "identity.sponsor": sponsor_problem(marks, site.unit),
     }
     findings = []
