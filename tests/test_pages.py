@@ -249,3 +249,13 @@ def test_real_pages_publication_date(corpus, name):
     without_tag, removed = re.subn(r'<meta name="PubDate"[^>]*>', "", html)
     assert removed == 1
     assert published(without_tag) == REAL_PAGES[name][1]
+
+
+def test_a_title_broken_over_lines_still_anchors_its_date():
+    html = page(
+        "全国人民代表大会常务委员会关于批准发行特别国债的决议__2007年第23号国务院公报_中国政府网",
+        "<div class='pages_content'><p>全国人民代表大会常务委员会<br>关于批准发行特别国债的"
+        "<br>决议</p><p>（2007年6月29日第十届全国人民代表大会常务委员会第二十八次会议通过）</p>"
+        "<p>第十届全国人民代表大会常务委员会第二十八次会议，听取了说明。</p></div>",
+    )
+    assert published(html) == "2007年6月29日"

@@ -10,6 +10,7 @@ field's own.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, fields
 
 import lxml.etree
@@ -70,8 +71,10 @@ SITE_NOTICE = re.compile(
 NOTICE_REACH = 60
 #: Any label of a date; the publication's own were looked for first.
 OTHER_DATE_LABEL = re.compile(r"(?:日期|时间)\s*[:：]")
-#: What a <title> appends to the article's own title: 标题_某某市人民政府, 标题 - 网站名.
-TITLE_SUFFIX = re.compile(r"\s*[_|｜\-—–]+\s*[^_|｜\-—–]*$")
+#: What separates the article's own title from the site's in a <title>: 标题_某某市人民政府.
+TITLE_SUFFIX = re.compile(r"_+|\||｜|\s[-—–]+\s")
+MIN_TITLE = 4
+TITLE_PREFIX = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,11 +171,22 @@ def labelled_date(text: str, label_pattern: re.Pattern[str]) -> str | None:
 
 
 def title_chunk(chunks: list[str], title: str) -> int | None:
-    """The index of the chunk that shows the article's own title, if any."""
-    title = TITLE_SUFFIX.sub("", title).strip() if len(title) > 8 else title.strip()
-    if len(title) < 4:
+    """The index of the chunk where the article's own title ends, if the page shows it.
+
+    Titles are broken over lines (<br>) and spaced differently than in <title>, so the
+    comparison ignores white space, and falls back to the title's first words.
+    """
+    title = re.sub(r"\s+", "", TITLE_SUFFIX.split(title, 1)[0])
+    if len(title) < MIN_TITLE:
         return None
-    return next((i for i, chunk in enumerate(chunks) if title in chunk), None)
+    squeezed, ends = "", []
+    for chunk in chunks:
+        squeezed += re.sub(r"\s+", "", chunk)
+        ends.append(len(squeezed))
+    for key in (title, title[:TITLE_PREFIX]):
+        if (found := squeezed.find(key)) >= 0:
+            return bisect_left(ends, found + len(key))
+    return None
 
 
 def bare_date_after(chunks: list[str], heading: int) -> str | None:
