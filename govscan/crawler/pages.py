@@ -12,6 +12,7 @@ import zlib
 
 import lxml.etree
 
+from govscan.crawler.layout import layout_signature
 from govscan.store.records import LinkRecord, PageRecord
 from govscan.urls import canonical_url
 
@@ -92,7 +93,7 @@ def read_page(url: str, html: str, role: str, depth: int, keep: bool = False) ->
         text[:EXCERPT_CHARS],
         len(text),
         links,
-        facts=page_facts(meta, text, links),
+        facts=page_facts(meta, text, links) | {"layout": layout_signature(doc)},
         html=zlib.compress(html.encode("utf-8")) if keep else None,
     )
 
