@@ -114,9 +114,13 @@ def check(site: Site, data: RunData) -> list[Finding]:
 
 def anchors(html: str, base_url: str) -> list[tuple[str, str]]:
     """The page's links as (text, absolute URL), in page order."""
-    doc = lxml.html.document_fromstring(html)
+    return anchors_in(lxml.html.document_fromstring(html), base_url)
+
+
+def anchors_in(container: lxml.html.HtmlElement, base_url: str) -> list[tuple[str, str]]:
+    """The links inside ``container`` as (text, absolute URL), in page order."""
     found = []
-    for element in doc.iter("a"):
+    for element in container.iter("a"):
         href = (element.get("href") or "").strip()
         text = " ".join(element.text_content().split()) or element.get("title", "")
         if href and text and not href.lower().startswith(("javascript:", "mailto:", "#")):
