@@ -211,7 +211,7 @@ def run_probes(engine: Engine, run_id: int, options: ScanOptions) -> None:
 def render_pages(data: RunData, options: ScanOptions, lookup: Lookup, user_agent: str) -> None:
     """Open the chosen pages in the browser and keep what it measured; without a browser,
     or when no page could be tested, record the browser checks as not run."""
-    targets = [browser.Target(url, role) for url, role in a11y.pages_to_render(data)]
+    targets = [browser.Target(c.url, c.role, c.layout) for c in a11y.pages_to_render(data)]
     try:
         rendered = browser.render(
             targets,
@@ -224,7 +224,7 @@ def render_pages(data: RunData, options: ScanOptions, lookup: Lookup, user_agent
     except browser.BrowserMissing as missing:
         rendered, summary = [], {"not_run": str(missing)}
     else:
-        summary = a11y.summary(rendered)
+        summary = a11y.summary(rendered, a11y.layout_count(data))
     save_rendered(data.engine, data.run_id, rendered)
     save_metrics(data.engine, data.run_id, "a11y", summary)
     if "not_run" in summary:

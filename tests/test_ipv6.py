@@ -146,6 +146,24 @@ def test_odd_dns_answers(ipv6_scan, records, rule):
     assert rule in ipv6_rules(output)
 
 
+def test_a_nameserver_without_ipv6_among_others_is_a_warning_naming_it(ipv6_scan):
+    records = {
+        "gov.test": {"NS": ["ns1.gov.test.", "ns2.gov.test."]},
+        "ns2.gov.test": {"A": ["127.0.0.1"]},  # ns1 has an AAAA, ns2 none
+    }
+    output, _ = ipv6_scan("www.gov.test", records, PAGES, PAGES)
+    assert ipv6_rules(output) == {"ipv6.ns_partial_ipv6"}
+    [finding] = output.findings("ipv6.ns_partial_ipv6")
+    assert finding["severity"] == "warning"
+    assert finding["detail"]["without_ipv6"] == ["ns2.gov.test"]
+    assert finding["message"] == (
+        "域名 gov.test 的 2 台权威 DNS 服务器中有 1 台没有 IPv6 地址：ns2.gov.test"
+    )
+    assert output.site["verdict"] == "合格" and output.site["score"] == 100
+    report = (output.out / "report.html").read_text(encoding="utf-8")
+    assert "部分域名服务器不支持 IPv6" in report
+
+
 def test_the_report_has_an_ipv6_section(ipv6_scan):
     output, _ = ipv6_scan("www.gov.test", {}, PAGES, None)
     report = (output.out / "report.html").read_text(encoding="utf-8")

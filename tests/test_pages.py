@@ -36,8 +36,8 @@ def test_a_policy_documents_facts():
     ]
 
 
-def test_a_plain_page_has_no_facts():
-    assert read_page(URL, page("要闻", "<p>今天天气晴。</p>"), "page", 2).facts == {}
+def test_a_plain_page_has_no_facts_but_its_layout():
+    assert list(read_page(URL, page("要闻", "<p>今天天气晴。</p>"), "page", 2).facts) == ["layout"]
 
 
 def test_the_source_is_kept_only_when_asked():

@@ -2,23 +2,30 @@
 
 GB/T 37668-2019 follows WCAG, so axe's rules are the national standard's checkpoints. One
 finding per rule and site lists the pages affected, with an element and its HTML on each.
-Which pages the browser opens is decided here too: the homepage, each column's page and a
-sample of articles, the same pages on every run so that scores compare across runs.
+Which pages the browser opens is decided here too: the homepage, the pages of its main
+navigation, a page of each layout the crawl found, each column's page and a sample of
+articles, the same pages on every run so that scores compare across runs.
 """
 
 from __future__ import annotations
 
 import zlib
 from collections import defaultdict
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from govscan.checks.columns import anchors, site_columns
-from govscan.checks.context import kept_homepage
+import lxml.etree
+import lxml.html
+
+from govscan.checks.columns import is_navigation, links_in, site_columns
+from govscan.checks.context import homepage, kept_homepage
 from govscan.checks.finding import Finding
 from govscan.checks.links import says_not_found
+from govscan.markup import parse_document
 from govscan.store.models import Site
 from govscan.store.records import PageRecord
 from govscan.store.runs import RunData
+from govscan.urls import canonical_url
 
 IMPACTS = ("critical", "serious", "moderate", "minor")
 IMPACT_NAMES = {"critical": "严重", "serious": "较重", "moderate": "中等", "minor": "轻微"}
@@ -28,36 +35,133 @@ SEVERITY_OF_IMPACT = {
     "moderate": "warning",
     "minor": "warning",
 }
+#: Class or id words of navigation bars: nav, navbar, mainnav, menu, daohang (导航).
 
 
-def pages_to_render(data: RunData) -> list[tuple[str, str]]:
-    """``(url, role)`` of the pages the browser opens: the homepage, each column's page, then
-    up to ``sample_pages`` articles chosen by a hash of their URL."""
+@dataclass(frozen=True)
+class Choice:
+    """A page the browser opens, why (``home``, ``nav``, ``layout``, ``column`` or
+    ``article``) and the layout it stands for (None for a page the crawl could not read)."""
+
+    url: str
+    role: str
+    layout: str | None
+
+
+def pages_to_render(data: RunData) -> list[Choice]:
+    """The pages the browser opens, as many as the homepage, its columns and ``sample_pages``
+    articles: first the homepage and the pages its main navigation links to, then one page of
+    each layout they do not show (the commonest layouts first; a column when one has it), then
+    the other columns, then articles (see ``article_sample``), in an order that makes every run
+    test the same pages."""
     if (kept := kept_homepage(data)) is None:
         return []
     home, html = kept
+    doc = parse_document(html)
+    if doc is None:
+        return []
     declared = data.options.get("columns", [])
-    columns = site_columns(declared, home, anchors(html, home.url), data.sources())
+    columns = site_columns(declared, home, links_in(doc, home.url), data.sources())
+    column_urls = [column.url for column in columns if column.url]
+    budget = len({home.url, *column_urls}) + data.options.get("sample_pages", 20)
+    readable = readable_pages(data)
     chosen = {home.url: "home"}
-    for column in columns:
-        if column.url:
-            chosen.setdefault(column.url, "column")
-    candidates = [p for p in data.pages() if p.role == "page" and p.url not in chosen]
-    for page in article_sample(candidates, data.options.get("sample_pages", 20)):
+    for url in main_navigation(doc, home.url):
+        if url in readable:
+            chosen.setdefault(url, "nav")
+    for cluster in layout_clusters(readable):
+        if not any(page.url in chosen for page in cluster):
+            url, role = representative(cluster, column_urls)
+            chosen[url] = role
+    for url in column_urls:
+        chosen.setdefault(url, "column")
+    candidates = [page for url, page in readable.items() if url not in chosen]
+    featured = picture_links(doc, home.url)
+    for page in article_sample(candidates, max(0, budget - len(chosen)), featured):
         chosen[page.url] = "article"
-    return list(chosen.items())
+    return [
+        Choice(url, role, layout_of(readable.get(url)))
+        for url, role in list(chosen.items())[:budget]
+    ]
 
 
-def article_sample(pages: list[PageRecord], size: int) -> list[PageRecord]:
-    """Pages that state a publication date (articles) first, each group in hash order."""
-    readable = [page for page in pages if not says_not_found(page)]
+def readable_pages(data: RunData) -> dict[str, PageRecord]:
+    """The site's pages as visitors read them, by URL: the homepage and the pages below it,
+    without not-found pages or the front pages that only redirect to the homepage."""
+    home = homepage(data.pages())
+    pages = (page for page in data.pages() if page.role == "page" or page is home)
+    return {page.url: page for page in pages if not says_not_found(page)}
 
-    def order(page: PageRecord) -> tuple[bool, int]:
+
+def representative(cluster: list[PageRecord], column_urls: list[str]) -> tuple[str, str]:
+    """The page that stands for a layout: a column's page when it has one (so that the column,
+    tested anyway, is not tested twice), else the first in hash order."""
+    column = next((page.url for page in cluster if page.url in column_urls), None)
+    return (column, "column") if column else (cluster[0].url, "layout")
+
+
+def layout_of(page: PageRecord | None) -> str | None:
+    return page.facts.get("layout") if page is not None else None
+
+
+def main_navigation(doc: lxml.html.HtmlElement, base_url: str) -> list[str]:
+    """The links of the homepage's main navigation, in page order: of the containers marked
+    as navigation (``<nav>``, ``role="navigation"``, a nav or menu class or id) whose text is
+    mostly link text, the one with the most links."""
+    bars = [
+        element
+        for element in doc.iter(lxml.etree.Element)
+        if is_navigation(element) and mostly_links(element)
+    ]
+    bar = max(bars, key=lambda element: sum(1 for _ in element.iter("a")), default=None)
+    if bar is None:
+        return []
+    return list(dict.fromkeys(url for _, url in links_in(bar, base_url)))
+
+
+def mostly_links(element: lxml.html.HtmlElement) -> bool:
+    """Made mostly of links: a navigation bar, not a page wrapper named so."""
+    link_text = sum(len(link.text_content().strip()) for link in element.iter("a"))
+    return 2 * link_text >= len(element.text_content().strip())
+
+
+def layout_count(data: RunData) -> int:
+    """How many layouts the crawl found among the site's readable pages."""
+    return len(layout_clusters(readable_pages(data)))
+
+
+def layout_clusters(pages: dict[str, PageRecord]) -> list[list[PageRecord]]:
+    """The pages grouped by their layout, each group in hash order, the largest first."""
+    groups: dict[str, list[PageRecord]] = defaultdict(list)
+    for page in sorted(pages.values(), key=address_hash):
+        if layout := layout_of(page):
+            groups[layout].append(page)
+    return sorted(groups.values(), key=lambda group: (-len(group), address_hash(group[0])))
+
+
+def picture_links(doc: lxml.html.HtmlElement, base_url: str) -> set[str]:
+    """What the homepage links to through a picture: its headline stories (焦点图, 图片新闻)."""
+    pictures = (link for link in doc.iter("a") if link.find(".//img") is not None)
+    return {canonical_url(link.get("href", "").strip(), base_url) for link in pictures}
+
+
+def article_sample(pages: list[PageRecord], size: int, featured: set[str]) -> list[PageRecord]:
+    """The stories the homepage features with a picture first (their photos are where
+    alternative text goes missing, and most visitors open them), then pages that state a
+    publication date (articles), then the rest, each group in hash order."""
+
+    def order(page: PageRecord) -> tuple[bool, bool, int]:
         dated = "PubDate" in page.facts.get("meta", {}) or "date_text" in page.facts
-        address = urlsplit(page.url)  # not the port: the same pages however the site is served
-        return not dated, zlib.crc32(f"{address.hostname}{address.path}?{address.query}".encode())
+        return page.url not in featured, not dated, address_hash(page)
 
-    return sorted(readable, key=order)[:size]
+    return sorted(pages, key=order)[:size]
+
+
+def address_hash(page: PageRecord) -> int:
+    """A rank that is the same on every run: a hash of the page's host, path and query (not
+    the port: the same pages however the site is served)."""
+    address = urlsplit(page.url)
+    return zlib.crc32(f"{address.hostname}{address.path}?{address.query}".encode())
 
 
 def check(site: Site, data: RunData) -> list[Finding]:
@@ -108,9 +212,10 @@ def success_criteria(tags: list[str]) -> list[str]:
     return [f"{tag[4]}.{tag[5]}.{tag[6:]}" for tag in tags]
 
 
-def summary(rendered: list[dict]) -> dict:
-    """``metrics.a11y``: what was tested, and a score that compares across runs of the same
-    pages: the mean over pages of the share of applicable axe rules the page passes."""
+def summary(rendered: list[dict], layouts_found: int) -> dict:
+    """``metrics.a11y``: what was tested, how many of the site's layouts, and a score that
+    compares across runs of the same pages: the mean over pages of the share of applicable axe
+    rules the page passes."""
     pages = tested(rendered)
     untested = [{"url": p["url"], "error": p["error"]} for p in rendered if p.get("error")]
     if rendered and not pages:
@@ -124,6 +229,8 @@ def summary(rendered: list[dict]) -> dict:
     return {
         "pages_tested": len(pages),
         "pages_failing": sum(1 for page in pages if page["axe"]["violations"]),
+        "layouts_found": layouts_found,
+        "layouts_tested": len({page["layout"] for page in pages if page.get("layout")}),
         "violations": violations,  # (page, rule) pairs by impact
         "nodes": nodes,
         "score": round(sum(map(page_score, pages)) / len(pages), 1) if pages else None,

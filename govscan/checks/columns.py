@@ -148,6 +148,7 @@ def anchors(html: str, base_url: str) -> list[tuple[str, str]]:
 
 
 def links_in(container: lxml.html.HtmlElement, base_url: str) -> list[tuple[str, str]]:
+    """The links inside ``container`` as (text, absolute URL), in page order."""
     found = []
     for element in container.iter("a"):
         href = (element.get("href") or "").strip()

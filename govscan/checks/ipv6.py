@@ -120,9 +120,15 @@ def low_support(url: str, level: str, found: dict, minimum: float) -> Finding:
 
 
 def nameserver_findings(url: str, servers: dict) -> list[Finding]:
-    if servers["status"] != "ok" or servers["with_ipv6"] > 0:
+    """None of the zone's nameservers has IPv6 (a deduction), or only some (a warning: an
+    IPv6-only resolver is left with fewer servers to ask, and none when those fail)."""
+    listed = servers["servers"]
+    without = [server["name"] for server in listed if not server["ipv6"]]
+    if servers["status"] != "ok" or not without:
         return []
-    names = "、".join(server["name"] for server in servers["servers"])
+    if servers["with_ipv6"] > 0:
+        return [partial_nameserver_ipv6(url, servers, without)]
+    names = "、".join(server["name"] for server in listed)
     return [
         Finding(
             rule="ipv6.ns_no_ipv6",
@@ -133,6 +139,20 @@ def nameserver_findings(url: str, servers: dict) -> list[Finding]:
             detail=servers,
         )
     ]
+
+
+def partial_nameserver_ipv6(url: str, servers: dict, without: list[str]) -> Finding:
+    return Finding(
+        rule="ipv6.ns_partial_ipv6",
+        severity="warning",
+        url=url,
+        source=None,
+        message=(
+            f"域名 {servers['zone']} 的 {len(servers['servers'])} 台权威 DNS 服务器中有 "
+            f"{len(without)} 台没有 IPv6 地址：{'、'.join(without)}"
+        ),
+        detail={**servers, "without_ipv6": without},
+    )
 
 
 def resource_ipv4_only(url: str, resources: dict) -> Finding:

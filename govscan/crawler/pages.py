@@ -19,6 +19,7 @@ from govscan.crawler.article import (
     publication_date_text,
     text_chunks,
 )
+from govscan.crawler.layout import layout_signature
 from govscan.dates import parse_date
 from govscan.markup import parse_plain
 from govscan.store.records import LinkRecord, PageRecord
@@ -82,7 +83,8 @@ def read_page(url: str, html: str, role: str, depth: int, keep: bool = False) ->
         text[:EXCERPT_CHARS],
         len(text),
         links,
-        facts=page_facts(meta, chunks, article_title(doc, meta, title), links),
+        facts=page_facts(meta, chunks, article_title(doc, meta, title), links)
+        | {"layout": layout_signature(doc)},
         html=zlib.compress(html.encode("utf-8")) if keep else None,
     )
 

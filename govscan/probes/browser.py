@@ -54,7 +54,8 @@ class BrowserMissing(Exception):
 @dataclass(frozen=True)
 class Target:
     url: str
-    role: str  # home | column | article
+    role: str  # home | nav | layout | column | article
+    layout: str | None = None  # the page layout it stands for, kept with its result
 
 
 def find_chromium() -> str:
@@ -150,7 +151,7 @@ async def open_tab(browser: Browser, user_agent: str, timeout: float) -> Page:
 
 async def _render_one(tab: Page, target: Target, timeout: float) -> dict:
     """One page's measurements; a page that hangs is cut off after a generous timeout."""
-    result = {"url": target.url, "role": target.role}
+    result = {"url": target.url, "role": target.role, "layout": target.layout}
     try:
         await tab.context.clear_cookies()
         await tab.set_viewport_size(VIEWPORT)

@@ -36,6 +36,7 @@ RULE_TITLES = {
     "ipv6.inconsistent": "IPv6 与 IPv4 内容不一致",
     "ipv6.low_sublink_support": "二三级链接 IPv6 支持率低",
     "ipv6.ns_no_ipv6": "域名服务器不支持 IPv6",
+    "ipv6.ns_partial_ipv6": "部分域名服务器不支持 IPv6",
     "ipv6.resource_ipv4_only": "页面资源仅支持 IPv4",
     "ipv6.dns_error": "IPv6 无法判定（DNS 无应答）",
     "eldercare.entrance_missing": "缺少无障碍/关怀版入口",

@@ -25,7 +25,7 @@ class PageRecord:
     excerpt: str
     text_length: int
     links: list[LinkRecord] = field(default_factory=list)
-    # guideline meta tags, date label text, 公开属性, 文号 (see govscan.crawler.pages)
+    # guideline meta tags, date label text, 公开属性, 文号, layout (see govscan.crawler.pages)
     facts: dict = field(default_factory=dict)
     html: bytes | None = None  # zlib-compressed source: homepage and depth-1 pages only
 
