@@ -14,11 +14,12 @@ from servers import http_site, page
 
 from govscan.checks.a11y import main_navigation, pages_to_render
 from govscan.crawler.layout import layout_signature
-from govscan.crawler.pages import HTML_PARSER, read_page
+from govscan.crawler.pages import read_page
+from govscan.markup import parse_plain
 
 
 def signature(html: str) -> str:
-    return layout_signature(lxml.etree.fromstring(html, HTML_PARSER))
+    return layout_signature(parse_plain(html))
 
 
 def list_page(title: str, items: int, current: int) -> str:

@@ -413,6 +413,7 @@ def test_every_form_of_the_jiucuo_entry_gives_its_site_code(entry: str) -> None:
         ("京ＩＣＰ备０５０７０２１８号－１", "京ICP备05070218号-1"),
         ("ICP备案号：京ICP备 05070218 号", "京ICP备05070218号"),
         ("京ICP备案号：05070218号", "京ICP备05070218号"),
+        ("京ICP14006156", "京ICP14006156"),  # read as written, then judged malformed
     ],
 )
 def test_forms_of_icp_numbers(text: str, icp: str) -> None:
@@ -442,6 +443,7 @@ def test_an_old_psb_number_with_a_dash() -> None:
         ("<p>青山县人民政府办公室主办 青山县大数据中心承办</p>", "青山县人民政府办公室"),
         ("<p>版权所有：青山县人民政府 青山县人民政府办公室主办</p>", "青山县人民政府办公室"),
         ("<p>主办：青山县人民政府办公室 承办：青山县大数据中心</p>", "青山县人民政府办公室"),
+        ("<p>本网站由青山县教育局主办，青山县教育信息中心制作维护</p>", "青山县教育局"),
         ("<p>网站标识码：1501990001 蒙ICP备12345678号</p>", None),
     ],
 )
@@ -455,9 +457,17 @@ def test_an_organiser_in_the_article_is_not_the_sponsor() -> None:
     assert read_marks(html).sponsor is None
 
 
-def test_a_contact_given_as_text() -> None:
-    marks = read_marks(page("<p>联系我们：0477-1234567 地址：青山县政府路1号</p>"))
-    assert marks.contact == "联系我们：0"
+@pytest.mark.parametrize(
+    ("footer", "contact"),
+    [
+        ("<p>联系我们：0477-1234567 地址：青山县政府路1号</p>", "联系我们：0"),
+        ("<p>政务信息专线：0477-96128</p>", "专线：0"),
+        ("<ul><li class='contact'><a title='联系我们'>联系我们</a></li></ul>", "联系我们"),
+    ],
+    ids=["text", "hotline", "link-without-href"],
+)
+def test_a_contact_given_otherwise_than_by_a_link(footer: str, contact: str) -> None:
+    assert read_marks(page(footer)).contact == contact
 
 
 def test_marks_behind_an_ipv6_gateway_that_rewrites_host_names() -> None:

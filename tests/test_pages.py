@@ -259,3 +259,10 @@ def test_a_title_broken_over_lines_still_anchors_its_date():
         "<p>第十届全国人民代表大会常务委员会第二十八次会议，听取了说明。</p></div>",
     )
     assert published(html) == "2007年6月29日"
+
+
+def test_a_list_page_is_not_dated_by_its_first_row():
+    rows = "".join(
+        f"<li><a href='/{d}.html'>第{d}条要闻</a><span>2026-11-0{d}</span></li>" for d in (3, 2, 1)
+    )
+    assert published(page("要闻动态", f"<h2>要闻动态</h2><ul>{rows}</ul>")) is None

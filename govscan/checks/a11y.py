@@ -63,7 +63,7 @@ def pages_to_render(data: RunData) -> list[Choice]:
     declared = data.options.get("columns", [])
     columns = site_columns(declared, home, links_in(doc, home.url), data.sources())
     column_urls = [column.url for column in columns if column.url]
-    budget = len({home.url, *column_urls}) + data.options.get("sample_pages", 20)
+    budget = len({home.url, *column_urls}) + data.options["sample_pages"]
     readable = readable_pages(data)
     chosen = {home.url: "home"}
     for url in main_navigation(doc, home.url):

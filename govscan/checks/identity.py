@@ -52,7 +52,7 @@ def check(site: Site, data: RunData) -> list[Finding]:
     marks = read_marks(home_html)
     sample = {
         page.url: read_marks(sources[page.url])
-        for page in sampled_pages(data.pages(), sources, data.options.get("sample_pages", 20))
+        for page in sampled_pages(data.pages(), sources, data.options["sample_pages"])
     }
     return [*homepage_findings(site, marks, home.url), *sample_findings(sample, home.url)]
 

@@ -43,7 +43,7 @@ _FOOTER_HINT = re.compile(r"foot|bottom|copyright", re.I)
 _SITE_CODE = re.compile(r"标识码\s*[:：]?\s*((?:bm)?\d+)", re.I)
 #: ICP and 公安 numbers are matched in NFKC text: full-width digits and colons made plain.
 _ICP = re.compile(
-    r"[\u4e00-\u9fff]\s*ICP\s*备\s*(?:案号?)?\s*:?\s*(?:\d\s?)*\d\s*号?(?:\s*-\s*\d+)?", re.I
+    r"[\u4e00-\u9fff]\s*ICP\s*备?\s*(?:案号?)?\s*:?\s*(?:\d\s?)*\d\s*号?(?:\s*-\s*\d+)?", re.I
 )
 _ICP_FILLER = re.compile(r"\s+|(?<=备)案号?|:")
 _PSB = re.compile(
@@ -55,9 +55,9 @@ _SPONSOR_BEFORE = re.compile(
     r"([\u4e00-\u9fff（）()]{2,30}?(?:政府|办公室|办公厅|委员会|局|厅|委|中心|院|部|会|署|办))"
     r"\s*主办(?!\s*(?:单位|方)?\s*[:：])"
 )
-#: A body's name ends before these words when a footer runs them together: 版权所有X主办.
+#: What stands before a body's name when a footer runs it together: 版权所有X主办, 本网站由X主办.
 _NOT_SPONSOR_PREFIX = re.compile(
-    r".*(?:版权所有|主办单位|承办单位|主办|承办|协办|网站|Copyright|©)\s*[:：]?"
+    r"^(?:.*(?:版权所有|主办单位|承办单位|主办|承办|协办|网站|Copyright|©)\s*[:：]?)?\s*由?"
 )
 #: Labels that end a sponsor's name when the footer runs them together without a separator.
 _NEXT_LABEL = re.compile(
@@ -78,9 +78,9 @@ _RECORD_DIGITS = re.compile(r"\d{6,}")
 
 _SITEMAP_LABELS = frozenset({"网站地图", "站点地图"})
 _CONTACT_LABELS = frozenset({"联系我们", "联系方式"})
-#: A contact given as text in the footer: 联系我们：0872-1234567, 联系电话：…, 邮箱：…
+#: A contact given as text in the footer: 联系我们：0872-…, 联系电话：…, 政务信息专线：…, 邮箱：…
 _CONTACT_TEXT = re.compile(
-    r"(?:联系我们|联系方式|联系电话|咨询电话|电话|邮箱|E-?mail)\s*[:：]\s*[\w(（+]", re.I
+    r"(?:联系我们|联系方式|电话|专线|热线|邮箱|信箱|E-?mail)\s*[:：]\s*[\w(（+]", re.I
 )
 #: Where a page's footer begins when no container is marked as one.
 _FOOTER_START = re.compile(r"版权所有|Copyright|©|ICP\s*备|公网安备|网站标识码", re.I)
@@ -116,7 +116,7 @@ def read_marks(html: str) -> Marks:
         sitemap=_first(a.get("href") for a in anchors if _label(a) in _SITEMAP_LABELS),
         contact=_first(
             chain(
-                (a.get("href") for a in anchors if _label(a) in _CONTACT_LABELS),
+                (a.get("href") or _label(a) for a in anchors if _label(a) in _CONTACT_LABELS),
                 (m.group() for m in _CONTACT_TEXT.finditer(footer)),
             )
         ),
@@ -196,8 +196,9 @@ def _matches(pattern: re.Pattern[str], texts: tuple[str, str]) -> Iterator[re.Ma
 
 
 def _anchors(root: etree._Element) -> list[etree._Element]:
-    """Links with an href: footer links first, then the rest from the bottom of the page up."""
-    links = [a for a in root.iter("a") if (a.get("href") or "").strip()]
+    """Links: footer links first, then the rest from the bottom of the page up. A link without
+    an href counts too: scripts open 联系我们 boxes from such links."""
+    links = list(root.iter("a"))
     footer = [a for a in links if _in_footer(a)]
     return footer + [a for a in reversed(links) if not _in_footer(a)]
 

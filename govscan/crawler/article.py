@@ -62,6 +62,8 @@ HEADER_CHUNKS = 8
 #: A bare date belongs to the title only in the few short lines right after it.
 BYLINE_CHUNKS = 4
 BYLINE_CHARS = 40
+#: Lines after a dated line where a list's next dated row would stand.
+LIST_REACH = 8
 #: Where the lines after the title turn to other articles, or to the text itself.
 PROSE = re.compile(r"相关|关联|推荐|热点|排行|上一篇|下一篇|[，。；！？]")
 #: Words of a site's notice (footer lines where no container says so).
@@ -190,15 +192,29 @@ def title_chunk(chunks: list[str], title: str) -> int | None:
 
 
 def bare_date_after(chunks: list[str], heading: int) -> str | None:
-    """A date in one of the short lines that follow the title (source, views, date)."""
-    for chunk in chunks[heading + 1 : heading + 1 + BYLINE_CHUNKS]:
+    """A date in one of the short lines that follow the title (source, views, date), unless
+    more short dated lines follow it: then the title heads a list, not an article."""
+    for index in range(heading + 1, min(len(chunks), heading + 1 + BYLINE_CHUNKS)):
+        chunk = chunks[index]
         if len(chunk) > BYLINE_CHARS or PROSE.search(chunk):
             return None
         if OTHER_DATE_LABEL.search(chunk):  # 生成日期, 报名时间: a date, not the publication's
             continue
         if (date := FULL_DATE.search(chunk)) is not None:
-            return date.group(0)
+            return (
+                None if heads_a_list(chunks[index + 1 : index + 1 + LIST_REACH]) else date.group(0)
+            )
     return None
+
+
+def heads_a_list(following: list[str]) -> bool:
+    """Whether more short dated lines follow, before any text or other articles begin."""
+    for chunk in following:
+        if PROSE.search(chunk):
+            return False
+        if len(chunk) <= BYLINE_CHARS and FULL_DATE.search(chunk):
+            return True
+    return False
 
 
 def own_doc_number(chunks: list[str], title: str, table: MetadataTable) -> str | None:
