@@ -254,8 +254,23 @@ def test_psb_link_code_from_the_url_path() -> None:
             "src='./page_files/jiucuo.js.下载'></script>",
             "./page_files/jiucuo.js.下载",
         ),
+        (
+            "<script>document.write(unescape(\"%3Cspan id='_jiucuo_' sitecode='3609990003' "
+            "%3E%3C/span%3E%3Cscript src='"
+            + JIUCUO
+            + "' type='text/javascript'%3E%3C/script%3E\"));"
+            "</script>",
+            JIUCUO,
+        ),
     ],
-    ids=["query", "attribute", "inline-variable", "document-write", "saved-by-browser"],
+    ids=[
+        "query",
+        "attribute",
+        "inline-variable",
+        "document-write",
+        "saved-by-browser",
+        "span-beside",
+    ],
 )
 def test_jiucuo_sitecode_sources(footer: str, src: str) -> None:
     marks = read_marks(page(footer))

@@ -271,14 +271,17 @@ def _is_conac(element: etree._Element) -> bool:
 
 
 def _jiucuo_sitecode(script: etree._Element) -> str | None:
-    """From the script's ?sitecode=, its sitecode attribute, or a variable in the JS beside it."""
+    """From the script's ?sitecode=, its sitecode attribute, or what stands beside it."""
     query = {key.lower(): value for key, value in parse_qsl(_split(script.get("src")).query)}
     return _first([query.get("sitecode"), script.get("sitecode"), _nearby_site_code(script)])
 
 
 def _nearby_site_code(script: etree._Element) -> str | None:
-    """A ``sitecode = "…"`` in an inline script of the same container."""
-    siblings = chain(script.itersiblings(preceding=True), script.itersiblings())
+    """A ``sitecode = "…"`` in an inline script of the same container, or the ``sitecode``
+    attribute of the ``<span id="_jiucuo_">`` written next to the script."""
+    siblings = list(chain(script.itersiblings(preceding=True), script.itersiblings()))
+    if span := _first(s.get("sitecode") for s in siblings if s.get("id") == "_jiucuo_"):
+        return span
     js = " ".join(s.text or "" for s in siblings if s.tag == "script" and not s.get("src"))
     found = _JS_SITE_CODE.search(js)
     return found.group(1) if found else None
