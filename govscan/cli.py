@@ -21,6 +21,7 @@ from govscan.checks.scoring import ProfileError, load_profile
 from govscan.demo import serve_demo_world
 from govscan.pipeline import ScanOptions, ScanResult, scan_accounts, scan_site
 from govscan.reports import bulletin, exports, findings_json, html
+from govscan.reports.findings_json import INCOMPLETE
 from govscan.reports.notify import notify
 from govscan.resolver import parse_nameserver, parse_overrides
 from govscan.store.db import connect
@@ -292,8 +293,15 @@ def run_scans(
     console.print(f"结果：{json_path}\n报告：{html_path}\n整改清单：{out / 'xlsx'}")
     if notify_with is not None:
         send_notifications(result, out, [*sites, *accounts], notify_with)
-    finished = all(r.completed for r in [*results, *filter(None, [account_run])])
-    return EXIT_OK if finished else EXIT_SCAN_FAILED
+    return EXIT_OK if scanned_in_full(result) else EXIT_SCAN_FAILED
+
+
+def scanned_in_full(result: dict) -> bool:
+    """Every site scanned with every selected check and every account judged; a check
+    without its browser, an unreadable archive or a scan that did not finish is exit
+    status 1."""
+    subjects = [*result["sites"], *result["accounts"]]
+    return not any(s["verdict"] == INCOMPLETE or s.get("not_run") for s in subjects)
 
 
 #: The summary's problem columns: title and the rule prefixes they add up.
