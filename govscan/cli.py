@@ -162,6 +162,7 @@ def scan_options(args: argparse.Namespace, inventory: Inventory | None = None) -
         zombie_days=settings.newmedia.zombie_days,
         stale_days=settings.newmedia.stale_days,
         scoring_profile=settings.scoring_profile,
+        homepage_retry_seconds=settings.availability.retry_seconds,
         known_accounts=[
             {"platform": a.platform, "name": a.name, "account_id": a.account_id}
             for a in inventory.accounts
@@ -297,9 +298,9 @@ def run_scans(
 
 
 def scanned_in_full(result: dict) -> bool:
-    """Every site scanned with every selected check and every account judged; a check
-    without its browser, an unreadable archive or a scan that did not finish is exit
-    status 1."""
+    """Every site scanned with every selected check and every account judged; a site whose
+    homepage could not be read, a check without its browser, an unreadable archive or a scan
+    that did not finish is exit status 1."""
     subjects = [*result["sites"], *result["accounts"]]
     return not any(s["verdict"] == INCOMPLETE or s.get("not_run") for s in subjects)
 
