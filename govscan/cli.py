@@ -21,6 +21,7 @@ from govscan.checks.scoring import ProfileError, load_profile
 from govscan.demo import serve_demo_world
 from govscan.pipeline import ScanOptions, ScanResult, scan_accounts, scan_site
 from govscan.reports.figures import SITE_FIGURES
+from govscan.reports.findings_json import INCOMPLETE
 from govscan.reports.notify import notify
 from govscan.reports.outputs import Outputs, rewrite_outputs, write_outputs
 from govscan.resolver import parse_nameserver, parse_overrides
@@ -164,6 +165,7 @@ def scan_options(args: argparse.Namespace, inventory: Inventory | None = None) -
         zombie_days=settings.newmedia.zombie_days,
         stale_days=settings.newmedia.stale_days,
         scoring_profile=settings.scoring_profile,
+        homepage_retry_seconds=settings.availability.retry_seconds,
         known_accounts=[
             {"platform": a.platform, "name": a.name, "account_id": a.account_id}
             for a in inventory.accounts
@@ -291,8 +293,18 @@ def run_scans(
     print_written(outputs)
     if notify_with is not None:
         send_notifications(result, out, [*sites, *accounts], notify_with)
-    finished = all(r.completed for r in [*results, *filter(None, [account_run])])
-    return EXIT_OK if finished else EXIT_SCAN_FAILED
+    return EXIT_OK if scanned_in_full(result) else EXIT_SCAN_FAILED
+
+
+def scanned_in_full(result: dict) -> bool:
+    """Every site scanned with every selected check and every account judged; a site whose
+    homepage could not be read, a check without its browser, an unreadable archive or a scan
+    that did not finish is exit status 1."""
+    unscanned = any("availability" in site.get("metrics", {}) for site in result["sites"])
+    subjects = [*result["sites"], *result["accounts"]]
+    return not unscanned and not any(
+        s["verdict"] == INCOMPLETE or s.get("not_run") for s in subjects
+    )
 
 
 def print_written(outputs: Outputs) -> None:

@@ -14,9 +14,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from govscan import USER_AGENT
-from govscan.checks import CHECKS, a11y, newmedia
+from govscan.checks import CHECKS, a11y, availability, newmedia
+from govscan.checks.context import homepage_fetch, kept_homepage
 from govscan.checks.scoring import load_profile, score, waive
 from govscan.probes import browser, ipv6
+from govscan.probes.availability import ATTEMPTS, Attempt, attempt, stamp
 from govscan.resolver import Lookup
 from govscan.store.accounts import (
     archive_reads,
@@ -26,7 +28,14 @@ from govscan.store.accounts import (
     save_accounts,
     start_account_run,
 )
-from govscan.store.inventory import AccountEntry, Freshness, SiteEntry, VetoThresholds
+from govscan.store.inventory import (
+    AccountEntry,
+    AvailabilitySettings,
+    Freshness,
+    SiteEntry,
+    VetoThresholds,
+)
+from govscan.store.records import FetchRecord
 from govscan.store.runs import (
     COMPLETED,
     FAILED,
@@ -73,6 +82,8 @@ class ScanOptions:
     # the register's accounts, {platform, name, account_id}: links to others are unregistered
     known_accounts: list[dict] = field(default_factory=list)
     scoring_profile: str | None = None  # default: govscan/checks/scoring.yaml
+    # between fetches of a homepage that did not answer the crawl, when no probes judge it
+    homepage_retry_seconds: float = AvailabilitySettings().retry_seconds
 
 
 @dataclass
@@ -105,6 +116,10 @@ def scan_site(
     def crawl_and_check() -> tuple[str | None, dict]:
         if error := crawl(engine, run_id, log_path, on_progress):
             return error, {}
+        if unscanned := homepage_unread(RunData(engine, run_id), options):
+            skipped = [name for name in options.checks if name != "availability"]
+            save_metrics(engine, run_id, "not_run", dict.fromkeys(skipped, unscanned))
+            return None, {"stats": run_checks(engine, run_id, ["availability"], scored=False)}
         run_probes(engine, run_id, options)
         return None, {"stats": run_checks(engine, run_id, options.checks)}
 
@@ -193,6 +208,54 @@ def crawl(
     return f"抓取进程异常退出（代码 {child.returncode}）：{last_line}；日志：{log_path}"
 
 
+def homepage_unread(data: RunData, options: ScanOptions) -> str | None:
+    """None when the crawl read the homepage; else why the site could not be scanned. A
+    homepage that gave no answer is fetched again when no probes of the scheduler judge it;
+    what was tried is kept for the availability check."""
+    if kept_homepage(data) is not None:
+        return None
+    attempts = [crawl_attempt(data)]
+    evidence = None  # it answered, with nothing to read: a 404, a page that is not HTML, …
+    if availability.no_answer(attempts[0]):
+        evidence = "probes" if availability.probe_history(data)["probes"] else "scan_attempts"
+    if evidence == "scan_attempts":
+        attempts = fetch_homepage_again(attempts[0], data.options["url"], options)
+    reason = unscanned_reason(evidence, attempts)
+    measured = {
+        "unscanned": reason,
+        "evidence": evidence,
+        "attempts": [asdict(a) for a in attempts],
+    }
+    save_metrics(data.engine, data.run_id, "availability", measured)
+    return reason
+
+
+def crawl_attempt(data: RunData) -> Attempt:
+    """The crawl's fetch of the homepage (Scrapy's retry included), dated at the run's start."""
+    fetch = homepage_fetch(data) or FetchRecord(data.options["url"], "GET", error="未抓取")
+    return Attempt(stamp(data.started_at), "crawl", fetch.status, fetch.error_kind, fetch.error)
+
+
+def unscanned_reason(evidence: str | None, attempts: list[Attempt]) -> str:
+    what = availability.outcome(attempts[0])
+    if evidence is None:
+        return f"未能读取首页（{what}），网站内容未能检查"
+    if availability.no_answer(attempts[-1]):
+        return f"首页无法访问（{what}），网站内容未能检查"
+    return f"首页在抓取时无法访问（{what}），之后恢复；网站内容未能检查，请重新扫描"
+
+
+def fetch_homepage_again(first: Attempt, url: str, options: ScanOptions) -> list[Attempt]:
+    """The crawl's attempt and the scan's own, ``homepage_retry_seconds`` apart, until the
+    homepage answers or ``ATTEMPTS`` have failed: three over a minute by default."""
+    attempts = [first]
+    user_agent = options.user_agent or USER_AGENT
+    while len(attempts) < ATTEMPTS and availability.no_answer(attempts[-1]):
+        time.sleep(options.homepage_retry_seconds)
+        attempts.append(attempt(url, options.resolve, options.nameserver, user_agent))
+    return attempts
+
+
 BROWSER_CHECKS = ("a11y", "eldercare")
 
 
@@ -234,9 +297,12 @@ def render_pages(data: RunData, options: ScanOptions, lookup: Lookup, user_agent
         )
 
 
-def run_checks(engine: Engine, run_id: int, names: list[str]) -> dict[str, int]:
+def run_checks(
+    engine: Engine, run_id: int, names: list[str], scored: bool = True
+) -> dict[str, int]:
     """Run the named check families over the stored crawl, waive what the inventory waives,
-    and score the site; returns the run's counts."""
+    and give the site its verdict and, unless it could not be scanned, its score; returns the
+    run's counts."""
     data = RunData(engine, run_id)
     site = get_site(engine, data.site_id)
     findings = []
@@ -245,5 +311,6 @@ def run_checks(engine: Engine, run_id: int, names: list[str]) -> dict[str, int]:
         findings += waive(found, data.options.get("waivers", []))
         save_findings(engine, run_id, found)
     profile = load_profile(data.options.get("scoring_profile"))
-    save_metrics(engine, run_id, "scoring", asdict(score(findings, profile)))
+    scoring = asdict(score(findings, profile))
+    save_metrics(engine, run_id, "scoring", scoring if scored else {**scoring, "score": None})
     return data.counts()

@@ -122,7 +122,9 @@ class Route:
     head_status: int | None = None  # answer HEAD with this status (e.g. 405) instead
     location: str | None = None  # Location header, for redirects
     delay: float = 0.0  # seconds to wait before answering
-    then: Route | None = None  # what every later request for the path gets (e.g. 429, then 200)
+    # what the next request for the path gets (e.g. 429, then 200), and so on down the chain;
+    # the last route answers every later request
+    then: Route | None = None
 
     def payload(self) -> bytes:
         return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
@@ -253,8 +255,8 @@ class _SiteHandler(BaseHTTPRequestHandler):
     def _answer(self, head: bool) -> None:
         earlier = self.server.record_hit(self.command, self.path)
         route = self.server.routes.get(self.path, self.server.fallback)
-        if route.then and earlier:
-            route = route.then
+        while route.then and earlier:
+            route, earlier = route.then, earlier - 1
         with self.server.in_flight():
             if route.delay and self.server.stopping.wait(route.delay):
                 return  # server is going down; the connection is being cut anyway
@@ -537,8 +539,8 @@ def silent_server() -> Iterator[Endpoint]:
 
 # --------------------------------------------------------------------------- DNS
 
-Records = Mapping[str, Mapping[str, list[str]] | str]
-SPECIALS = ("SERVFAIL", "TIMEOUT")
+Records = Mapping[str, Mapping[str, list[str] | str] | str]
+SPECIALS = ("SERVFAIL", "TIMEOUT", "NXDOMAIN")
 MAX_CNAME_HOPS = 8
 
 
@@ -547,16 +549,23 @@ def _norm(name: object) -> str:
     return str(name).rstrip(".").lower()
 
 
-def _normalise_records(records: Records) -> dict[str, dict[str, list[str]] | str]:
+def _special(name: str, answer: str) -> str:
+    if answer not in SPECIALS:
+        raise ValueError(f"{name}: special answer must be one of {SPECIALS}")
+    return answer
+
+
+def _normalise_records(records: Records) -> dict[str, dict[str, list[str] | str] | str]:
     """Check the table once, so a typo fails at start rather than as a puzzling answer."""
-    table: dict[str, dict[str, list[str]] | str] = {}
+    table: dict[str, dict[str, list[str] | str] | str] = {}
     for name, entry in records.items():
         if isinstance(entry, str):
-            if entry not in SPECIALS:
-                raise ValueError(f"{name}: special answer must be one of {SPECIALS}")
-            table[_norm(name)] = entry
+            table[_norm(name)] = _special(name, entry)
         else:
-            table[_norm(name)] = {rtype.upper(): list(values) for rtype, values in entry.items()}
+            table[_norm(name)] = {
+                rtype.upper(): _special(name, values) if isinstance(values, str) else list(values)
+                for rtype, values in entry.items()
+            }
     return table
 
 
@@ -573,10 +582,12 @@ class _TableResolver(BaseResolver):
         with self.endpoint.queries_lock:
             self.endpoint.queries[(name, qtype)] += 1
         entry = self.table.get(name)
+        if isinstance(entry, dict) and isinstance(entry.get(qtype), str):
+            entry = entry[qtype]  # a server that fails this type of question only (RFC 4074)
         if entry == "TIMEOUT":
             return None
         reply = request.reply()
-        if entry is None:
+        if entry is None or entry == "NXDOMAIN":
             reply.header.rcode = RCODE.NXDOMAIN
         elif entry == "SERVFAIL":
             reply.header.rcode = RCODE.SERVFAIL
@@ -593,7 +604,8 @@ class _TableResolver(BaseResolver):
             if not isinstance(entry, dict):
                 break
             if qtype in entry or qtype == "ANY":
-                types = entry if qtype == "ANY" else [qtype]
+                asked = entry if qtype == "ANY" else [qtype]
+                types = [t for t in asked if not isinstance(entry[t], str)]  # specials aside
                 return answers + [self._rr(name, t, v) for t in types for v in entry[t]]
             if "CNAME" not in entry:
                 break
@@ -668,7 +680,8 @@ def dns_server(records: Records) -> Iterator[DnsEndpoint]:
     """Authoritative DNS on 127.0.0.1, UDP and TCP on one port, from a records table.
 
     ``records`` maps a name to ``{"A": [...], "AAAA": [...], "CNAME": [...], "NS": [...]}``
-    (any type dnslib parses, values in zone-file syntax) or to ``"SERVFAIL"`` / ``"TIMEOUT"``.
+    (any type dnslib parses, values in zone-file syntax) or to ``"SERVFAIL"`` / ``"TIMEOUT"``
+    / ``"NXDOMAIN"``; one type may get such an answer too (``{"A": [...], "AAAA": "SERVFAIL"}``).
     Unlisted names get NXDOMAIN, a listed name lacking the type gets NODATA.
     """
     endpoint = DnsEndpoint(host="127.0.0.1", port=0)

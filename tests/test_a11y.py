@@ -96,7 +96,7 @@ def test_scan_without_a_browser_is_not_run_and_never_passes(scan, monkeypatch):
     routes = {"/": accessible_page("首页", "<a href='/gone.html'>旧页面</a>")}
     with http_site(routes) as site:
         output = scan(site.url, "--checks", "links,a11y,eldercare")
-    assert output.code == 0
+    assert output.code == 1
     assert output.site["verdict"] == "未完成"
     assert set(output.site["not_run"]) == {"a11y", "eldercare"}
     assert (

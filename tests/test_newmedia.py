@@ -200,6 +200,7 @@ def test_a_zombie_says_how_long_it_has_been_silent(world):
 
 
 def test_an_unreadable_archive_is_never_called_a_zombie(world):
+    assert world.code == 1  # accounts left 未完成: the scan could not finish its work
     accounts = by_id(world)
     [refused] = accounts["unreachable"]["findings"]
     assert "连接被拒绝" in refused["message"] and accounts["unreachable"]["days_since"] is None
@@ -283,6 +284,20 @@ def test_accounts_command_checks_only_the_accounts(tmp_path, db_url):
         assert main(["accounts", "--config", str(inventory), "--out", str(out)]) == 0
     result = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert result["sites"] == [] and [a["verdict"] for a in result["accounts"]] == ["合格"]
+
+
+def test_accounts_command_fails_when_an_archive_cannot_be_read(tmp_path, db_url):
+    with http_site({"/active.xml": ARCHIVES["/active.xml"]}) as site:
+        inventory = tmp_path / "accounts.yaml"
+        accounts = [
+            account("active", "苍山发布", archives=feed(site.url_for("/active.xml"))),
+            account("unreachable", "苍山水务", archives=feed("http://127.0.0.1:9/feed.xml")),
+        ]
+        inventory.write_text(yaml.safe_dump({"accounts": accounts}, allow_unicode=True), "utf-8")
+        out = tmp_path / "out"
+        assert main(["accounts", "--config", str(inventory), "--out", str(out)]) == 1
+    result = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert [a["verdict"] for a in result["accounts"]] == ["合格", "未完成"]
 
 
 @pytest.mark.parametrize(

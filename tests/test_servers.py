@@ -137,6 +137,12 @@ def test_redirect_route_sets_location() -> None:
         assert (status, headers["Location"]) == (301, "/new")
 
 
+def test_then_routes_answer_in_turn_and_the_last_stays() -> None:
+    flaky = Route(status=503, then=Route(status=502, then=Route(body="ok")))
+    with http_site({"/": flaky}) as site:
+        assert [fetch(site.url)[0] for _ in range(4)] == [503, 502, 200, 200]
+
+
 def test_delay_holds_the_answer() -> None:
     with http_site({"/slow": Route(body="ok", delay=0.3)}) as site:
         started = time.monotonic()
@@ -234,6 +240,15 @@ def test_dns_nxdomain_nodata_servfail() -> None:
             resolver.resolve("www.example.gov.cn", "MX")
         with pytest.raises(dns.resolver.NoNameservers, match="SERVFAIL"):
             resolver.resolve("broken.example.gov.cn", "A")
+
+
+def test_dns_fails_one_type_and_answers_the_other() -> None:
+    records = {"v4.example.gov.cn": {"A": ["127.0.0.1"], "AAAA": "NXDOMAIN"}}
+    with dns_server(records) as server:
+        resolver = resolver_for(server.port)
+        assert [r.address for r in resolver.resolve("v4.example.gov.cn", "A")] == ["127.0.0.1"]
+        with pytest.raises(dns.resolver.NXDOMAIN):
+            resolver.resolve("v4.example.gov.cn", "AAAA")
 
 
 def test_dns_timeout_gets_no_answer() -> None:

@@ -1,11 +1,19 @@
-"""``availability.unreachable``: the homepage failed the scheduler's probes (15 s each) in the
-7 days before the scan; at 5 % of them or more it is the 站点无法访问 veto."""
+"""``availability.unreachable``: the homepage does not answer — 站点无法访问, a veto.
+
+The indicators' rule: the scheduler's probes (15 s each) failed at 5 % or more over the 7
+days before the scan. Without probes in that window, a scan whose crawl got no answer from
+the homepage decides by its own attempts (see ``govscan.pipeline``): every one failed is the
+veto, a later one that answered makes the failures a warning. ``detail.evidence`` says which.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import asdict
+from datetime import datetime, timedelta
 
 from govscan.checks.finding import Finding
+from govscan.checks.links import NETWORK_KINDS
+from govscan.probes.availability import Attempt
 from govscan.store.availability import probe_counts
 from govscan.store.models import Site
 from govscan.store.runs import RunData
@@ -15,7 +23,18 @@ VETO_SHARE = 0.05
 
 
 def check(site: Site, data: RunData) -> list[Finding]:
-    counts = probe_counts(data.engine, data.site_id, data.started_at - WINDOW, data.started_at)
+    measured = data.metrics().get("availability", {})
+    if measured.get("evidence") == "scan_attempts":
+        return judge_attempts(site.url, [Attempt(**attempt) for attempt in measured["attempts"]])
+    return judge_probes(site.url, probe_history(data))
+
+
+def probe_history(data: RunData) -> dict:
+    """The scheduler's probes of the site in the 7 days before the scan."""
+    return probe_counts(data.engine, data.site_id, data.started_at - WINDOW, data.started_at)
+
+
+def judge_probes(url: str, counts: dict) -> list[Finding]:
     if not counts["failed"]:
         return []
     share = counts["failed"] / counts["probes"]
@@ -24,10 +43,60 @@ def check(site: Site, data: RunData) -> list[Finding]:
         Finding(
             "availability.unreachable",
             "veto" if veto else "warning",
-            site.url,
+            url,
             None,
             f"近 7 天 {counts['probes']} 次访问检测中有 {counts['failed']} 次无法访问"
             f"（{share:.1%}{'，达到 5% 即为站点无法访问' if veto else ''}）",
-            {**counts, "share": round(share, 4), "window_days": WINDOW.days},
+            {"evidence": "probes", **counts, "share": round(share, 4), "window_days": WINDOW.days},
         )
     ]
+
+
+def judge_attempts(url: str, attempts: list[Attempt]) -> list[Finding]:
+    failed = [attempt for attempt in attempts if no_answer(attempt)]
+    if not failed:
+        return []
+    down = len(failed) == len(attempts)
+    reasons = "、".join(dict.fromkeys(outcome(attempt) for attempt in failed))
+    seconds = round((moment(attempts[-1]) - moment(attempts[0])).total_seconds())
+    message = (
+        f"首页无法访问：本次扫描 {len(attempts)} 次访问均失败（{reasons}），前后历时 {seconds} 秒"
+        if down
+        else f"首页访问不稳定：本次扫描前 {len(failed)} 次访问失败（{reasons}），"
+        f"第 {len(attempts)} 次恢复"
+    )
+    return [
+        Finding(
+            "availability.unreachable",
+            "veto" if down else "warning",
+            url,
+            None,
+            message,
+            {
+                "evidence": "scan_attempts",
+                "attempts": [asdict(attempt) for attempt in attempts],
+                "failed": len(failed),
+            },
+        )
+    ]
+
+
+def no_answer(attempt: Attempt) -> str | None:
+    """Why the homepage did not answer, in links.broken's kinds: a network failure or a server
+    error (5xx); None when it answered — any other status is the site's own answer."""
+    if attempt.error_kind in NETWORK_KINDS:
+        return attempt.error_kind
+    if attempt.error_kind is None and (attempt.status or 0) >= 500:
+        return "http_5xx"
+    return None
+
+
+def outcome(attempt: Attempt) -> str:
+    """What came back, for people: 连接被拒绝, HTTP 503, …"""
+    if attempt.error_kind in NETWORK_KINDS:
+        return NETWORK_KINDS[attempt.error_kind]
+    return f"HTTP {attempt.status}" if attempt.status else attempt.error or "无应答"
+
+
+def moment(attempt: Attempt) -> datetime:
+    return datetime.fromisoformat(attempt.at.removesuffix("Z"))

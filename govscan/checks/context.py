@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
-from govscan.store.records import PageRecord
+from govscan.store.records import FetchRecord, PageRecord
 from govscan.store.runs import RunData
+from govscan.urls import canonical_url
 
 
 def scan_day(data: RunData) -> date:
@@ -27,3 +28,9 @@ def homepage(pages: list[PageRecord]) -> PageRecord | None:
     """The site's homepage as crawled: the fullest page the crawl reached as its start."""
     homes = [page for page in pages if page.role == "home"]
     return max(homes, key=lambda page: page.text_length, default=None)
+
+
+def homepage_fetch(data: RunData) -> FetchRecord | None:
+    """How the homepage answered the crawl: its fetch, redirects followed."""
+    start = canonical_url(data.options["url"], data.options["url"])
+    return next((fetch for fetch in data.fetches() if fetch.url == start), None)

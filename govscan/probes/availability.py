@@ -1,17 +1,49 @@
 """Is the homepage there? One GET through the scan's resolver, failing without an answer
-within the indicators' 15 seconds; the scheduler runs it many times a day."""
+within the indicators' 15 seconds; the scheduler runs it many times a day, and a scan whose
+crawl could not reach the homepage runs it again to see whether the site is down."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from govscan.probes.http import Response, fetch
 from govscan.resolver import Lookup
+from govscan.store.runs import now
 from govscan.urls import host_of
 
 TIMEOUT = 15.0
+#: Fetches of the homepage, the crawl's included, before a scan calls it unreachable.
+ATTEMPTS = 3
+
+
+@dataclass
+class Attempt:
+    """One fetch of the homepage: when, by whom (the crawl or the scan), and what came back."""
+
+    at: str  # UTC, ISO 8601
+    by: str  # crawl | scan
+    status: int | None = None
+    error_kind: str | None = None  # dns | refused | timeout | tls | connection | …
+    error: str | None = None
 
 
 def probe(url: str, lookup: Lookup, user_agent: str) -> Response:
     addresses = lookup.addresses(host_of(url))
     if not addresses:
-        return Response("", error="域名无法解析")
+        return Response("", error="域名无法解析", error_kind="dns")
     return fetch(url, addresses[0], TIMEOUT, user_agent)
+
+
+def attempt(
+    url: str, resolve: dict[str, list[str]], nameserver: str | None, user_agent: str
+) -> Attempt:
+    """Fetch the homepage once more, its name looked up afresh."""
+    at = now()
+    answer = probe(url, Lookup(resolve, nameserver, TIMEOUT), user_agent)
+    return Attempt(stamp(at), "scan", answer.status, answer.error_kind, answer.error)
+
+
+def stamp(moment: datetime) -> str:
+    """A naive UTC time as findings.json writes it."""
+    return moment.isoformat(timespec="seconds") + "Z"

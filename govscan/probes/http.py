@@ -28,6 +28,7 @@ class Response:
     text: str = ""
     elapsed_ms: int | None = None
     error: str | None = None
+    error_kind: str | None = None  # dns | refused | timeout | tls | connection, as the crawl says
 
     @property
     def ok(self) -> bool:
@@ -57,7 +58,8 @@ def fetch(url: str, address: str, timeout: float, user_agent: str) -> Response:
         reply = connection.getresponse()
         body = reply.read(MAX_BODY)
     except (OSError, http.client.HTTPException) as error:
-        return Response(address, error=f"{type(error).__name__}: {error}"[:300])
+        message = f"{type(error).__name__}: {error}"[:300]
+        return Response(address, error=message, error_kind=network_kind(error))
     finally:
         connection.close()
     _, text = html_to_unicode(reply.getheader("Content-Type"), body)
@@ -71,3 +73,14 @@ def fetch(url: str, address: str, timeout: float, user_agent: str) -> Response:
         text=" ".join(TAGS.sub(" ", text).split()),
         elapsed_ms=round((time.monotonic() - started) * 1000),
     )
+
+
+def network_kind(error: BaseException) -> str:
+    """The crawl's name for what stopped a request (see govscan.crawler.errors)."""
+    if isinstance(error, ssl.SSLError):
+        return "tls"
+    if isinstance(error, ConnectionRefusedError):
+        return "refused"
+    if isinstance(error, TimeoutError):
+        return "timeout"
+    return "connection"

@@ -118,6 +118,13 @@ class ScheduleSettings(Strict):
         return expression
 
 
+class AvailabilitySettings(Strict):
+    """How a scan judges a homepage that did not answer its crawl when the scheduler has not
+    probed it: fetched again, ``retry_seconds`` apart, three attempts in all."""
+
+    retry_seconds: Annotated[float, Field(ge=0)] = 30
+
+
 class NewMediaSettings(Strict):
     """When a new-media account counts as not updated (国办秘函〔2019〕19号: two weeks)."""
 
@@ -136,6 +143,7 @@ class Settings(Strict):
     ipv6: IPv6Settings = IPv6Settings()
     eldercare: EldercareSettings = EldercareSettings()
     newmedia: NewMediaSettings = NewMediaSettings()
+    availability: AvailabilitySettings = AvailabilitySettings()
     scoring_profile: str | None = None  # a YAML file like govscan/checks/scoring.yaml
     notify: NotifySettings = NotifySettings()
     schedule: ScheduleSettings = ScheduleSettings()
