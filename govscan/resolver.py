@@ -69,6 +69,11 @@ class Answer:
         return self.status in ("servfail", "timeout")
 
 
+#: Seconds an AAAA question may take once the A question has answered (for crawling; the
+#: IPv6 check asks again and judges a missing answer itself).
+AAAA_GRACE = 2.0
+
+
 class Lookup:
     """Address lookups with overrides and an optional nameserver (dnspython); blocking."""
 
@@ -154,16 +159,21 @@ class Lookup:
             pass
         if self.resolver is None:
             return _system_addresses(host)
-        found: list[str] = []
-        for rdtype in ("A", "AAAA"):
-            try:
-                answer = self.resolver.resolve(host, rdtype)
-            except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer, dns.resolver.NoNameservers):
-                continue
-            except dns.exception.Timeout:
-                continue
-            found.extend(record.address for record in answer)
-        return found
+        found = self._records(host, "A", self.resolver.lifetime)
+        # Some servers drop AAAA questions: once A has answered, IPv6 gets a short wait only
+        # (like Happy Eyeballs' resolution delay), so the page is still fetched in time.
+        wait = AAAA_GRACE if found else self.resolver.lifetime
+        return found + self._records(host, "AAAA", wait)
+
+    def _records(self, host: str, rdtype: str, lifetime: float) -> list[str]:
+        """The addresses of one record type; none when the DNS gives none in ``lifetime``."""
+        try:
+            answer = self.resolver.resolve(host, rdtype, lifetime=lifetime)
+        except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer, dns.resolver.NoNameservers):
+            return []
+        except dns.exception.Timeout:
+            return []
+        return [record.address for record in answer]
 
 
 def _system_addresses(host: str) -> list[str]:

@@ -128,6 +128,18 @@ def test_nxdomain_for_aaaa_is_a_dns_problem_not_missing_ipv6(ipv6_scan):
     assert output.findings("ipv6.dns_error")[0]["message"].startswith("未能检测 IPv6：域名不存在")
 
 
+def test_a_dns_server_that_never_answers_aaaa_is_a_dns_problem_not_an_unreachable_site(
+    ipv6_scan,
+):
+    """The crawl goes on over IPv4 after a short wait for IPv6; the IPv6 check says why it
+    could not judge."""
+    records = {"www.gov.test": {"A": ["127.0.0.1"], "AAAA": "TIMEOUT"}}
+    output, _ = ipv6_scan("www.gov.test", records, PAGES, PAGES, None, "--timeout", "4")
+    assert ipv6_rules(output) == {"ipv6.dns_error"}
+    assert output.site["metrics"]["ipv6"]["dns"]["status"] == "timeout"
+    assert output.site["verdict"] != "未完成"
+
+
 @pytest.mark.parametrize(
     ("records", "rule"),
     [
