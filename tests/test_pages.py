@@ -266,3 +266,9 @@ def test_a_list_page_is_not_dated_by_its_first_row():
         f"<li><a href='/{d}.html'>第{d}条要闻</a><span>2026-11-0{d}</span></li>" for d in (3, 2, 1)
     )
     assert published(page("要闻动态", f"<h2>要闻动态</h2><ul>{rows}</ul>")) is None
+
+
+def test_a_document_number_in_a_list_of_links_is_another_documents():
+    rows = "<ul><li><a href='/1.html'>建市行撤字[2016]101号</a><span>[2018-03-21]</span></li></ul>"
+    html = page("中华人民共和国住房和城乡建设部", f"<div class='logo'>住房和城乡建设部</div>{rows}")
+    assert "doc_number" not in facts_of(html)

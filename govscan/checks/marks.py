@@ -80,7 +80,7 @@ _SITEMAP_LABELS = frozenset({"网站地图", "站点地图"})
 _CONTACT_LABELS = frozenset({"联系我们", "联系方式"})
 #: A contact given as text in the footer: 联系我们：0872-…, 联系电话：…, 政务信息专线：…, 邮箱：…
 _CONTACT_TEXT = re.compile(
-    r"(?:联系我们|联系方式|电话|专线|热线|邮箱|信箱|E-?mail)\s*[:：]\s*[\w(（+]", re.I
+    r"(?:联系我们|联系方式|电话|专线|热线|举报|邮箱|信箱|E-?mail)\s*[:：]\s*[\w(（+]", re.I
 )
 #: Where a page's footer begins when no container is marked as one.
 _FOOTER_START = re.compile(r"版权所有|Copyright|©|ICP\s*备|公网安备|网站标识码", re.I)

@@ -218,16 +218,29 @@ def heads_a_list(following: list[str]) -> bool:
 
 
 def own_doc_number(chunks: list[str], title: str, table: MetadataTable) -> str | None:
-    """The document's own 文号: from its metadata table, its title, or its header line.
+    """The document's own 文号: from its metadata table (or a lone 文号 label), its title, or
+    a line of its own next to the title (the header of the document).
 
-    A 文号 inside a sentence is one the document cites, never its own.
+    A 文号 inside a sentence is one the document cites, and one in a list of links elsewhere
+    on the page is another document's: never its own.
     """
-    for candidate in (table.doc_number, title):
+    for candidate in (table.doc_number or labelled_number(chunks), title):
         if candidate and (match := DOC_NUMBER.search(candidate)):
             return normal_number(match.group(0))
-    for chunk in chunks:
+    if (heading := title_chunk(chunks, title)) is None:
+        return None
+    for chunk in chunks[max(0, heading - HEADER_CHUNKS) : heading + HEADER_CHUNKS]:
         if len(chunk) <= 30 and (match := DOC_NUMBER.fullmatch(chunk.strip("（）() "))):
             return normal_number(match.group(0))
+    return None
+
+
+def labelled_number(chunks: list[str]) -> str | None:
+    """The value of a 文号 label (发文字号：…) where the page has no full metadata table."""
+    for index, chunk in enumerate(chunks):
+        for name, value in labelled_values(chunk):
+            if name == "doc_number":
+                return value or next_value(chunks, index + 1)
     return None
 
 
