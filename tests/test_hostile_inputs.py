@@ -1,0 +1,213 @@
+"""Hostile inputs: feeds, inventories and registers made to hurt, and a scan killed mid-crawl.
+
+Every command runs as users run it, in its own process, and must end within a bound, with its
+process tree under 600 MB and no traceback in its output or logs. A feed that cannot be read is
+its own account's ``archive_unreachable`` while the healthy account of the same run is judged;
+a bad inventory or register is a Chinese message naming the file, and exit status 2.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+import psutil
+import pytest
+import yaml
+from servers import Route, http_site
+
+MEMORY_LIMIT = 600 * 1024 * 1024
+
+
+@dataclass
+class Outcome:
+    """How one ``govscan`` command ended."""
+
+    code: int
+    output: str  # stdout and stderr, interleaved
+    seconds: float
+    peak_bytes: int  # the largest resident size of its process tree, as sampled
+
+
+def tree_bytes(root: psutil.Process) -> int:
+    """Resident memory of a process and all its descendants."""
+    total = 0
+    for process in [root, *root.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            total += process.memory_info().rss
+    return total
+
+
+def kill_tree(root: psutil.Process) -> None:
+    for process in [*root.children(recursive=True), root]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
+
+
+def govscan(*args: str, db_url: str, bound: float) -> Outcome:
+    """``govscan ARGS`` in its own process, its tree's memory sampled; killed after ``bound``."""
+    env = {**os.environ, "GOVSCAN_DB": db_url}
+    with tempfile.TemporaryFile() as output:
+        started = time.monotonic()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "govscan.cli", *args],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        root, peak = psutil.Process(process.pid), 0
+        while process.poll() is None:
+            if time.monotonic() - started > bound:
+                kill_tree(root)
+                process.wait()
+                pytest.fail(f"govscan {' '.join(args)} was still running after {bound} s")
+            with contextlib.suppress(psutil.NoSuchProcess):
+                peak = max(peak, tree_bytes(root))
+            time.sleep(0.05)
+        seconds = time.monotonic() - started
+        output.seek(0)
+        text = output.read().decode("utf-8", errors="replace")
+    return Outcome(process.returncode, text, seconds, peak)
+
+
+def assert_well_behaved(outcome: Outcome, bound: float, *logs: Path) -> None:
+    """Within the bound, under the memory limit, and no traceback anywhere."""
+    assert outcome.seconds < bound
+    assert outcome.peak_bytes < MEMORY_LIMIT, f"{outcome.peak_bytes / 2**20:.0f} MB"
+    for text in [outcome.output, *(log.read_text(encoding="utf-8") for log in logs)]:
+        assert "Traceback" not in text, text[-3000:]
+
+
+# --- Feeds: every one read in the same account run, beside a healthy one --------------------
+
+DAY = format_datetime(datetime.now(UTC) - timedelta(days=1))
+DEEP = 50_000
+
+
+def rss(description: str = "", doctype: str = "", title: str = "苍山发布") -> bytes:
+    """A valid RSS 2.0 feed of 苍山发布 with one post, published yesterday."""
+    return (
+        f"<?xml version='1.0' encoding='utf-8'?>{doctype}<rss version='2.0'><channel>"
+        f"<title>{title}</title><item><title>防汛工作会议召开</title><link>/posts/1.html</link>"
+        f"<description>{description}</description><pubDate>{DAY}</pubDate></item>"
+        "</channel></rss>"
+    ).encode()
+
+
+def nested(depth: int) -> str:
+    return "<div>" * depth + "</div>" * depth
+
+
+LAUGHS = "".join(f"<!ENTITY lol{n} '{f'&lol{n - 1};' * 10}'>" for n in range(1, 10))
+BILLION_LAUGHS = f"<!DOCTYPE rss [<!ENTITY lol0 'lol'>{LAUGHS}]>"
+JSON_FEED = b'{"version": "https://jsonfeed.org/version/1.1", "items": [], "extra": '
+
+
+@dataclass
+class HostileFeed:
+    """An archive as served, and what its account must come to."""
+
+    route: Route
+    verdict: str  # 合格 when the feed is read, 未完成 when the account cannot be judged
+    says: str = ""  # in the archive_unreachable finding
+    source: dict | None = None  # the archive source, default a feed at the route
+
+
+FEEDS = {
+    "healthy": HostileFeed(Route(body=rss()), "合格"),
+    "endless": HostileFeed(
+        Route(body=b"<item><title>x</title></item>" * 2048, endless=True),
+        "未完成",
+        "归档内容超过 32 MB 的下载上限",
+    ),
+    "deep-json": HostileFeed(
+        Route(body=JSON_FEED + b"[" * DEEP + b"]" * DEEP + b"}"), "未完成", "嵌套层数过深"
+    ),
+    "deep-exporter": HostileFeed(
+        Route(body=b'{"publish_list": ' + b"[" * DEEP + b"]" * DEEP + b"}"),
+        "未完成",
+        "导出文件的 JSON 嵌套层数过深",
+        {"type": "exporter_json"},
+    ),
+    "deep-xml": HostileFeed(Route(body=rss(nested(DEEP))), "未完成", "嵌套层数过深或实体展开过多"),
+    "nested-xml": HostileFeed(Route(body=rss(nested(1000))), "合格"),
+    "huge-text": HostileFeed(Route(body=rss("长" * 4_000_000)), "合格"),  # 12 MB
+    "laughs": HostileFeed(
+        Route(body=rss("&lol9;", doctype=BILLION_LAUGHS)), "未完成", "嵌套层数过深或实体展开过多"
+    ),
+    "html": HostileFeed(
+        Route(body="<!DOCTYPE html><html><head><title>苍山发布</title></head></html>"),
+        "未完成",
+        "归档内容是 HTML 网页",
+    ),
+    "wrong-encoding": HostileFeed(
+        Route(body=rss().decode().encode("gbk")), "未完成", "字符编码与它声明的不一致"
+    ),
+    "redirect-loop": HostileFeed(
+        Route(status=302, location="/redirect-loop"), "未完成", "可能是循环重定向"
+    ),
+    "odd-charset": HostileFeed(
+        Route(
+            body="<meta charset='punycode'><ul><li><a href='/1'>tongzhi</a> 2025-01-01</li></ul>"
+        ),
+        "未完成",
+        "读取归档时出错（UnicodeError）",
+        {"type": "html_list", "item": "li", "date": r"\d{4}-\d\d-\d\d"},
+    ),
+}
+FEEDS_BOUND = 60  # seconds; the run takes some ten
+
+
+def feed_account(key: str, url: str) -> dict:
+    source = {"type": "feed", **(FEEDS[key].source or {}), "url": url}
+    return {
+        "id": key,
+        "platform": "wechat",
+        "name": "苍山发布",
+        "unit": "苍山州",
+        "archives": [source],
+    }
+
+
+@pytest.fixture(scope="module")
+def feeds(tmp_path_factory) -> tuple[Outcome, dict[str, dict], Path]:
+    """One ``govscan accounts`` run over every feed: how it ended, each account's result by
+    id, and its crawl log."""
+    folder = tmp_path_factory.mktemp("feeds")
+    with http_site({f"/{key}": feed.route for key, feed in FEEDS.items()}) as site:
+        accounts = [feed_account(key, site.url_for(key)) for key in FEEDS]
+        inventory = folder / "accounts.yaml"
+        inventory.write_text(yaml.safe_dump({"accounts": accounts}, allow_unicode=True), "utf-8")
+        command = ["accounts", "--config", str(inventory), "--out", str(folder / "out")]
+        outcome = govscan(*command, db_url=f"sqlite:///{folder / 'govscan.db'}", bound=FEEDS_BOUND)
+    result = json.loads((folder / "out" / "findings.json").read_text(encoding="utf-8"))
+    accounts = {account["id"]: account for account in result["accounts"]}
+    return outcome, accounts, folder / "out" / "logs" / "accounts.log"
+
+
+def test_hostile_feeds_cost_no_other_account_its_verdict(feeds):
+    outcome, accounts, log = feeds
+    assert_well_behaved(outcome, FEEDS_BOUND, log)
+    assert outcome.code == 0  # every archive was read or failed on its own: the run completed
+    assert accounts["healthy"]["verdict"] == "合格" and accounts["healthy"]["findings"] == []
+
+
+@pytest.mark.parametrize("key", [key for key in FEEDS if key != "healthy"])
+def test_each_hostile_feed_is_its_own_accounts_problem(feeds, key):
+    account, expected = feeds[1][key], FEEDS[key]
+    assert account["verdict"] == expected.verdict
+    if expected.verdict == "合格":  # read: its post of yesterday keeps it fresh
+        assert account["findings"] == [] and account["posts"] == 1
+    else:
+        [finding] = account["findings"]
+        assert finding["rule"] == "newmedia.archive_unreachable"
+        assert expected.says in finding["message"]
