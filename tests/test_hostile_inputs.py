@@ -9,20 +9,25 @@ a bad inventory or register is a Chinese message naming the file, and exit statu
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import psutil
 import pytest
 import yaml
+from openpyxl import Workbook
 from servers import Route, http_site
 
 MEMORY_LIMIT = 600 * 1024 * 1024
@@ -211,3 +216,146 @@ def test_each_hostile_feed_is_its_own_accounts_problem(feeds, key):
         [finding] = account["findings"]
         assert finding["rule"] == "newmedia.archive_unreachable"
         assert expected.says in finding["message"]
+
+
+# --- Input files: an inventory or a register is refused within seconds, with exit status 2 -----
+
+INPUT_BOUND = 20  # seconds; starting govscan takes two
+LOLS = "\n".join(
+    f"lol{n}: &lol{n} [{', '.join([f'*lol{n - 1}'] * 9)}]" for n in range(1, 10)
+)  # each level nine times the one before: a billion "lol" if expanded
+
+
+def refused(config: Path, tmp_path: Path) -> Outcome:
+    """``govscan accounts --config CONFIG``, which must refuse it with exit status 2 and leave
+    the database untouched."""
+    database = tmp_path / "govscan.db"
+    outcome = govscan(
+        "accounts",
+        "--config",
+        str(config),
+        "--out",
+        str(tmp_path / "out"),
+        db_url=f"sqlite:///{database}",
+        bound=INPUT_BOUND,
+    )
+    assert_well_behaved(outcome, INPUT_BOUND)
+    assert outcome.code == 2, outcome.output
+    assert outcome.output.startswith(f"错误：{config}")
+    assert not database.exists()
+    return outcome
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("accounts:\n  - " + "[" * 100_000 + "]" * 100_000 + "\n", ":2: 嵌套超过 100 层"),
+        (
+            "accounts:\n" + "".join(f"{'  ' * n}-\n" for n in range(1, 2000)),
+            ":101: 嵌套超过 100 层",
+        ),
+        (f"lol0: &lol0 [lol]\n{LOLS}\naccounts: *lol9\n", ":9: accounts.0: 应为键值对"),
+        ("accounts: &self\n  - *self\n", ":1: accounts.0: 应为键值对"),
+        ("settings:\n  timezone: 2024-02-30\n", ":2: YAML 语法错误：无法读取此处的值"),
+    ],
+    ids=["100000-levels", "2000-levels-indented", "billion-laughs", "self-reference", "no-date"],
+)
+def test_a_hostile_inventory_is_refused_with_its_line(tmp_path, text, says):
+    inventory = tmp_path / "sites.yaml"
+    inventory.write_text(text, encoding="utf-8")
+    assert f"{inventory}{says}" in refused(inventory, tmp_path).output
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+HEADER = ("平台", "账号名称", "主办单位", "订阅地址")
+
+
+def workbook(*rows: tuple[str, ...]) -> bytes:
+    """A register as openpyxl saves it: the header, then ``rows``."""
+    book = Workbook()
+    for row in (HEADER, *rows):
+        book.active.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+def with_sheet(data: bytes, write: Callable[[bytes, BinaryIO], None]) -> bytes:
+    """The workbook with its sheet's XML rewritten: ``write(old_xml, new_file)``."""
+    result = io.BytesIO()
+    deflated = {"compression": zipfile.ZIP_DEFLATED, "compresslevel": 1}
+    with zipfile.ZipFile(io.BytesIO(data)) as old, zipfile.ZipFile(result, "w", **deflated) as new:
+        for member in old.infolist():
+            if member.filename != SHEET:
+                new.writestr(member, old.read(member))
+                continue
+            with new.open(SHEET, "w", force_zip64=True) as sheet:
+                write(old.read(member), sheet)
+    return result.getvalue()
+
+
+def replaced(old_xml: bytes, new_xml: bytes) -> Callable[[bytes, BinaryIO], None]:
+    return lambda old, sheet: sheet.write(old.replace(old_xml, new_xml, 1))
+
+
+def seven_million_rows(old: bytes, sheet: BinaryIO) -> None:
+    """The header, then seven million rows; deflated, the workbook is some 2 MB."""
+    head, tail = old.split(b"</sheetData>")
+    sheet.write(head.split(b'<row r="2"')[0])
+    rows = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>' * 10_000
+    for _ in range(700):
+        sheet.write(rows)
+    sheet.write(b"</sheetData>" + tail)
+
+
+ACCOUNT = ("微信公众号", "苍山发布", "苍山州", "http://127.0.0.1:9/feed.xml")
+ZIP_MAGIC = b"PK\x03\x04"
+NOT_XLSX = "不是 .xlsx 工作簿，请在 Excel 或 WPS 中打开并“另存为” .xlsx 格式后再导入"
+#: What each register is made of (made when its test runs), and what the refusal says.
+REGISTERS: dict[str, tuple[Callable[[], bytes], str]] = {
+    "zip-bomb": (
+        lambda: with_sheet(workbook(), seven_million_rows),
+        "台账过大（解压后有 327 MB，上限 20 MB）",
+    ),
+    "declares-7-million-rows": (
+        lambda: with_sheet(workbook(ACCOUNT), replaced(b'ref="A1:D2"', b'ref="A1:D7000000"')),
+        "工作表声明有 7,000,000 行，超过 Excel 的 1,048,576 行上限",
+    ),
+    "merged-million-cells": (
+        lambda: with_sheet(
+            workbook(ACCOUNT),
+            replaced(
+                b"<pageMargins",
+                b'<mergeCells><mergeCell ref="C2:XFD9999"/></mergeCells><pageMargins',
+            ),
+        ),
+        "合并单元格的范围过大（共 163,787,236 个单元格，上限 500,000 个）",
+    ),
+    "a-cell-in-the-last-row": (
+        lambda: with_sheet(
+            workbook(ACCOUNT),
+            replaced(
+                b"</sheetData>", b'<row r="1048576"><c r="A1048576"><v>1</v></c></row></sheetData>'
+            ),
+        ),
+        "表格用到了第 1048576 行，要读取的单元格过多（4,194,300 个，上限 500,000 个）",
+    ),
+    "21-MB-on-disk": (
+        lambda: ZIP_MAGIC + bytes(21 * 2**20),
+        "台账过大（文件有 21 MB，上限 20 MB）",
+    ),
+    "garbage": (lambda: ZIP_MAGIC + os.urandom(4096), NOT_XLSX),
+    "truncated": (lambda: workbook(ACCOUNT)[:3000], NOT_XLSX),
+    "broken-sheet-xml": (
+        lambda: with_sheet(workbook(ACCOUNT), lambda old, sheet: sheet.write(old[: len(old) // 2])),
+        NOT_XLSX,
+    ),
+}
+
+
+@pytest.mark.parametrize("key", REGISTERS)
+def test_a_hostile_register_is_refused_within_seconds(tmp_path, key):
+    make, says = REGISTERS[key]
+    register = tmp_path / "台账.xlsx"
+    register.write_bytes(make())
+    assert says in refused(register, tmp_path).output
