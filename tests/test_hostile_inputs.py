@@ -27,8 +27,13 @@ from typing import BinaryIO
 import psutil
 import pytest
 import yaml
+from alembic import command
+from alembic.config import Config
 from openpyxl import Workbook
-from servers import Route, http_site
+from servers import Route, http_site, page
+
+from govscan.store.db import MIGRATIONS, connect, open_engine
+from govscan.store.runs import RunData, get_run
 
 MEMORY_LIMIT = 600 * 1024 * 1024
 
@@ -359,3 +364,66 @@ def test_a_hostile_register_is_refused_within_seconds(tmp_path, key):
     register = tmp_path / "台账.xlsx"
     register.write_bytes(make())
     assert says in refused(register, tmp_path).output
+
+
+# --- Long URLs: stored whole, on SQLite and PostgreSQL alike -----------------------------------
+
+QUERY = "q=" + "x" * 10_000  # what real pages carry
+TITLE = "苍山发布" * 80  # a feed's title, 320 characters
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, db_url, monkeypatch) -> str:
+    """Each database govscan stores runs in, as GOVSCAN_DB names it."""
+    url = db_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    monkeypatch.setenv("GOVSCAN_DB", url)
+    return url
+
+
+def test_long_urls_and_names_are_stored_whole(scan, database, tmp_path):
+    routes = {
+        "/": page("首页", f"<a href='/gone.html?{QUERY}'>旧文</a><a href='/a.html?{QUERY}'>文</a>"),
+        f"/a.html?{QUERY}": page("文章", "<a href='/'>首页</a>"),
+        f"/feed.xml?{QUERY}": rss(title=TITLE),
+    }
+    with http_site(routes) as site:
+        feed = site.url_for(f"/feed.xml?{QUERY}")
+        inventory = tmp_path / "sites.yaml"
+        entries = {
+            "sites": [{"id": "csz", "name": "苍山州", "url": site.url, "unit": "苍山州"}],
+            "accounts": [feed_account("healthy", feed)],
+        }
+        inventory.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+        output = scan("--config", str(inventory), "--checks", "links,newmedia")
+    assert output.code == 0
+    gone, article = site.url_for(f"/gone.html?{QUERY}"), site.url_for(f"/a.html?{QUERY}")
+    assert output.broken() == {(gone, "http_4xx")}
+    data = RunData(connect(database), output.site["run_id"])
+    assert article in {page.url for page in data.pages()}
+    assert [link.source for link in data.links_to([gone])[gone]] == [site.url]
+    [account] = output.result["accounts"]
+    [mismatch] = account["findings"]
+    assert (mismatch["url"], mismatch["detail"]["found"]) == (feed, TITLE)
+
+
+def test_a_database_of_the_previous_schema_keeps_its_runs(db_url):
+    """SQLite copies a table to change a column: the runs that reference the site survive."""
+    engine = open_engine(db_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0007")
+        connection.exec_driver_sql(
+            "INSERT INTO sites (id, name, url, unit, profile, hosts)"
+            " VALUES ('csz', '苍山州', 'http://csz.gov.cn/', '苍山州', 'portal', '[]')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO runs (id, site_id, started_at, status, options)"
+            " VALUES (1, 'csz', '2026-11-30 02:00:00', 'completed', '{}')"
+        )
+    engine = connect(db_url)
+    assert get_run(engine, 1).status == "completed"
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
