@@ -32,6 +32,7 @@ from alembic.config import Config
 from openpyxl import Workbook
 from servers import Route, http_site, page
 
+from govscan.reports import findings_json
 from govscan.store.db import MIGRATIONS, connect, open_engine
 from govscan.store.runs import RunData, get_run
 
@@ -427,3 +428,53 @@ def test_a_database_of_the_previous_schema_keeps_its_runs(db_url):
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+
+
+# --- A scan killed with SIGKILL -------------------------------------------------------------
+
+SCAN_BOUND = 90  # seconds
+
+
+def started_crawl(args: list[str], db_url: str) -> psutil.Process:
+    """``govscan ARGS`` in its own process, returned once its crawl stores what it finds."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "govscan.cli", *args],
+        env={**os.environ, "GOVSCAN_DB": db_url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    root = psutil.Process(process.pid)
+    deadline = time.monotonic() + SCAN_BOUND
+    while time.monotonic() < deadline:
+        for child in root.children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                if "govscan.store.writer" in child.cmdline():
+                    time.sleep(1)  # the crawl is waiting for the slow page now
+                    return root
+        time.sleep(0.1)
+    kill_tree(root)
+    raise AssertionError("the crawl never started its store writer")
+
+
+def test_a_scan_killed_mid_crawl_leaves_the_database_and_earlier_runs(tmp_path):
+    db_url = f"sqlite:///{tmp_path / 'govscan.db'}"
+    home = page("首页", "<a href='/slow.html'>慢</a><a href='/gone.html'>旧文</a>")
+    routes = {"/": home, "/slow.html": Route(body=page("慢"), delay=30)}
+    with http_site(routes) as site:
+        scan = ["scan", site.url, "--checks", "links", "--timeout", "2", "--out"]
+        first = govscan(*scan, str(tmp_path / "first"), db_url=db_url, bound=SCAN_BOUND)
+        crawl = started_crawl([*scan, str(tmp_path / "killed")], db_url)
+        kill_tree(crawl)  # SIGKILL to the command, its crawl and the crawl's store writer
+        crawl.wait(timeout=10)
+        again = govscan(*scan, str(tmp_path / "again"), db_url=db_url, bound=SCAN_BOUND)
+    assert (first.code, again.code) == (0, 0)
+    engine = connect(db_url)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    stored = json.loads((tmp_path / "first" / "findings.json").read_text(encoding="utf-8"))
+    [earlier, killed, later] = findings_json.build(engine, [1, 2, 3])["sites"]
+    assert earlier["findings"] == stored["sites"][0]["findings"] != []
+    assert earlier["verdict"] == stored["sites"][0]["verdict"]
+    assert (killed["status"], killed["verdict"]) == ("running", "未完成")
+    assert later["status"] == "completed"
+    assert [f["url"] for f in later["findings"]] == [f["url"] for f in earlier["findings"]]
