@@ -63,8 +63,8 @@ def migrate(engine: Engine) -> None:
 @contextmanager
 def _sqlite_foreign_keys_off(connection: Connection) -> Iterator[None]:
     """SQLite changes a column by copying its table and dropping the old one, which the rows
-    that reference the table forbid: SQLite's own procedure turns the checks off meanwhile,
-    outside a transaction (where the pragma has no effect)."""
+    that reference the table forbid: SQLite's own procedure turns the checks off meanwhile
+    (the pragma only takes effect outside a transaction)."""
     if connection.dialect.name != "sqlite":
         yield
         return

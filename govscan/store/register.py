@@ -106,7 +106,6 @@ MAX_REGISTER_BYTES = 20 * 2**20
 MAX_REGISTER_CELLS = 500_000
 #: Excel's own row limit: a sheet that declares more was not saved by Excel or WPS.
 EXCEL_MAX_ROWS = 1_048_576
-WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
 DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([^\"]+)\"")
 MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
@@ -237,8 +236,8 @@ def _too_big_to_open(data: bytes) -> str | None:
         members = archive.infolist()
         if (unpacked := sum(member.file_size for member in members)) > MAX_REGISTER_BYTES:
             return _too_large(f"解压后有 {unpacked / 2**20:.0f} MB")
-        sheets = [archive.read(m) for m in members if WORKSHEET.fullmatch(m.filename)]
-    for xml in sheets:
+        parts = [archive.read(m) for m in members if m.filename.endswith(".xml")]
+    for xml in parts:  # wherever the workbook keeps its sheets
         dimension = DIMENSION.search(xml)
         if dimension and (rows := _bounds(dimension[1])[3]) > EXCEL_MAX_ROWS:
             return (
@@ -270,9 +269,8 @@ def _area(bounds: tuple[int, int, int, int]) -> int:
 def _header(sheet: Worksheet) -> tuple[Any, ...]:
     """Row 1 up to its last filled cell: the header is row 1, always."""
     values = next(sheet.iter_rows(max_row=1, values_only=True), ())
-    while values and _text(values[-1]) is None:
-        values = values[:-1]
-    return values
+    filled = [index for index, value in enumerate(values, 1) if _text(value) is not None]
+    return values[: max(filled, default=0)]
 
 
 def _rows(sheet: Worksheet, width: int) -> Iterator[tuple[int, tuple[Any, ...]]]:
