@@ -436,7 +436,7 @@ SCAN_BOUND = 90  # seconds
 
 
 def started_crawl(args: list[str], db_url: str) -> psutil.Process:
-    """``govscan ARGS`` in its own process, returned once its crawl stores what it finds."""
+    """``govscan ARGS`` in its own process, returned once its crawl has started its writer."""
     process = subprocess.Popen(
         [sys.executable, "-m", "govscan.cli", *args],
         env={**os.environ, "GOVSCAN_DB": db_url},
@@ -467,7 +467,9 @@ def test_a_scan_killed_mid_crawl_leaves_the_database_and_earlier_runs(tmp_path):
         kill_tree(crawl)  # SIGKILL to the command, its crawl and the crawl's store writer
         crawl.wait(timeout=10)
         again = govscan(*scan, str(tmp_path / "again"), db_url=db_url, bound=SCAN_BOUND)
-    assert (first.code, again.code) == (0, 0)
+    for outcome in (first, again):
+        assert_well_behaved(outcome, SCAN_BOUND)
+        assert outcome.code == 0
     engine = connect(db_url)
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
