@@ -125,6 +125,7 @@ class Route:
     # what the next request for the path gets (e.g. 429, then 200), and so on down the chain;
     # the last route answers every later request
     then: Route | None = None
+    endless: bool = False  # send the body again and again, without a length, until cut off
 
     def payload(self) -> bytes:
         return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
@@ -154,7 +155,7 @@ def _response_headers(route: Route, status: int, length: int) -> dict[str, str]:
     headers: dict[str, str] = {}
     if route.content_type and status == route.status:
         headers["Content-Type"] = route.content_type
-    if status not in (204, 304):
+    if status not in (204, 304) and not route.endless:
         headers["Content-Length"] = str(length)
     if route.location and status == route.status:
         headers["Location"] = route.location
@@ -269,8 +270,11 @@ class _SiteHandler(BaseHTTPRequestHandler):
         for name, value in _response_headers(route, status, len(body)).items():
             self.send_header(name, value)
         self.end_headers()
-        if not head and status not in (204, 304):
-            self.wfile.write(body)
+        if head or status in (204, 304):
+            return
+        self.wfile.write(body)
+        while route.endless and not self.server.stopping.is_set():
+            self.wfile.write(body)  # until the client hangs up and the write fails
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep test output clean: no access log on stderr."""

@@ -165,16 +165,33 @@ def parse_feed(body: bytes, url: str) -> Archive:
 
 
 def _read_xml(body: bytes, url: str) -> etree._Element:
-    """The XML tree, never fetching a DTD or expanding an entity (a feed is untrusted input)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    """The XML tree, never fetching a DTD or expanding an entity (a feed is untrusted input).
+
+    ``huge_tree`` reads a text node over 10 MB (a feed that inlines whole articles); libxml2
+    still refuses documents nested too deep and entities that expand too much.
+    """
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
         return etree.fromstring(body, parser, base_url=url or None)
     except etree.XMLSyntaxError as error:
-        line, column = error.position
-        raise ArchiveError(
-            f"订阅源不是有效的 XML（第 {line} 行第 {column} 列：{error.msg}），"
-            "请检查归档地址是否正确、订阅源是否完整"
-        ) from error
+        raise ArchiveError(_xml_problem(error)) from error
+
+
+def _xml_problem(error: etree.XMLSyntaxError) -> str:
+    """What libxml2 refused, in Chinese for the refusals a clerk can act on."""
+    line, column = error.position
+    where = f"第 {line} 行第 {column} 列"
+    if error.code == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
+        return (
+            f"订阅源超出了安全读取的上限（{where}：嵌套层数过深或实体展开过多），"
+            "不是正常的订阅源，请检查归档地址是否正确"
+        )
+    if error.code == etree.ErrorTypes.ERR_INVALID_ENCODING:
+        return (
+            f"订阅源的字符编码与它声明的不一致（{where}的字节无法解码），"
+            "请联系订阅源的提供方改正编码或 XML 声明中的 encoding"
+        )
+    return f"订阅源不是有效的 XML（{where}：{error.msg}），请检查归档地址是否正确、订阅源是否完整"
 
 
 def _xml_feed(root: etree._Element, url: str) -> Archive:
@@ -532,6 +549,8 @@ def _nested_json(value: object, path: str) -> object:
             f"导出文件的 {path} 不是有效的 JSON 字符串（第 {error.lineno} 行第 {error.colno} 列："
             f"{error.msg}），请检查导出文件是否完整"
         ) from error
+    except RecursionError as error:
+        raise _too_deep(f"导出文件的 {path} ") from error
 
 
 def _expect_list(value: object, path: str) -> list[Any]:
@@ -678,6 +697,16 @@ def _load_json(body: bytes, what: str) -> Any:
             f"{what}不是有效的 JSON（第 {error.lineno} 行第 {error.colno} 列：{error.msg}），"
             "请检查归档地址是否正确、文件是否完整"
         ) from error
+    except RecursionError as error:
+        raise _too_deep(what) from error
+
+
+def _too_deep(what: str) -> ArchiveError:
+    """JSON nested deeper than Python's recursion limit: no archive looks like that."""
+    return ArchiveError(
+        f"{what}的 JSON 嵌套层数过深，超出了安全读取的上限，不是正常的归档内容，"
+        "请检查归档地址是否正确"
+    )
 
 
 def _local(element: etree._Element) -> str:
@@ -708,21 +737,31 @@ def _first_text(element: etree._Element, *names: str) -> str:
 
 
 def _gh_in_xml(element: etree._Element, skip: str = "") -> str | None:
-    """A gh_ id in any text or attribute under ``element``, not looking into ``skip`` children."""
-    found = _gh_id(element.text) or next(filter(None, map(_gh_id, element.attrib.values())), None)
-    if found:
-        return found
-    children = (child for child in element if isinstance(child.tag, str) and _local(child) != skip)
-    return next(filter(None, (_gh_in_xml(child, skip) for child in children)), None)
+    """A gh_ id in any text or attribute under ``element``, not looking into ``skip`` children;
+    document order, without recursion (a feed may nest two thousand levels deep)."""
+    todo = [element]
+    while todo:
+        element = todo.pop()
+        texts = [element.text, *element.attrib.values()]
+        if found := next(filter(None, map(_gh_id, texts)), None):
+            return found
+        todo += reversed(
+            [child for child in element if isinstance(child.tag, str) and _local(child) != skip]
+        )
+    return None
 
 
 def _gh_in_json(value: object) -> str | None:
-    """A gh_ id anywhere among the string values of a JSON value."""
-    if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, list):
-        return next(filter(None, map(_gh_in_json, value)), None)
-    return _gh_id(value)
+    """A gh_ id anywhere among the string values of a JSON value, in document order, without
+    recursion (a document may nest as deep as the JSON reader allows)."""
+    todo = [value]
+    while todo:
+        value = todo.pop()
+        if isinstance(value, dict | list):
+            todo += reversed(list(value.values()) if isinstance(value, dict) else value)
+        elif found := _gh_id(value):
+            return found
+    return None
 
 
 def _gh_id(value: object) -> str | None:

@@ -12,6 +12,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 SITE_CODE = re.compile(r"^(\d{10}|bm\d{8})$")
+#: Far deeper than any inventory nests (settings → notify → webhooks → entry is four levels);
+#: PyYAML builds a document recursively, so 100,000 levels would end in a RecursionError.
+MAX_YAML_DEPTH = 100
 
 #: Chinese wording for pydantic's error types; others fall back to pydantic's own text.
 ERROR_TEXT = {
@@ -296,8 +299,9 @@ def load_inventory(path: str | Path) -> Inventory:
     except UnicodeDecodeError as error:
         raise InventoryError(f"{path}: 清单文件应为 UTF-8 编码") from error
     try:
+        _check_depth(text, path)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text) if root is not None else {}
+        data = yaml.load(text, Loader=_Loader) if root is not None else {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
@@ -308,6 +312,35 @@ def load_inventory(path: str | Path) -> Inventory:
         return Inventory.model_validate(data)
     except ValidationError as error:
         raise InventoryError(_describe(error, path, root)) from error
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, with the line of a value it cannot build (2024-02-30 is read as a
+    date, and fails as one)."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, AttributeError) as error:
+            problem = f"无法读取此处的值（{error}），请检查日期、数字和以 !! 标注的值"
+            mark = node.start_mark
+            raise yaml.constructor.ConstructorError(problem=problem, problem_mark=mark) from error
+
+
+def _check_depth(text: str, path: Path) -> None:
+    """Refuse nesting deeper than MAX_YAML_DEPTH at the line where it starts, before the
+    document is built; the parser itself keeps a stack, not recursion."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise InventoryError(
+                    f"{path}:{event.start_mark.line + 1}: 嵌套超过 {MAX_YAML_DEPTH} 层，"
+                    "不是有效的清单；请检查此处的括号和缩进"
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _describe(error: ValidationError, path: Path, root: yaml.Node | None) -> str:

@@ -5,11 +5,31 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 
 class Base(DeclarativeBase):
     pass
+
+
+class url_key(FunctionElement):
+    """A URL as an index holds it: its md5 on PostgreSQL, whose btree entries cannot exceed
+    2,704 bytes while URLs run to 10,000 characters; the URL itself elsewhere."""
+
+    inherit_cache = True
+
+
+@compiles(url_key)
+def _url_itself(element: url_key, compiler: SQLCompiler, **kw) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(url_key, "postgresql")
+def _url_md5(element: url_key, compiler: SQLCompiler, **kw) -> str:
+    return f"md5({compiler.process(element.clauses, **kw)})"
 
 
 class Site(Base):
@@ -19,7 +39,7 @@ class Site(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(Text)
     unit: Mapped[str] = mapped_column(String(200))
     level: Mapped[str | None] = mapped_column(String(32))
     profile: Mapped[str] = mapped_column(String(32))
@@ -47,11 +67,10 @@ class Page(Base):
     """An internal HTML page the crawl parsed, reduced to what the checks need."""
 
     __tablename__ = "pages"
-    __table_args__ = (Index("ix_pages_run_url", "run_id", "url", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(Text)
     role: Mapped[str] = mapped_column(String(16))  # home | page | frame | notfound_probe
     depth: Mapped[int]
     title: Mapped[str] = mapped_column(String(500))
@@ -62,16 +81,18 @@ class Page(Base):
     html: Mapped[bytes | None] = mapped_column(LargeBinary)  # zlib; homepage and depth 1
 
 
+Index("ix_pages_run_url", Page.run_id, url_key(Page.url), unique=True)
+
+
 class Link(Base):
     """A link from a crawled page; duplicates on one page are counted, not repeated."""
 
     __tablename__ = "links"
-    __table_args__ = (Index("ix_links_run_target", "run_id", "target"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
-    source: Mapped[str] = mapped_column(String(2000))
-    target: Mapped[str] = mapped_column(String(2000))
+    source: Mapped[str] = mapped_column(Text)
+    target: Mapped[str] = mapped_column(Text)
     element: Mapped[str] = mapped_column(
         String(16)
     )  # a | area | img | script | link | iframe | frame
@@ -79,21 +100,26 @@ class Link(Base):
     count: Mapped[int] = mapped_column(Integer, default=1)
 
 
+Index("ix_links_run_target", Link.run_id, url_key(Link.target))
+
+
 class Fetch(Base):
     """The outcome of fetching one unique URL once in a run."""
 
     __tablename__ = "fetches"
-    __table_args__ = (Index("ix_fetches_run_url", "run_id", "url", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(Text)
     method: Mapped[str] = mapped_column(String(8))
     status: Mapped[int | None]
     error_kind: Mapped[str | None] = mapped_column(String(32))  # dns | refused | timeout | tls | …
     error: Mapped[str | None] = mapped_column(Text)
-    final_url: Mapped[str | None] = mapped_column(String(2000))
+    final_url: Mapped[str | None] = mapped_column(Text)
     elapsed_ms: Mapped[int | None]
+
+
+Index("ix_fetches_run_url", Fetch.run_id, url_key(Fetch.url), unique=True)
 
 
 class RenderedPage(Base):
@@ -103,7 +129,7 @@ class RenderedPage(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(Text)
     role: Mapped[str] = mapped_column(String(16))  # home | column | article
     error: Mapped[str | None] = mapped_column(Text)  # why the page could not be tested
     result: Mapped[dict] = mapped_column(JSON)  # see govscan.probes.browser
@@ -114,8 +140,8 @@ class FindingColumns:
 
     rule: Mapped[str] = mapped_column(String(64))
     severity: Mapped[str] = mapped_column(String(16))
-    url: Mapped[str] = mapped_column(String(2000))
-    source: Mapped[str | None] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
     message: Mapped[str] = mapped_column(Text)
     detail: Mapped[dict] = mapped_column(JSON)
 
@@ -175,10 +201,10 @@ class ArchiveRead(OfAccountRun, Base):
 
     __tablename__ = "archive_reads"
 
-    source: Mapped[str] = mapped_column(String(2000))  # the archive's URL
+    source: Mapped[str] = mapped_column(Text)  # the archive's URL
     status: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(Text)  # Chinese, for the supervisor
-    nickname: Mapped[str | None] = mapped_column(String(200))  # as the archive names the account
+    nickname: Mapped[str | None] = mapped_column(Text)  # as the archive names the account
     user_name: Mapped[str | None] = mapped_column(String(100))
     posts: Mapped[list[dict]] = mapped_column(JSON)  # see govscan.crawler.archives.Post
 

@@ -38,7 +38,9 @@ Every problem of the file is reported in one :class:`InventoryError`, one line e
 file, the sheet, the cell and what to do, in Chinese, as the people who keep the register read:
 a missing required column, the same header twice, an unknown platform or 报备 value, an empty
 账号名称 or 主办单位, a bad address, an id used twice. A missing file, an .xls or a file that is
-not a workbook at all is an error too, with how to save the register as .xlsx.
+not a workbook at all is an error too, with how to save the register as .xlsx, and so is a
+workbook too big to read (a zip bomb), found from what its zip and sheets declare before it is
+unpacked.
 """
 
 from __future__ import annotations
@@ -53,8 +55,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
@@ -96,6 +97,17 @@ YES = ("是", "已报备", "已备案", "√", "✓", "✔", "Y", "yes", "true",
 NO = ("否", "未报备", "未备案", "×", "✗", "✘", "N", "no", "false", "0")
 
 URL_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+#: The most bytes a register may take, on disk and unpacked: room for tens of thousands of
+#: accounts, while openpyxl needs some six times the sheets' size in memory.
+MAX_REGISTER_BYTES = 20 * 2**20
+#: The most cells openpyxl may make of a register: those of its merged ranges, and those read
+#: under the header (one stray cell in row 1,000,000 would make millions of empty ones).
+MAX_REGISTER_CELLS = 500_000
+#: Excel's own row limit: a sheet that declares more was not saved by Excel or WPS.
+EXCEL_MAX_ROWS = 1_048_576
+DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([^\"]+)\"")
+MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -153,14 +165,19 @@ def load_register(path: str | Path) -> list[AccountEntry]:
     path = Path(path)
     sheet = _first_sheet(path)
     where = f"{path} 工作表「{sheet.title}」"
-    rows = _rows(sheet)
-    number, header = next(rows, (1, ()))
-    layout, problems = _layout(header if number == 1 else ())  # the header is row 1, always
+    header = _header(sheet)
+    layout, problems = _layout(header)
     if problems:
         raise InventoryError("\n".join(where + problem for problem in problems))
+    cells = (sheet.max_row - 1) * len(header)
+    if cells > MAX_REGISTER_CELLS:
+        raise InventoryError(
+            f"{where}：表格用到了第 {sheet.max_row} 行，要读取的单元格过多（{cells:,} 个，"
+            f"上限 {MAX_REGISTER_CELLS:,} 个）；请删除账号下方多余的行，或把台账按单位拆成几个文件"
+        )
     entries: list[AccountEntry] = []
     first_row: dict[str, int] = {}  # account id → the row that has it
-    for number, values in rows:
+    for number, values in _rows(sheet, len(header)):
         row = _read_row(number, values, layout)
         entry = _validate(row, layout)
         if entry is not None and entry.id in first_row:
@@ -177,6 +194,8 @@ def load_register(path: str | Path) -> list[AccountEntry]:
 def _first_sheet(path: Path) -> Worksheet:
     """Open the workbook from its bytes, so that what it is decides, not its file name."""
     try:
+        if (size := path.stat().st_size) > MAX_REGISTER_BYTES:
+            raise InventoryError(f"{path}：" + _too_large(f"文件有 {size / 2**20:.0f} MB"))
         data = path.read_bytes()
     except FileNotFoundError as error:
         raise InventoryError(f"{path}：找不到台账文件，请检查路径和文件名") from error
@@ -191,18 +210,75 @@ def _first_sheet(path: Path) -> Worksheet:
     if not data.startswith(ZIP_MAGIC):
         raise InventoryError(not_xlsx)
     try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError) as error:
+        problem = _too_big_to_open(data)
+        workbook = None if problem else load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as error:  # a damaged workbook can break zipfile and openpyxl in any way
         raise InventoryError(not_xlsx) from error
+    if problem:
+        raise InventoryError(f"{path}：{problem}")
     if not workbook.worksheets:
         raise InventoryError(f"{path}：工作簿中没有工作表")
     return workbook.worksheets[0]
 
 
-def _rows(sheet: Worksheet) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(row number, cell values) of the non-empty rows, merged cells filled with their value."""
+def _too_large(size: str) -> str:
+    return (
+        f"台账过大（{size}，上限 {MAX_REGISTER_BYTES // 2**20} MB），不像是账号台账；"
+        "请检查是否选错了文件，或把台账按单位拆成几个文件"
+    )
+
+
+def _too_big_to_open(data: bytes) -> str | None:
+    """What makes the workbook too big to open, judged before openpyxl unpacks it: the sizes
+    its zip declares (zipfile never unpacks more than that), the rows each sheet declares, and
+    the cells of its merged ranges (openpyxl makes an object of each)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = archive.infolist()
+        if (unpacked := sum(member.file_size for member in members)) > MAX_REGISTER_BYTES:
+            return _too_large(f"解压后有 {unpacked / 2**20:.0f} MB")
+        parts = [archive.read(m) for m in members if m.filename.endswith(".xml")]
+    for xml in parts:  # wherever the workbook keeps its sheets
+        dimension = DIMENSION.search(xml)
+        if dimension and (rows := _bounds(dimension[1])[3]) > EXCEL_MAX_ROWS:
+            return (
+                f"工作表声明有 {rows:,} 行，超过 Excel 的 {EXCEL_MAX_ROWS:,} 行上限，"
+                "文件已损坏或被改动过；请在 Excel 或 WPS 中打开并“另存为” .xlsx 格式后再导入"
+            )
+        merged = sum(_area(_bounds(ref)) for ref in MERGE_CELL.findall(xml))
+        if merged > MAX_REGISTER_CELLS:
+            return (
+                f"合并单元格的范围过大（共 {merged:,} 个单元格，上限 {MAX_REGISTER_CELLS:,} 个），"
+                "请取消多余的合并后再导入"
+            )
+    return None
+
+
+def _bounds(ref: bytes) -> tuple[int, int, int, int]:
+    """(first column, first row, last column, last row) of a range such as A1:E20."""
+    bounds = range_boundaries(ref.decode("ascii").replace("$", ""))
+    if None in bounds:  # a whole row or column: not what Excel writes in these places
+        raise ValueError(f"not a range of cells: {ref!r}")
+    return bounds
+
+
+def _area(bounds: tuple[int, int, int, int]) -> int:
+    first_column, first_row, last_column, last_row = bounds
+    return (last_column - first_column + 1) * (last_row - first_row + 1)
+
+
+def _header(sheet: Worksheet) -> tuple[Any, ...]:
+    """Row 1 up to its last filled cell: the header is row 1, always."""
+    values = next(sheet.iter_rows(max_row=1, values_only=True), ())
+    filled = [index for index, value in enumerate(values, 1) if _text(value) is not None]
+    return values[: max(filled, default=0)]
+
+
+def _rows(sheet: Worksheet, width: int) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(row number, cell values) of the non-empty rows under the header, as far to the right
+    as the header goes, merged cells filled with their value."""
     merged = _merged_values(sheet)
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
+    for number, values in enumerate(rows, start=2):
         if all(_text(value) is None for value in values):
             continue
         filled = (merged.get((number, index), value) for index, value in enumerate(values, 1))

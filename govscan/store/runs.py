@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import cached_property
 
-from sqlalchemy import Engine, func, insert, or_, select
+from sqlalchemy import Engine, func, insert, literal, or_, select
 
 from govscan.store.db import session_scope
 from govscan.store.inventory import SiteEntry
@@ -21,6 +21,7 @@ from govscan.store.models import (
     RenderedPage,
     Run,
     Site,
+    url_key,
 )
 from govscan.store.records import FetchRecord, LinkRecord, PageRecord
 
@@ -199,13 +200,14 @@ class RunData:
     def links_to(self, targets: Iterable[str]) -> dict[str, list[LinkRecord]]:
         """For each target, the links that point to it (source page, element, anchor)."""
         found: dict[str, list[LinkRecord]] = defaultdict(list)
-        targets = list(targets)
+        keys = [url_key(literal(target)) for target in targets]  # what ix_links_run_target holds
         with self.engine.connect() as connection:
-            for start in range(0, len(targets), 500):
+            for start in range(0, len(keys), 500):
                 query = (
                     select(Link.target, Link.element, Link.anchor, Link.count, Link.source)
                     .where(
-                        Link.run_id == self.run_id, Link.target.in_(targets[start : start + 500])
+                        Link.run_id == self.run_id,
+                        url_key(Link.target).in_(keys[start : start + 500]),
                     )
                     .order_by(Link.id)
                 )

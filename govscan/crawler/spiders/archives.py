@@ -12,6 +12,7 @@ from dataclasses import asdict
 from typing import ClassVar
 
 import scrapy
+from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response
 
 from govscan.crawler import archives
@@ -25,6 +26,7 @@ FAILURES = {
     "timeout": "访问超时",
     "tls": "证书或加密连接错误",
     "connection": "连接中断",
+    "robots": "robots.txt 禁止抓取",
 }
 
 
@@ -61,17 +63,34 @@ class ArchiveSpider(scrapy.Spider):
             archive = adapter_for(response.meta["source"])(response.body, response.url)
         except archives.ArchiveError as error:
             record.error = str(error)
+        except Exception as error:  # one archive's fault must never cost the others their verdicts
+            record.error = self.unexpected(response.url, error)
         else:
             record.nickname, record.user_name = archive.nickname, archive.user_name
             record.posts = [post_record(post) for post in archive.posts]
         yield record
 
     def on_error(self, failure) -> Iterator[ArchiveRecord]:
-        meta = failure.request.meta
+        url = failure.request.url
+        yield ArchiveRecord(failure.request.meta["account"], url, error=self.why(failure))
+
+    def why(self, failure) -> str:
+        """The Chinese reason a download failed, for the account's archive_unreachable."""
+        if failure.check(DownloadCancelledError):  # Scrapy cancels a body over the size limit
+            limit = self.settings.getint("DOWNLOAD_MAXSIZE") // 2**20
+            return f"归档内容超过 {limit} MB 的下载上限，请检查归档地址是否指向订阅源或导出文件"
+        redirects = len(failure.request.meta.get("redirect_urls", ()))
+        if redirects >= self.settings.getint("REDIRECT_MAX_TIMES"):
+            return f"重定向超过 {redirects} 次（可能是循环重定向），请检查归档地址是否正确"
         kind = error_kind(failure)
-        if kind is None:  # govscan's own fault: let it be logged as an error, never hidden
-            raise failure.value
-        yield ArchiveRecord(meta["account"], failure.request.url, error=FAILURES.get(kind, kind))
+        if kind in FAILURES:
+            return FAILURES[kind]
+        return self.unexpected(failure.request.url, failure.value)
+
+    def unexpected(self, url: str, error: BaseException) -> str:
+        """A failure govscan does not expect: the archive's reason, and a warning in the log."""
+        self.logger.warning("Archive %s could not be read: %r", url, error)
+        return f"读取归档时出错（{type(error).__name__}），请检查归档地址是否正确；详见抓取日志"
 
 
 def adapter_for(source: dict) -> Callable[[bytes, str], archives.Archive]:
