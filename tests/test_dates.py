@@ -1,12 +1,13 @@
-"""Publication dates on list pages and articles, from snippets and from real portal pages."""
+"""Publication dates on list pages and articles, from snippets and from real portal pages;
+publication times of archives, as instants."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
-from govscan.dates import DatedItem, dated_items, parse_date
+from govscan.dates import DatedItem, dated_items, parse_date, parse_instant, unix_instant
 
 TODAY = date(2026, 11, 27)
 NEW_YEAR = date(2026, 1, 10)
@@ -299,3 +300,61 @@ def test_real_article_lists_only_its_related_item(corpus):
 def test_real_articles_without_a_list_have_no_items(corpus, name):
     """Not the header's 2023年10月11日 星期三, nor a 相关解读 link dated by the article's text."""
     assert dated_items(read_page(corpus, name), WANZAI, TODAY) == []
+
+
+# --- Archive times ---------------------------------------------------------------------------
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "timezone", "expected"),
+    [
+        ("2025-11-10 12:00:10", "Asia/Shanghai", utc(2025, 11, 10, 4, 0, 10)),
+        ("2025-11-10 12:00:10", "Asia/Urumqi", utc(2025, 11, 10, 6, 0, 10)),
+        ("2025-11-10 12:00:10", "UTC", utc(2025, 11, 10, 12, 0, 10)),
+        ("Mon, 10 Nov 2025 12:00:10", "Asia/Urumqi", utc(2025, 11, 10, 6, 0, 10)),
+        ("2025年11月10日 12:00", "UTC", utc(2025, 11, 10, 12)),
+        ("2025/11/10", "America/New_York", utc(2025, 11, 10, 5)),
+    ],
+)
+def test_a_time_without_a_zone_is_read_in_the_inventorys_time_zone(text, timezone, expected):
+    assert parse_instant(text, timezone) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025-11-10T12:00:10+08:00", utc(2025, 11, 10, 4, 0, 10)),
+        ("2025-11-10T12:00:10Z", utc(2025, 11, 10, 12, 0, 10)),
+        ("Mon, 10 Nov 2025 12:00:10 +0800", utc(2025, 11, 10, 4, 0, 10)),
+        ("Mon, 10 Nov 2025 12:00:10 GMT", utc(2025, 11, 10, 12, 0, 10)),
+        ("Mon, 10 Nov 2025 12:00:10 -0000", utc(2025, 11, 10, 12, 0, 10)),
+        ("Mon, 10 Nov 2025 12:00:10 CST", utc(2025, 11, 10, 4, 0, 10)),  # China Standard Time
+    ],
+)
+@pytest.mark.parametrize("timezone", ["Asia/Shanghai", "Asia/Urumqi", "UTC"])
+def test_an_explicit_zone_is_kept(text, expected, timezone):
+    assert parse_instant(text, timezone) == expected
+
+
+@pytest.mark.parametrize("text", ["上周一", "2025-13-45", "2025-11-10 25:61", "", None])
+def test_an_unreadable_time_is_unknown(text):
+    assert parse_instant(text, "Asia/Shanghai") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1762747210, utc(2025, 11, 10, 4, 0, 10)),
+        (" 1762747210 ", utc(2025, 11, 10, 4, 0, 10)),
+        (0, None),
+        (True, None),
+        ("昨天", None),
+        (10**20, None),
+    ],
+)
+def test_unix_seconds(value, expected):
+    assert unix_instant(value) == expected

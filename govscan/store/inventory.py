@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from govscan.dates import DEFAULT_TIMEZONE
+
 SITE_CODE = re.compile(r"^(\d{10}|bm\d{8})$")
 #: Far deeper than any inventory nests (settings → notify → webhooks → entry is four levels);
 #: PyYAML builds a document recursively, so 100,000 levels would end in a RecursionError.
@@ -136,7 +138,7 @@ class NewMediaSettings(Strict):
 
 
 class Settings(Strict):
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE
     nameserver: str | None = None
     user_agent: str | None = None
     freshness: Freshness = Freshness()
