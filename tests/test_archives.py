@@ -11,15 +11,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from govscan.crawler.archives import (
-    Archive,
-    ArchiveError,
-    Post,
-    parse_exporter_json,
-    parse_feed,
-    parse_html_list,
-    parse_wechat_article,
-)
+from govscan.feeds import Archive, ArchiveError, Post
+from govscan.feeds.exporter import parse_exporter_json
+from govscan.feeds.html_list import parse_html_list
+from govscan.feeds.syndication import parse_feed
+from govscan.feeds.wechat import parse_wechat_article
 
 FEED_URL = "https://rss.example.org/wechat/yichun.xml"
 ARTICLE_URL = "https://mp.weixin.qq.com/s/AbCdEf123"
@@ -99,6 +95,20 @@ def test_rss_dates(date: str, expected: datetime | None):
       <item><title>通知</title><link>https://example.gov.cn/a.html</link>{date}</item>
     </channel></rss>""".encode()
     assert parse_feed(body, FEED_URL).posts[0].published_at == expected
+
+
+@pytest.mark.parametrize(
+    ("timezone", "zoneless", "explicit"),
+    [
+        ("Asia/Shanghai", utc(2025, 11, 10, 4, 0, 10), utc(2025, 11, 11, 8, 30)),
+        ("Asia/Urumqi", utc(2025, 11, 10, 6, 0, 10), utc(2025, 11, 11, 8, 30)),
+        ("UTC", utc(2025, 11, 10, 12, 0, 10), utc(2025, 11, 11, 8, 30)),
+    ],
+)
+def test_feed_times_without_a_zone_are_the_inventorys(timezone, zoneless, explicit):
+    body = RSS.replace(b"Mon, 10 Nov 2025 12:00:10 +0800", b"2025-11-10 12:00:10")
+    posts = parse_feed(body, FEED_URL, timezone).posts
+    assert [post.published_at for post in posts] == [zoneless, explicit]
 
 
 ATOM = f"""<?xml version="1.0" encoding="utf-8"?>
@@ -507,6 +517,12 @@ def test_html_list_date_forms(written: str, expected: datetime):
     pattern = r"\[([^\]]+)\]"
     archive = parse_html_list(body, LIST_URL, "div.row", pattern)
     assert archive.posts == [Post("https://www.yichun.gov.cn/a.html", "公告", expected)]
+
+
+def test_html_list_dates_are_read_in_the_inventorys_time_zone():
+    body = '<div class="row"><a href="/a.html">公告</a> [2025-11-10 08:00]</div>'.encode()
+    archive = parse_html_list(body, LIST_URL, "div.row", r"\[([^\]]+)\]", timezone="UTC")
+    assert [post.published_at for post in archive.posts] == [utc(2025, 11, 10, 8)]
 
 
 def test_html_list_selector_matching_nothing_is_an_empty_archive():

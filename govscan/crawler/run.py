@@ -54,7 +54,7 @@ def crawl(run_id: int, archives: bool) -> str | None:
     process = CrawlerProcess(crawl_settings(options, db_url, run_id))
     if archives:
         crawler = process.create_crawler(ArchiveSpider)
-        process.crawl(crawler, accounts=options["accounts"])
+        process.crawl(crawler, accounts=options["accounts"], timezone=options["timezone"])
     else:
         crawler = process.create_crawler(SiteSpider)
         process.crawl(crawler, **site_arguments(options))

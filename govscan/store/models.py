@@ -206,7 +206,7 @@ class ArchiveRead(OfAccountRun, Base):
     error: Mapped[str | None] = mapped_column(Text)  # Chinese, for the supervisor
     nickname: Mapped[str | None] = mapped_column(Text)  # as the archive names the account
     user_name: Mapped[str | None] = mapped_column(String(100))
-    posts: Mapped[list[dict]] = mapped_column(JSON)  # see govscan.crawler.archives.Post
+    posts: Mapped[list[dict]] = mapped_column(JSON)  # see govscan.feeds.Post
 
 
 class AccountFinding(OfAccountRun, FindingColumns, Base):

@@ -1,13 +1,13 @@
 """The archive spider: reads every archive source of the accounts of a run, once.
 
-Each source gives one :class:`~govscan.store.accounts.ArchiveRecord`: the posts its adapter
-read (``govscan.crawler.archives``), or why it could not be read. Whether an account is a
+Each source gives one :class:`~govscan.store.accounts.ArchiveRecord`: the posts its reader
+in :mod:`govscan.feeds` found, or why it could not be read. Whether an account is a
 zombie is decided later by ``govscan.checks.newmedia``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict
 from typing import ClassVar
 
@@ -15,9 +15,10 @@ import scrapy
 from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response
 
-from govscan.crawler import archives
 from govscan.crawler.errors import error_kind
+from govscan.feeds import ArchiveError, Post, read_archive
 from govscan.store.accounts import ArchiveRecord
+from govscan.store.inventory import ArchiveSource
 
 #: Chinese names of network failures, for the supervisor.
 FAILURES = {
@@ -37,14 +38,15 @@ class ArchiveSpider(scrapy.Spider):
         "REDIRECT_ENABLED": True,
     }
 
-    def __init__(self, accounts: list[dict], **kwargs):
+    def __init__(self, accounts: list[dict], timezone: str, **kwargs):
         super().__init__(**kwargs)
         self.accounts = accounts
+        self.timezone = timezone  # the inventory's: where a time without a zone was written
 
     async def start(self):
         for account in self.accounts:
-            for source in account["archives"]:
-                for url in source["urls"] or [source["url"]]:
+            for source in map(ArchiveSource.model_validate, account["archives"]):
+                for url in source.addresses:
                     yield scrapy.Request(
                         url,
                         callback=self.read,
@@ -60,8 +62,10 @@ class ArchiveSpider(scrapy.Spider):
             yield record
             return
         try:
-            archive = adapter_for(response.meta["source"])(response.body, response.url)
-        except archives.ArchiveError as error:
+            archive = read_archive(
+                response.meta["source"], response.body, response.url, self.timezone
+            )
+        except ArchiveError as error:
             record.error = str(error)
         except Exception as error:  # one archive's fault must never cost the others their verdicts
             record.error = self.unexpected(response.url, error)
@@ -93,25 +97,7 @@ class ArchiveSpider(scrapy.Spider):
         return f"读取归档时出错（{type(error).__name__}），请检查归档地址是否正确；详见抓取日志"
 
 
-def adapter_for(source: dict) -> Callable[[bytes, str], archives.Archive]:
-    """The adapter of the source's format; every adapter returns an Archive."""
-    if source["type"] == "feed":
-        return archives.parse_feed
-    if source["type"] == "exporter_json":
-        return archives.parse_exporter_json
-    if source["type"] == "wechat_articles":
-        return lambda body, url: single_post(archives.parse_wechat_article(body, url))
-    return lambda body, url: archives.parse_html_list(
-        body, url, source["item"], source["date"], source.get("encoding")
-    )
-
-
-def single_post(post: archives.Post) -> archives.Archive:
-    """An article page is an archive of one post, which also names its account."""
-    return archives.Archive([post], nickname=post.nickname, user_name=post.user_name)
-
-
-def post_record(post: archives.Post) -> dict:
+def post_record(post: Post) -> dict:
     record = asdict(post)
     record["published_at"] = post.published_at.isoformat() if post.published_at else None
     return record
