@@ -334,3 +334,34 @@ def test_accounts_command_reads_an_excel_register(tmp_path, db_url):
         "苍山州交通运输局",
         "不合格",
     )
+
+
+def one_post(title: str, written: str) -> str:
+    """An RSS 2.0 feed of one post whose publication time is written as ``written``."""
+    item = f"<item><title>防汛通知</title><link>/posts/1.html</link><pubDate>{written}</pubDate>"
+    return rss(title).replace("</channel>", f"{item}</item></channel>")
+
+
+def test_archive_times_without_a_zone_are_read_in_the_inventorys_time_zone(tmp_path, db_url):
+    """Urumqi keeps UTC+6: 08:00 written there without a zone is 02:00 UTC; 08:00+08:00 stays
+    00:00 UTC whatever the inventory's time zone."""
+    day = (datetime.now(UTC) - timedelta(days=2)).date()
+    feeds = {
+        "/zoneless.xml": one_post("苍山发布", f"{day} 08:00:00"),
+        "/zoned.xml": one_post("苍山教育", f"{day}T08:00:00+08:00"),
+    }
+    with http_site(feeds) as site:
+        accounts = [
+            account("zoneless", "苍山发布", archives=feed(site.url_for("/zoneless.xml"))),
+            account("zoned", "苍山教育", archives=feed(site.url_for("/zoned.xml"))),
+        ]
+        inventory = tmp_path / "accounts.yaml"
+        document = {"settings": {"timezone": "Asia/Urumqi"}, "accounts": accounts}
+        inventory.write_text(yaml.safe_dump(document, allow_unicode=True), "utf-8")
+        out = tmp_path / "out"
+        assert main(["accounts", "--config", str(inventory), "--out", str(out)]) == 0
+    result = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert [entry["last_post_at"] for entry in result["accounts"]] == [
+        f"{day}T02:00:00+00:00",
+        f"{day}T00:00:00+00:00",
+    ]
