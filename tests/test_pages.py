@@ -72,6 +72,14 @@ def test_links_after_a_stray_closing_html_tag_are_kept():
     assert targets == ["http://www.csz.gov.cn/a.html", "http://www.csz.gov.cn/b.html"]
 
 
+def test_an_invalid_base_href_is_ignored_as_browsers_do():
+    html = page("要闻", "<a href='a.html'>甲</a><a href='http://[bad'>乙</a>", "<base href='//[x'>")
+    assert [link.target for link in read_page(URL, html, "page", 2).links] == [
+        "http://www.csz.gov.cn/zcwj/a.html",
+        "invalid:http%3A%2F%2F%5Bbad",
+    ]
+
+
 def test_the_visible_date_wins_over_a_disagreeing_pubdate_tag():
     html = article(
         "青山县2015年统计公报",

@@ -8,7 +8,7 @@ from govscan.checks.finding import Finding
 from govscan.store.models import Site
 from govscan.store.records import FetchRecord, LinkRecord, PageRecord
 from govscan.store.runs import RunData
-from govscan.urls import host_of, is_fetchable, is_intranet_host, origin_of
+from govscan.urls import host_of, invalid_href, is_fetchable, is_intranet_host, origin_of
 
 #: Network failures that make a link dead, as the crawl names them.
 NETWORK_KINDS = {
@@ -18,6 +18,7 @@ NETWORK_KINDS = {
     "tls": "HTTPS 证书或加密连接错误",
     "redirect_loop": "重定向循环",
     "connection": "连接中断",
+    "invalid_url": "链接地址无效，浏览器无法打开",
 }
 #: What Chinese (and English) not-found pages say.
 NOT_FOUND_WORDS = (
@@ -51,17 +52,20 @@ def check(site: Site, data: RunData) -> list[Finding]:
     pages = data.pages()
     dead = {f.url: f for f in fetches if failure_kind(f)}
     soft = soft_404_pages(pages, {f.url: f.status for f in fetches})
+    targets = data.link_targets()
+    invalid = [target for target in targets if invalid_href(target)]
     intranet = (
         []
         if is_intranet_host(host_of(start_url))
-        else [t for t in data.link_targets() if is_fetchable(t) and is_intranet_host(host_of(t))]
+        else [t for t in targets if is_fetchable(t) and is_intranet_host(host_of(t))]
     )
-    sources = data.links_to([*dead, *soft, *intranet])
+    sources = data.links_to([*dead, *soft, *invalid, *intranet])
     home = {p.url for p in pages if p.role == "home"} | {start_url}
     findings = []
     for url, fetch in dead.items():
         if url in sources or url == start_url:  # unlinked fetches are the crawl's own probes
             findings.append(broken_link(fetch, sources.get(url, []), home))
+    findings += [invalid_link(url, sources[url], home) for url in invalid]
     findings += [soft_404(page, sources.get(page.url, []), home) for page in soft.values()]
     findings += [intranet_link(url, sources[url], home) for url in intranet]
     return findings
@@ -144,6 +148,22 @@ def broken_link(fetch: FetchRecord, links: list[LinkRecord], home: set[str]) -> 
             "final_url": fetch.final_url,
             **detail,
         },
+    )
+
+
+def invalid_link(target: str, links: list[LinkRecord], home: set[str]) -> Finding:
+    """A link whose href no browser can follow (``http://[bad``, a port over 65535): shown
+    as the page wrote it."""
+    href = invalid_href(target)
+    source, detail = evidence(links, home)
+    where = "首页上的" if detail["on_homepage"] else ""
+    return Finding(
+        rule="links.broken",
+        severity="deduction",
+        url=href,
+        source=source,
+        message=f"{where}链接不可用：{NETWORK_KINDS['invalid_url']}（{href}）",
+        detail={"kind": "invalid_url", "status": None, "error": None, "final_url": None, **detail},
     )
 
 

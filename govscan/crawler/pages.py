@@ -22,7 +22,7 @@ from govscan.crawler.article import (
 from govscan.dates import parse_date
 from govscan.markup import parse_plain
 from govscan.store.records import LinkRecord, PageRecord
-from govscan.urls import canonical_url
+from govscan.urls import canonical_url, invalid_href
 
 #: Where each element keeps its link.
 LINK_ATTRIBUTE = {
@@ -65,9 +65,7 @@ def read_page(url: str, html: str, role: str, depth: int, keep: bool = False) ->
     doc = parse_plain(html)
     if doc is None:  # nothing an HTML parser can read
         return PageRecord(url, role, depth, "", "", 0)
-    base = doc.find(".//base[@href]")
-    base_url = canonical_url(base.get("href"), url) if base is not None else url
-    links = extract_links(doc, base_url)
+    links = extract_links(doc, base_url(doc, url))
     meta = guideline_meta(doc)
     lxml.etree.strip_elements(doc, "script", "style", "noscript", with_tail=False)
     title = " ".join((doc.findtext(".//title") or "").split())[:500]
@@ -85,6 +83,14 @@ def read_page(url: str, html: str, role: str, depth: int, keep: bool = False) ->
         facts=page_facts(meta, chunks, article_title(doc, meta, title), links),
         html=zlib.compress(html.encode("utf-8")) if keep else None,
     )
+
+
+def base_url(doc: lxml.etree._Element, url: str) -> str:
+    """What the page's relative links are relative to: its ``<base href>``, unless browsers
+    would ignore it as invalid, else its own URL."""
+    element = doc.find(".//base[@href]")
+    found = canonical_url(element.get("href"), url) if element is not None else url
+    return url if invalid_href(found) else found
 
 
 def guideline_meta(doc: lxml.etree._Element) -> dict[str, str]:

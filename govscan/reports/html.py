@@ -67,6 +67,7 @@ KIND_TITLES = {
     "tls": "证书/加密错误",
     "redirect_loop": "重定向循环",
     "connection": "连接中断",
+    "invalid_url": "链接地址无效",
 }
 VERDICT_CLASS = {"合格": "pass", "不合格": "fail", "未完成": "incomplete"}
 

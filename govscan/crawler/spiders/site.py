@@ -22,6 +22,7 @@ from govscan.crawler.pages import read_page
 from govscan.urls import (
     canonical_url,
     host_of,
+    invalid_href,
     is_fetchable,
     is_intranet_host,
     origin_of,
@@ -174,14 +175,13 @@ class SiteSpider(scrapy.Spider):
         target = canonical_url(location, response.url)
         chain = [*response.meta.get("chain", []), response.url]
         if target in chain or len(chain) > MAX_REDIRECTS or not is_fetchable(target):
-            kind = "redirect_loop" if is_fetchable(target) else "redirect_scheme"
             return FetchItem(
                 url=response.meta["origin"],
                 method=response.request.method,
                 status=response.status,
-                error_kind=kind,
+                error_kind=redirect_failure(target),
                 final_url=target,
-                error=" → ".join([*chain, target])[:500],
+                error=" → ".join([*chain, invalid_href(target) or target])[:500],
             )
         if response.meta["role"] == "home":  # http://csz.gov.cn → https://www.csz.gov.cn
             self.scope.add(origin_of(target))
@@ -233,3 +233,11 @@ class SiteSpider(scrapy.Spider):
             and self.pages_scheduled < self.max_pages
             and splitext(urlsplit(url).path)[1].lower() not in NON_HTML_ENDINGS
         )
+
+
+def redirect_failure(target: str) -> str:
+    """Why a redirect to ``target`` is not followed: a loop (or too long a chain), a Location
+    no browser can follow, or a scheme that is not fetched (``mailto:``)."""
+    if is_fetchable(target):
+        return "redirect_loop"
+    return "invalid_url" if invalid_href(target) else "redirect_scheme"
