@@ -20,7 +20,7 @@ from govscan.crawler.article import (
     text_chunks,
 )
 from govscan.dates import parse_date
-from govscan.markup import parse_plain
+from govscan.markup import link_elements, parse_plain
 from govscan.store.records import LinkRecord, PageRecord
 from govscan.urls import canonical_url, invalid_href
 
@@ -34,6 +34,7 @@ LINK_ATTRIBUTE = {
     "iframe": "src",
     "frame": "src",
 }
+LINK_TAGS = frozenset({*LINK_ATTRIBUTE, "meta"})  # and <meta http-equiv="refresh">
 #: ``<link rel>`` values that name an origin to warm up, not a resource.
 HINT_RELS = frozenset({"dns-prefetch", "preconnect"})
 REFRESH_URL = re.compile(r"url\s*=\s*(.+)$", re.IGNORECASE)
@@ -62,16 +63,21 @@ DOCUMENT_ENDINGS = (".pdf", ".ofd", ".wps", ".doc", ".docx")
 
 def read_page(url: str, html: str, role: str, depth: int, keep: bool = False) -> PageRecord:
     """Reduce an HTML page to what the checks read; ``keep`` also stores its source."""
-    doc = parse_plain(html)
+    doc, gave_up = parse_plain(html)
     if doc is None:  # nothing an HTML parser can read
         return PageRecord(url, role, depth, "", "", 0)
-    links = extract_links(doc, base_url(doc, url))
+    # libxml2 dropped what followed where it gave up; a tokenizer still finds every link
+    linking = doc if gave_up is None else link_elements(html, LINK_TAGS)
+    links = extract_links(linking, base_url(doc, url))
     meta = guideline_meta(doc)
     lxml.etree.strip_elements(doc, "script", "style", "noscript", with_tail=False)
     title = " ".join((doc.findtext(".//title") or "").split())[:500]
     body = doc.find("body")
     chunks = text_chunks(body if body is not None else doc)
     text = " ".join(chunks)
+    facts = page_facts(meta, chunks, article_title(doc, meta, title), links)
+    if gave_up is not None:
+        facts["malformed"] = gave_up
     return PageRecord(
         url,
         role,
@@ -80,7 +86,7 @@ def read_page(url: str, html: str, role: str, depth: int, keep: bool = False) ->
         text[:EXCERPT_CHARS],
         len(text),
         links,
-        facts=page_facts(meta, chunks, article_title(doc, meta, title), links),
+        facts=facts,
         html=zlib.compress(html.encode("utf-8")) if keep else None,
     )
 
@@ -151,7 +157,7 @@ def differs(visible: str, tagged: str | None) -> bool:
 def extract_links(doc: lxml.etree._Element, base_url: str) -> list[LinkRecord]:
     """Every link of the page, once per target and element, with how often it occurs."""
     found: dict[tuple[str, str], LinkRecord] = {}
-    for element in doc.iter(*LINK_ATTRIBUTE, "meta"):
+    for element in doc.iter(*LINK_TAGS):
         tag = element.tag
         href = refresh_target(element) if tag == "meta" else element.get(LINK_ATTRIBUTE[tag])
         if not href or href.isspace():
