@@ -6,6 +6,9 @@ BOT_NAME = "govscan"
 SPIDER_MODULES = ["govscan.crawler.spiders"]
 USER_AGENT = GOVSCAN_USER_AGENT
 ROBOTSTXT_OBEY = False
+# RFC 9309 lets a crawler stop reading a robots.txt after 500 KiB (govscan.crawler.robots).
+ROBOTSTXT_PARSER = "govscan.crawler.robots.CappedRobotParser"
+GOVSCAN_ROBOTSTXT_MAXSIZE = 500 * 1024
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
@@ -62,6 +65,7 @@ CONCURRENT_ITEMS = 1
 ITEM_PIPELINES = {"govscan.crawler.pipelines.StorePipeline": 300}
 DOWNLOADER_MIDDLEWARES = {
     "govscan.crawler.middlewares.RetryAfterMiddleware": 560,
+    "govscan.crawler.robots.RobotsTxtLimits": 540,  # after RetryMiddleware's retry
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,  # the spider keeps scope
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     "scrapy.downloadermiddlewares.stats.DownloaderStats": None,  # per-request counters unused
