@@ -1,4 +1,5 @@
-"""Dead links (链接不可用), soft 404s and links into an intranet."""
+"""Dead links (链接不可用), soft 404s and links into an intranet; pages too large to read,
+which are not dead."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ def check(site: Site, data: RunData) -> list[Finding]:
     fetches = data.fetches()
     pages = data.pages()
     dead = {f.url: f for f in fetches if failure_kind(f)}
+    too_large = {f.url: f for f in fetches if f.error_kind == "too_large"}
     soft = soft_404_pages(pages, {f.url: f.status for f in fetches})
     targets = data.link_targets()
     invalid = [target for target in targets if invalid_href(target)]
@@ -59,15 +61,17 @@ def check(site: Site, data: RunData) -> list[Finding]:
         if is_intranet_host(host_of(start_url))
         else [t for t in targets if is_fetchable(t) and is_intranet_host(host_of(t))]
     )
-    sources = data.links_to([*dead, *soft, *invalid, *intranet])
+    sources = data.links_to([*dead, *too_large, *soft, *invalid, *intranet])
     home = {p.url for p in pages if p.role == "home"} | {start_url}
-    findings = []
-    for url, fetch in dead.items():
-        if url in sources or url == start_url:  # unlinked fetches are the crawl's own probes
-            findings.append(broken_link(fetch, sources.get(url, []), home))
+
+    def linked(urls: dict) -> dict:  # unlinked fetches are the crawl's own probes
+        return {url: fetch for url, fetch in urls.items() if url in sources or url == start_url}
+
+    findings = [broken_link(f, sources.get(url, []), home) for url, f in linked(dead).items()]
     findings += [invalid_link(url, sources[url], home) for url in invalid]
     findings += [soft_404(page, sources.get(page.url, []), home) for page in soft.values()]
     findings += [intranet_link(url, sources[url], home) for url in intranet]
+    findings += [unread_page(f, sources.get(url, []), home) for url, f in linked(too_large).items()]
     return findings
 
 
@@ -164,6 +168,20 @@ def invalid_link(target: str, links: list[LinkRecord], home: set[str]) -> Findin
         source=source,
         message=f"{where}链接不可用：{NETWORK_KINDS['invalid_url']}（{href}）",
         detail={"kind": "invalid_url", "status": None, "error": None, "final_url": None, **detail},
+    )
+
+
+def unread_page(fetch: FetchRecord, links: list[LinkRecord], home: set[str]) -> Finding:
+    """A page whose body passed the crawl's size limit (announced, received or decompressed):
+    it answers, so it is no dead link, but govscan did not read it."""
+    source, detail = evidence(links, home)
+    return Finding(
+        rule="links.too_large",
+        severity="warning",
+        url=fetch.url,
+        source=source,
+        message="页面超过抓取上限（过大、传输不结束或解压后过大），未能读取其内容和链接",
+        detail={"kind": "too_large", "error": fetch.error, **detail},
     )
 
 

@@ -25,7 +25,8 @@ GOVSCAN_RESOLVE: dict[str, list[str]] = {}
 GOVSCAN_NAMESERVER = None
 DNS_TIMEOUT = 15
 
-# The indicators call a page that has not answered in 15 s unavailable.
+# The indicators call a page that has not answered in 15 s unavailable. A page whose body
+# (announced, received or decompressed) passes DOWNLOAD_MAXSIZE is not read: too_large.
 DOWNLOAD_TIMEOUT = 15
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_VERIFY_CERTIFICATES = True
