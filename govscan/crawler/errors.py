@@ -16,6 +16,7 @@ KINDS = {
     # Scrapy cancels a download only when its body passes DOWNLOAD_MAXSIZE (announced or
     # received so far); a download that takes too long ends in DownloadTimeoutError instead.
     "DownloadCancelledError": "too_large",
+    "HostRateLimited": "rate_limited",  # govscan.crawler.middlewares gave up on a host's 429s
     "IgnoreRequest": "robots",
     "ConnectionLost": "connection",
     "ConnectionDone": "connection",
@@ -34,7 +35,8 @@ DECISIVE_CAUSES = {"_DecompressionMaxSizeExceeded": "too_large"}
 
 
 def error_kind(failure: Failure) -> str | None:
-    """``dns``, ``refused``, ``timeout``, ``tls``, ``too_large``, ``robots`` or ``connection``.
+    """``dns``, ``refused``, ``timeout``, ``tls``, ``too_large``, ``rate_limited``, ``robots``
+    or ``connection``.
 
     None means the failure is not the network's but govscan's own: the scan is incomplete.
     """

@@ -33,11 +33,15 @@ DOWNLOAD_VERIFY_CERTIFICATES = True
 CONCURRENT_REQUESTS = 64
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 
-# One retry for transient failures before a link is called dead; 429 is handled apart.
+# One retry for transient failures before a link is called dead; 429 is handled apart:
+# waited for as Retry-After asks, up to GOVSCAN_MAX_RETRY_AFTER seconds, and retried
+# GOVSCAN_429_RETRIES times; a host that answers 429 GOVSCAN_429_BUDGET times, or asks for a
+# longer pause, is not fetched again in the run (its links are rate_limited, not dead).
 RETRY_TIMES = 1
 RETRY_HTTP_CODES = [502, 503, 504, 408]
-GOVSCAN_MAX_RETRY_AFTER = 60
+GOVSCAN_MAX_RETRY_AFTER = 10
 GOVSCAN_429_RETRIES = 2
+GOVSCAN_429_BUDGET = 6
 
 # Every status reaches the spider, which follows redirects itself and keeps its own "seen" set,
 # so that each unique URL is fetched once and a redirect loop is reported as one.
