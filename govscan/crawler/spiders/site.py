@@ -42,6 +42,8 @@ MAX_REDIRECTS = 10
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "::1", "localhost"})
 #: Statuses with which servers refuse HEAD though GET works.
 HEAD_REFUSED = frozenset({403, 405, 501})
+#: Why a homepage can go unread without being dead: nothing is left to judge the site by.
+HOME_UNREAD_KINDS = frozenset({"too_large", "rate_limited", "robots"})
 
 
 class SiteSpider(scrapy.Spider):
@@ -114,6 +116,8 @@ class SiteSpider(scrapy.Spider):
         if response.request.method == "HEAD" and response.status in HEAD_REFUSED:
             yield self.request(meta["origin"], "GET", role="check", depth=meta["level"])
             return
+        if response.status == 429:  # the host's retries and budget were spent on it
+            self.note_unread_home(meta["role"], "rate_limited")
         fetch = self.fetch_item(response)
         if self.should_parse(response):
             self.parsed.add(response.url)
@@ -150,13 +154,20 @@ class SiteSpider(scrapy.Spider):
         if kind is None:  # a fault of govscan's, not of the site: the crawl must not pass
             self.logger.error("Internal error fetching %s", meta["origin"], exc_info=failure)
             return
+        self.note_unread_home(meta["role"], kind)
         yield FetchItem(
             url=meta["origin"],
             method=failure.request.method,
-            error_kind=error_kind(failure),
+            error_kind=kind,
             error=str(failure.value)[:500] or repr(failure.value),
             final_url=failure.request.url if failure.request.url != meta["origin"] else None,
         )
+
+    def note_unread_home(self, role: str, kind: str) -> None:
+        """Keep in the crawl's stats that the homepage could not be read though it is not
+        dead (``govscan.crawler.run`` then reports the crawl incomplete, never passed)."""
+        if role == "home" and kind in HOME_UNREAD_KINDS:
+            self.crawler.stats.set_value("govscan/home_unread", kind)
 
     def fetch_item(self, response: Response) -> FetchItem:
         meta = response.meta
