@@ -20,9 +20,8 @@ logger = logging.getLogger(__name__)
 
 def is_robots_request(request: Request) -> bool:
     """Whether Scrapy's RobotsTxtMiddleware sent ``request`` for a host's robots.txt."""
-    return request.meta.get("dont_obey_robotstxt") and urlparse_cached(request).path == (
-        "/robots.txt"
-    )
+    sent_by_scrapy = bool(request.meta.get("dont_obey_robotstxt"))
+    return sent_by_scrapy and urlparse_cached(request).path == "/robots.txt"
 
 
 class CappedRobotParser(ProtegoRobotParser):
