@@ -4,11 +4,16 @@ libxml2 stops at the first ``</html>`` and drops everything after it, but CMS te
 close the document and then go on: the footer with the identity marks, more links, a 找错
 script. Browsers keep all of it, so govscan removes the closing ``</body>`` and ``</html>``
 before parsing. An XML declaration is removed too: lxml refuses one in a ``str``.
+
+libxml2 also gives up on a page nested deeper than 256 elements (or with a text node over
+10 MB) and silently drops the rest; ``parse_plain`` says so, and ``link_elements`` then reads
+the page's links with a tokenizer, which has no depth to exceed.
 """
 
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import lxml.etree
 import lxml.html
@@ -20,6 +25,12 @@ _CLOSING_ROOT = re.compile(r"</\s*(?:html|body)\s*>", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 #: Plain lxml elements: the HTML element classes of ``lxml.html`` cost a lookup per node.
 _PLAIN_PARSER = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True)
+#: The attributes ``link_elements`` keeps: those a link, an image's alt or a refresh is read from.
+_LINK_ATTRIBUTES = frozenset({"href", "src", "rel", "alt", "title", "http-equiv", "content"})
+#: Enough of a link's text for its anchor; an <a> never closed would otherwise take the page's.
+_ANCHOR_TEXT_CHARS = 2000
+#: What lxml refuses in text: controls other than tab and newlines, and lone surrogates.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def whole_document(html: str) -> str:
@@ -27,12 +38,59 @@ def whole_document(html: str) -> str:
     return _CLOSING_ROOT.sub("", _XML_DECLARATION.sub("", html, count=1))
 
 
-def parse_plain(html: str) -> lxml.etree._Element | None:
-    """The document as plain elements, fast, without comments; None when nothing is there."""
+def parse_plain(html: str) -> tuple[lxml.etree._Element | None, str | None]:
+    """The document as plain elements, fast, without comments (None when nothing is there),
+    and libxml2's message when it gave up before the end (None when it read it all)."""
     try:
-        return lxml.etree.fromstring(whole_document(html), _PLAIN_PARSER)
+        doc = lxml.etree.fromstring(whole_document(html), _PLAIN_PARSER)
     except (lxml.etree.ParserError, ValueError):
-        return None
+        return None, None
+    limit = lxml.etree.ErrorTypes.ERR_RESOURCE_LIMIT
+    gave_up = next(
+        (error.message for error in _PLAIN_PARSER.error_log if error.type == limit), None
+    )
+    return doc, gave_up
+
+
+def link_elements(html: str, tags: frozenset[str]) -> lxml.etree._Element:
+    """The elements of ``tags`` in ``html``, read by a tokenizer whatever their depth, flat
+    under one root: a link's text and the images inside it stay with it."""
+    tokens = _LinkTokens(tags)
+    tokens.feed(html)
+    tokens.close()
+    return tokens.root
+
+
+class _LinkTokens(HTMLParser):
+    """Builds ``link_elements``' tree from the page's tags as they come."""
+
+    def __init__(self, tags: frozenset[str]):
+        super().__init__(convert_charrefs=True)
+        self.tags = tags
+        self.root = lxml.etree.Element("html")
+        self.anchor: lxml.etree._Element | None = None  # the open <a>, whose text this is
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.anchor = None  # an <a> closes the one before, as in browsers
+        if tag not in self.tags:
+            return
+        kept = {
+            name: _NOT_XML.sub("", value or "") for name, value in attrs if name in _LINK_ATTRIBUTES
+        }
+        element = lxml.etree.SubElement(
+            self.root if self.anchor is None else self.anchor, tag, kept
+        )
+        if tag == "a":
+            self.anchor = element
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self.anchor = None
+
+    def handle_data(self, data: str) -> None:
+        if self.anchor is not None and len(self.anchor.text or "") < _ANCHOR_TEXT_CHARS:
+            self.anchor.text = (self.anchor.text or "") + _NOT_XML.sub("", data)
 
 
 def parse_document(html: str) -> lxml.html.HtmlElement | None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote, unquote, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
@@ -12,22 +13,69 @@ from w3lib.url import safe_url_string
 UNFETCHED_SCHEMES = frozenset({"mailto", "tel", "sms", "javascript", "data", "about"})
 #: Host suffixes that only exist inside an organisation's network.
 INTRANET_SUFFIXES = (".local", ".lan", ".internal", ".intranet", ".intra", ".localdomain")
+#: What govscan records instead of an href no browser can follow (``http://[bad``, a port over
+#: 65535): this scheme and the href, quoted. A link like any other, never fetched.
+INVALID_SCHEME = "invalid"
+
+# The WHATWG URL rules browsers follow before resolving an href.
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))  # stripped from both ends
+_TAB_OR_NEWLINE = re.compile("[\t\n\r]")  # removed wherever they are
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*(?=:)")
+_QUERY_OR_FRAGMENT = re.compile(r"[?#]")
+#: Schemes whose URLs take ``\`` for ``/`` (``\zh\x.html`` is ``/zh/x.html``).
+_SPECIAL_SCHEMES = frozenset({"http", "https", "ftp", "ws", "wss", "file"})
+#: Any run of two or more slashes before an http(s) host is two: ``http:///www.a.gov.cn/``.
+_AUTHORITY_SLASHES = re.compile(r"^((?:https?:)?)//+", re.IGNORECASE)
+#: Code points a host may not contain (besides the brackets of an IPv6 address).
+_FORBIDDEN_HOST = re.compile(r"[\x00-\x20\x7f<>\[\]\\^|]")
 
 
 def canonical_url(href: str, base: str) -> str:
-    """Resolve ``href`` against ``base`` and return it without fragment, safely quoted.
+    """Resolve ``href`` against ``base`` as a browser does and return it without fragment,
+    safely quoted; an href no browser can follow is recorded as ``invalid:`` (see
+    ``invalid_href``), never raised.
 
     Two spellings of one URL (relative or absolute, with or without ``#top``,
     upper-case host) map to one string, so each unique URL is fetched once.
     """
-    href = href.strip()
+    href = browser_href(href, base)
+    try:
+        return _canonical(_joined(href, base))
+    except ValueError:  # see _canonical
+        return f"{INVALID_SCHEME}:{quote(href, safe='')}"
+
+
+def invalid_href(url: str) -> str | None:
+    """The href as the page wrote it, when ``url`` records one no browser can follow."""
+    scheme, colon, quoted = url.partition(":")
+    return unquote(quoted) if colon and scheme == INVALID_SCHEME else None
+
+
+def browser_href(href: str, base: str) -> str:
+    """``href`` after the WHATWG URL parser's clean-up: outer spaces and controls stripped,
+    tabs and newlines dropped, in http(s) URLs ``\\`` read as ``/`` up to the query, and
+    extra slashes before a host dropped (``http:///www.csz.gov.cn/``)."""
+    href = _TAB_OR_NEWLINE.sub("", href.strip(_C0_OR_SPACE))
+    if "\\" in href and _scheme(href, base) in _SPECIAL_SCHEMES:
+        end = _QUERY_OR_FRAGMENT.search(href)
+        end = end.start() if end else len(href)
+        href = href[:end].replace("\\", "/") + href[end:]
+    return _AUTHORITY_SLASHES.sub(r"\1//", href)
+
+
+def _scheme(href: str, base: str) -> str:
+    """The scheme ``href`` names, or else the one it takes from ``base``."""
+    own = _SCHEME.match(href)
+    return (own.group(0) if own else base.partition(":")[0]).lower()
+
+
+def _joined(href: str, base: str) -> str:
+    """``href`` made absolute against ``base``."""
     if href.startswith("/") and not href.startswith("//") and "/." not in href:
-        joined = _origin(base) + href  # the common site-absolute link, without urljoin's cost
-    elif href[:8].lower().startswith(("http://", "https://")):
-        joined = href
-    else:
-        joined = urljoin(base, href)
-    return _canonical(joined)
+        return _origin(base) + href  # the common site-absolute link, without urljoin's cost
+    if href[:8].lower().startswith(("http://", "https://")):
+        return href
+    return urljoin(base, href)
 
 
 @lru_cache(maxsize=4096)
@@ -39,11 +87,16 @@ def _origin(url: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _canonical(url: str) -> str:
-    """The canonical form of an absolute URL; cached, as menus repeat on every page."""
+    """The canonical form of an absolute URL; cached, as menus repeat on every page.
+
+    ValueError when a browser would refuse it: no host, a bad IPv6 address, a port that is
+    not a number up to 65535, a character no host may hold."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme in UNFETCHED_SCHEMES:
         return url
+    if scheme in ("http", "https"):
+        _check_authority(parts)
     netloc = parts.netloc.lower()
     if (scheme == "http" and netloc.endswith(":80")) or (
         scheme == "https" and netloc.endswith(":443")
@@ -51,6 +104,13 @@ def _canonical(url: str) -> str:
         netloc = netloc.rsplit(":", 1)[0]
     path = parts.path or "/"
     return safe_url_string(urlunsplit((scheme, netloc, path, parts.query, "")))
+
+
+def _check_authority(parts: SplitResult) -> None:
+    """Raise ValueError for an http(s) authority no browser would accept."""
+    host, _ = parts.hostname, parts.port  # the port raises unless a number up to 65535
+    if not host or (":" not in host and _FORBIDDEN_HOST.search(host)):
+        raise ValueError(f"no valid host in {parts.netloc!r}")
 
 
 def scheme_of(url: str) -> str:

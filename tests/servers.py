@@ -13,11 +13,13 @@ import datetime as dt
 import email
 import errno
 import ipaddress
+import itertools
 import os
 import shutil
 import socket
 import socketserver
 import ssl
+import struct
 import subprocess
 import sys
 import tempfile
@@ -48,7 +50,7 @@ def page(title: str, body: str = "", head: str = "") -> str:
     )
 
 
-NotFound = Literal["hard", "soft"] | Any  # or a Route: what unknown paths answer
+NotFound = Literal["hard", "soft"] | Any  # or a Route, or path → Route: what unknown paths answer
 
 
 # --------------------------------------------------------------------------- addresses
@@ -125,10 +127,17 @@ class Route:
     # what the next request for the path gets (e.g. 429, then 200), and so on down the chain;
     # the last route answers every later request
     then: Route | None = None
-    endless: bool = False  # send the body again and again, without a length, until cut off
+    repeat: int = 1  # the body is sent this many times (a 50 MB page from a line); 0: forever
+    chunked: bool = False  # Transfer-Encoding: chunked, without Content-Length (so is repeat=0)
+    drip: float = 0.0  # seconds between two repeats of the body: a body that trickles in
+    reset: bool = False  # cut the connection with a TCP reset instead of answering
 
     def payload(self) -> bytes:
         return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
+
+    @property
+    def streamed(self) -> bool:
+        return self.chunked or self.repeat == 0
 
 
 RouteSpec = Route | str | bytes
@@ -139,14 +148,17 @@ def _as_route(spec: RouteSpec) -> Route:
     return spec if isinstance(spec, Route) else Route(body=spec)
 
 
-def _fallback_route(not_found: NotFound) -> Route:
-    """What unknown paths answer: a real 404, a 200 'soft 404' page, or a given Route."""
-    if isinstance(not_found, Route):
+def _fallback_route(not_found: NotFound) -> Callable[[str], Route]:
+    """What unknown paths answer: a real 404, a 200 'soft 404' page, a given Route, or the
+    Route a function makes of the path (a calendar that links to its next month forever)."""
+    if callable(not_found):
         return not_found
+    if isinstance(not_found, Route):
+        return lambda _path: not_found
     if not_found == "hard":
-        return Route(status=404, body=HARD_NOT_FOUND_PAGE)
+        return lambda _path: Route(status=404, body=HARD_NOT_FOUND_PAGE)
     if not_found == "soft":
-        return Route(status=200, body=SOFT_NOT_FOUND_PAGE)
+        return lambda _path: Route(status=200, body=SOFT_NOT_FOUND_PAGE)
     raise ValueError(f"not_found must be 'hard' or 'soft', not {not_found!r}")
 
 
@@ -155,7 +167,9 @@ def _response_headers(route: Route, status: int, length: int) -> dict[str, str]:
     headers: dict[str, str] = {}
     if route.content_type and status == route.status:
         headers["Content-Type"] = route.content_type
-    if status not in (204, 304) and not route.endless:
+    if route.streamed and status == route.status:
+        headers["Transfer-Encoding"] = "chunked"
+    elif status not in (204, 304):
         headers["Content-Length"] = str(length)
     if route.location and status == route.status:
         headers["Location"] = route.location
@@ -255,26 +269,46 @@ class _SiteHandler(BaseHTTPRequestHandler):
 
     def _answer(self, head: bool) -> None:
         earlier = self.server.record_hit(self.command, self.path)
-        route = self.server.routes.get(self.path, self.server.fallback)
+        route = self.server.routes.get(self.path) or self.server.fallback(self.path)
         while route.then and earlier:
             route, earlier = route.then, earlier - 1
         with self.server.in_flight():
             if route.delay and self.server.stopping.wait(route.delay):
                 return  # server is going down; the connection is being cut anyway
+            if route.reset:
+                self._reset()
+                return
             self._send(route, head)
+
+    def _reset(self) -> None:
+        """Close with RST (linger 0), the way a crashing server or a firewall cuts a client."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        os.close(self.connection.detach())  # now, whatever rfile and wfile still hold
 
     def _send(self, route: Route, head: bool) -> None:
         status = route.head_status if head and route.head_status else route.status
         body = route.payload() if status == route.status else b""
         self.send_response(status)
-        for name, value in _response_headers(route, status, len(body)).items():
+        length = len(body) * max(route.repeat, 1)
+        for name, value in _response_headers(route, status, length).items():
             self.send_header(name, value)
         self.end_headers()
-        if head or status in (204, 304):
-            return
-        self.wfile.write(body)
-        while route.endless and not self.server.stopping.is_set():
-            self.wfile.write(body)  # until the client hangs up and the write fails
+        if not head and status not in (204, 304):
+            self._write_body(route, body, chunked=route.streamed and status == route.status)
+
+    def _write_body(self, route: Route, body: bytes, chunked: bool) -> None:
+        """The body, ``route.repeat`` times (forever for 0), ``route.drip`` seconds apart,
+        until done, the client hangs up or the server stops."""
+        times = itertools.repeat(body, route.repeat) if route.repeat else itertools.repeat(body)
+        for number, part in enumerate(times):
+            if number and route.drip and self.server.stopping.wait(route.drip):
+                return
+            if self.server.stopping.is_set():
+                return
+            self.wfile.write(f"{len(part):x}\r\n".encode() + part + b"\r\n" if chunked else part)
+        if chunked:
+            self.wfile.write(b"0\r\n\r\n")
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep test output clean: no access log on stderr."""
@@ -286,7 +320,11 @@ class _SiteServer(_TrackedConnections, ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(
-        self, host: str, routes: Mapping[str, Route], fallback: Route, port: int = 0
+        self,
+        host: str,
+        routes: Mapping[str, Route],
+        fallback: Callable[[str], Route],
+        port: int = 0,
     ) -> None:
         self.init_tracking()
         self.routes = dict(routes)

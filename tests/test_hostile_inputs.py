@@ -136,7 +136,7 @@ class HostileFeed:
 FEEDS = {
     "healthy": HostileFeed(Route(body=rss()), "合格"),
     "endless": HostileFeed(
-        Route(body=b"<item><title>x</title></item>" * 2048, endless=True),
+        Route(body=b"<item><title>x</title></item>" * 2048, repeat=0),
         "未完成",
         "归档内容超过 32 MB 的下载上限",
     ),

@@ -72,6 +72,33 @@ def test_links_after_a_stray_closing_html_tag_are_kept():
     assert targets == ["http://www.csz.gov.cn/a.html", "http://www.csz.gov.cn/b.html"]
 
 
+def test_links_past_the_parsers_depth_limit_are_read_and_the_page_marked_malformed():
+    """libxml2 gives up 256 elements deep and drops the rest; the links are read anyway."""
+    nested = (
+        "<div>" * 400 + "<a href='/deep.html'>深处<img src='/i.png' alt='图'></a>" + "</div>" * 400
+    )
+    footer = "<a href='/sitemap.html' title='网站地图'><img src='/map.png'></a>"
+    html = page("要闻", nested + footer, head="<meta http-equiv='refresh' content='60; url=/'>")
+    read = read_page(URL, html, "page", 2)
+    assert [(link.target[21:], link.element, link.anchor) for link in read.links] == [
+        ("/", "meta", ""),
+        ("/deep.html", "a", "深处"),
+        ("/i.png", "img", "图"),
+        ("/sitemap.html", "a", "网站地图"),
+        ("/map.png", "img", ""),
+    ]
+    assert "depth" in read.facts["malformed"]
+    assert "malformed" not in read_page(URL, page("要闻", footer), "page", 2).facts
+
+
+def test_an_invalid_base_href_is_ignored_as_browsers_do():
+    html = page("要闻", "<a href='a.html'>甲</a><a href='http://[bad'>乙</a>", "<base href='//[x'>")
+    assert [link.target for link in read_page(URL, html, "page", 2).links] == [
+        "http://www.csz.gov.cn/zcwj/a.html",
+        "invalid:http%3A%2F%2F%5Bbad",
+    ]
+
+
 def test_the_visible_date_wins_over_a_disagreeing_pubdate_tag():
     html = article(
         "青山县2015年统计公报",

@@ -152,6 +152,34 @@ def test_delay_holds_the_answer() -> None:
             fetch(site.url_for("/slow"), timeout=0.1)
 
 
+def test_repeated_endless_dripping_and_resetting_bodies() -> None:
+    routes = {
+        "/big": Route(body="0123456789", repeat=1000),
+        "/endless": Route(body="x" * 1000, repeat=0),
+        "/drip": Route(body="a", repeat=4, drip=0.1),
+        "/reset": Route(reset=True),
+    }
+    with http_site(routes) as site:
+        _, headers, body = fetch(site.url_for("/big"))
+        assert (headers["Content-Length"], len(body)) == ("10000", 10000)
+        conn = http.client.HTTPConnection(site.host, site.port, timeout=2)
+        conn.request("GET", "/endless")
+        response = conn.getresponse()
+        assert response.getheader("Transfer-Encoding") == "chunked"
+        assert len(response.read(100_000)) == 100_000  # and more to come
+        conn.close()
+        started = time.monotonic()
+        assert fetch(site.url_for("/drip"))[2] == b"aaaa"
+        assert time.monotonic() - started >= 0.3
+        with pytest.raises(ConnectionResetError):
+            fetch(site.url_for("/reset"))
+
+
+def test_unknown_paths_can_be_answered_from_the_path() -> None:
+    with http_site(not_found=lambda path: Route(body=f"<a href='{path}/next'>下一页</a>")) as site:
+        assert fetch(site.url_for("/cal/1"))[2].decode() == "<a href='/cal/1/next'>下一页</a>"
+
+
 def test_exit_is_prompt_with_keep_alive_client_still_connected() -> None:
     started = time.monotonic()
     with http_site({"/": "x"}) as site:

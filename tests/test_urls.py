@@ -6,7 +6,7 @@ import pytest
 
 from govscan.crawler.middlewares import retry_after_seconds
 from govscan.resolver import parse_nameserver, parse_overrides
-from govscan.urls import canonical_url, is_intranet_host, origin_of, site_scope
+from govscan.urls import canonical_url, invalid_href, is_intranet_host, origin_of, site_scope
 
 BASE = "http://www.csz.gov.cn/xwdt/index.html"
 
@@ -27,6 +27,43 @@ BASE = "http://www.csz.gov.cn/xwdt/index.html"
 )
 def test_canonical_url(href, expected):
     assert canonical_url(href, BASE) == expected
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        ("\\zh\\x.html", "http://www.csz.gov.cn/zh/x.html"),
+        ("zh\\x.html?q=a\\b#\\c", "http://www.csz.gov.cn/xwdt/zh/x.html?q=a%5Cb"),
+        ("http:\\\\WWW.csz.gov.cn\\zh\\", "http://www.csz.gov.cn/zh/"),
+        ("http:///www.gov.cn/zhengce/", "http://www.gov.cn/zhengce/"),
+        ("\t/zcwj/\n2026/1.html ", "http://www.csz.gov.cn/zcwj/2026/1.html"),
+        ("\u3000/a.html", "http://www.csz.gov.cn/xwdt/%E3%80%80/a.html"),  # not stripped
+        ("javascript:show('a\\b')", "javascript:show('a\\b')"),
+    ],
+)
+def test_hrefs_are_read_as_browsers_read_them(href, expected):
+    """The WHATWG URL rules: ``\\`` is ``/`` in an http(s) path, only ASCII spaces and controls
+    are stripped, tabs and newlines dropped, extra slashes before a host ignored."""
+    assert canonical_url(href, BASE) == expected
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "http://[bad",
+        "//[bad/x.html",
+        "http://[::zz]/",
+        "http://www.csz.gov.cn:99999/",
+        "http://www.csz.gov.cn:abc/",
+        "http://www csz.gov.cn/",
+        "http://",
+        "https://:443/",
+    ],
+)
+def test_an_href_no_browser_can_follow_is_recorded_as_invalid(href):
+    recorded = canonical_url(href, BASE)
+    assert recorded.startswith("invalid:") and invalid_href(recorded) == href
+    assert invalid_href(canonical_url("/a.html", BASE)) is None
 
 
 def test_site_scope_takes_extra_hosts_on_the_sites_port():

@@ -1,14 +1,17 @@
-"""Dead links (链接不可用), soft 404s and links into an intranet."""
+"""Dead links (链接不可用), soft 404s and links into an intranet; pages too large to read and
+hosts that kept answering 429, which are not dead."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from difflib import SequenceMatcher
+from urllib.parse import urlsplit
 
 from govscan.checks.finding import Finding
 from govscan.store.models import Site
 from govscan.store.records import FetchRecord, LinkRecord, PageRecord
 from govscan.store.runs import RunData
-from govscan.urls import host_of, is_fetchable, is_intranet_host, origin_of
+from govscan.urls import host_of, invalid_href, is_fetchable, is_intranet_host, origin_of
 
 #: Network failures that make a link dead, as the crawl names them.
 NETWORK_KINDS = {
@@ -18,7 +21,10 @@ NETWORK_KINDS = {
     "tls": "HTTPS 证书或加密连接错误",
     "redirect_loop": "重定向循环",
     "connection": "连接中断",
+    "invalid_url": "链接地址无效，浏览器无法打开",
 }
+#: 429 Too Many Requests: the server asks to slow down; the link is not dead.
+TOO_MANY_REQUESTS = 429
 #: What Chinese (and English) not-found pages say.
 NOT_FOUND_WORDS = (
     "页面不存在",
@@ -50,20 +56,28 @@ def check(site: Site, data: RunData) -> list[Finding]:
     fetches = data.fetches()
     pages = data.pages()
     dead = {f.url: f for f in fetches if failure_kind(f)}
+    too_large = {f.url: f for f in fetches if f.error_kind == "too_large"}
+    limited = {f.url: f for f in fetches if is_rate_limited(f)}
     soft = soft_404_pages(pages, {f.url: f.status for f in fetches})
+    targets = data.link_targets()
+    invalid = [target for target in targets if invalid_href(target)]
     intranet = (
         []
         if is_intranet_host(host_of(start_url))
-        else [t for t in data.link_targets() if is_fetchable(t) and is_intranet_host(host_of(t))]
+        else [t for t in targets if is_fetchable(t) and is_intranet_host(host_of(t))]
     )
-    sources = data.links_to([*dead, *soft, *intranet])
+    sources = data.links_to([*dead, *too_large, *limited, *soft, *invalid, *intranet])
     home = {p.url for p in pages if p.role == "home"} | {start_url}
-    findings = []
-    for url, fetch in dead.items():
-        if url in sources or url == start_url:  # unlinked fetches are the crawl's own probes
-            findings.append(broken_link(fetch, sources.get(url, []), home))
+
+    def linked(urls: dict) -> dict:  # unlinked fetches are the crawl's own probes
+        return {url: fetch for url, fetch in urls.items() if url in sources or url == start_url}
+
+    findings = [broken_link(f, sources.get(url, []), home) for url, f in linked(dead).items()]
+    findings += [invalid_link(url, sources[url], home) for url in invalid]
     findings += [soft_404(page, sources.get(page.url, []), home) for page in soft.values()]
     findings += [intranet_link(url, sources[url], home) for url in intranet]
+    findings += [unread_page(f, sources.get(url, []), home) for url, f in linked(too_large).items()]
+    findings += rate_limited_hosts(linked(limited), sources, home)
     return findings
 
 
@@ -72,8 +86,17 @@ def failure_kind(fetch: FetchRecord) -> str | None:
     if fetch.error_kind in NETWORK_KINDS:
         return fetch.error_kind
     if fetch.error_kind is None and fetch.status is not None and fetch.status >= 400:
+        if fetch.status == TOO_MANY_REQUESTS:
+            return None
         return "http_5xx" if fetch.status >= 500 else "http_4xx"
     return None
+
+
+def is_rate_limited(fetch: FetchRecord) -> bool:
+    """Answered 429 after its retries, or not fetched once its host had answered 429 too often."""
+    return fetch.error_kind == "rate_limited" or (
+        fetch.error_kind is None and fetch.status == TOO_MANY_REQUESTS
+    )
 
 
 def soft_404_pages(pages: list[PageRecord], status: dict[str, int | None]) -> dict[str, PageRecord]:
@@ -145,6 +168,66 @@ def broken_link(fetch: FetchRecord, links: list[LinkRecord], home: set[str]) -> 
             **detail,
         },
     )
+
+
+def invalid_link(target: str, links: list[LinkRecord], home: set[str]) -> Finding:
+    """A link whose href no browser can follow (``http://[bad``, a port over 65535): shown
+    as the page wrote it."""
+    href = invalid_href(target)
+    source, detail = evidence(links, home)
+    where = "首页上的" if detail["on_homepage"] else ""
+    return Finding(
+        rule="links.broken",
+        severity="deduction",
+        url=href,
+        source=source,
+        message=f"{where}链接不可用：{NETWORK_KINDS['invalid_url']}（{href}）",
+        detail={"kind": "invalid_url", "status": None, "error": None, "final_url": None, **detail},
+    )
+
+
+def unread_page(fetch: FetchRecord, links: list[LinkRecord], home: set[str]) -> Finding:
+    """A page whose body passed the crawl's size limit (announced, received or decompressed):
+    it answers, so it is no dead link, but govscan did not read it."""
+    source, detail = evidence(links, home)
+    return Finding(
+        rule="links.too_large",
+        severity="warning",
+        url=fetch.url,
+        source=source,
+        message="页面超过抓取上限（过大、传输不结束或解压后过大），未能读取其内容和链接",
+        detail={"kind": "too_large", "error": fetch.error, **detail},
+    )
+
+
+def rate_limited_hosts(
+    fetches: dict[str, FetchRecord], sources: dict[str, list[LinkRecord]], home: set[str]
+) -> list[Finding]:
+    """One warning per host that kept answering 429: its links were not checked."""
+    by_host: dict[str, list[str]] = defaultdict(list)
+    for url in sorted(fetches):
+        by_host[urlsplit(url).netloc].append(url)
+    findings = []
+    for host, urls in sorted(by_host.items()):
+        source, detail = evidence([link for url in urls for link in sources.get(url, [])], home)
+        findings.append(
+            Finding(
+                rule="links.rate_limited",
+                severity="warning",
+                url=urls[0],
+                source=source,
+                message=f"{host} 多次返回 HTTP 429（请求过于频繁），本次有 {len(urls)} 个链接"
+                "未能检查，未计为不可用链接",
+                detail={
+                    "kind": "rate_limited",
+                    "host": host,
+                    "count": len(urls),
+                    "urls": urls[:MAX_SOURCES],
+                    **detail,
+                },
+            )
+        )
+    return findings
 
 
 def soft_404(page: PageRecord, links: list[LinkRecord], home: set[str]) -> Finding:

@@ -21,9 +21,9 @@ from govscan.crawler.article import (
 )
 from govscan.crawler.layout import layout_signature
 from govscan.dates import parse_date
-from govscan.markup import parse_plain
+from govscan.markup import link_elements, parse_plain
 from govscan.store.records import LinkRecord, PageRecord
-from govscan.urls import canonical_url
+from govscan.urls import canonical_url, invalid_href
 
 #: Where each element keeps its link.
 LINK_ATTRIBUTE = {
@@ -35,6 +35,7 @@ LINK_ATTRIBUTE = {
     "iframe": "src",
     "frame": "src",
 }
+LINK_TAGS = frozenset({*LINK_ATTRIBUTE, "meta"})  # and <meta http-equiv="refresh">
 #: ``<link rel>`` values that name an origin to warm up, not a resource.
 HINT_RELS = frozenset({"dns-prefetch", "preconnect"})
 REFRESH_URL = re.compile(r"url\s*=\s*(.+)$", re.IGNORECASE)
@@ -63,18 +64,22 @@ DOCUMENT_ENDINGS = (".pdf", ".ofd", ".wps", ".doc", ".docx")
 
 def read_page(url: str, html: str, role: str, depth: int, keep: bool = False) -> PageRecord:
     """Reduce an HTML page to what the checks read; ``keep`` also stores its source."""
-    doc = parse_plain(html)
+    doc, gave_up = parse_plain(html)
     if doc is None:  # nothing an HTML parser can read
         return PageRecord(url, role, depth, "", "", 0)
-    base = doc.find(".//base[@href]")
-    base_url = canonical_url(base.get("href"), url) if base is not None else url
-    links = extract_links(doc, base_url)
+    # libxml2 dropped what followed where it gave up; a tokenizer still finds every link
+    linking = doc if gave_up is None else link_elements(html, LINK_TAGS)
+    links = extract_links(linking, base_url(doc, url))
     meta = guideline_meta(doc)
     lxml.etree.strip_elements(doc, "script", "style", "noscript", with_tail=False)
     title = " ".join((doc.findtext(".//title") or "").split())[:500]
     body = doc.find("body")
     chunks = text_chunks(body if body is not None else doc)
     text = " ".join(chunks)
+    facts = page_facts(meta, chunks, article_title(doc, meta, title), links)
+    facts["layout"] = layout_signature(doc)
+    if gave_up is not None:
+        facts["malformed"] = gave_up
     return PageRecord(
         url,
         role,
@@ -83,10 +88,17 @@ def read_page(url: str, html: str, role: str, depth: int, keep: bool = False) ->
         text[:EXCERPT_CHARS],
         len(text),
         links,
-        facts=page_facts(meta, chunks, article_title(doc, meta, title), links)
-        | {"layout": layout_signature(doc)},
+        facts=facts,
         html=zlib.compress(html.encode("utf-8")) if keep else None,
     )
+
+
+def base_url(doc: lxml.etree._Element, url: str) -> str:
+    """What the page's relative links are relative to: its ``<base href>``, unless browsers
+    would ignore it as invalid, else its own URL."""
+    element = doc.find(".//base[@href]")
+    found = canonical_url(element.get("href"), url) if element is not None else url
+    return url if invalid_href(found) else found
 
 
 def guideline_meta(doc: lxml.etree._Element) -> dict[str, str]:
@@ -147,7 +159,7 @@ def differs(visible: str, tagged: str | None) -> bool:
 def extract_links(doc: lxml.etree._Element, base_url: str) -> list[LinkRecord]:
     """Every link of the page, once per target and element, with how often it occurs."""
     found: dict[tuple[str, str], LinkRecord] = {}
-    for element in doc.iter(*LINK_ATTRIBUTE, "meta"):
+    for element in doc.iter(*LINK_TAGS):
         tag = element.tag
         href = refresh_target(element) if tag == "meta" else element.get(LINK_ATTRIBUTE[tag])
         if not href or href.isspace():

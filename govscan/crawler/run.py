@@ -21,6 +21,13 @@ from govscan.store.accounts import get_account_run
 from govscan.store.db import database_url, open_engine
 from govscan.store.runs import get_run
 
+#: Why a crawl whose homepage could not be read (though it is not dead) is incomplete.
+HOME_UNREAD = {
+    "too_large": "首页内容超过抓取上限（过大或传输不结束），未能读取，结果不完整",
+    "rate_limited": "网站限制访问频率（HTTP 429），首页未能读取，结果不完整",
+    "robots": "robots.txt 禁止抓取首页，结果不完整",
+}
+
 
 def crawl_settings(options: dict, db_url: str, run_id: int) -> Settings:
     """Scrapy settings for one scan: the project's defaults with the scan's options on top."""
@@ -67,7 +74,7 @@ def crawl(run_id: int, archives: bool) -> str | None:
         return f"抓取中止：{stats.get('finish_reason')}"
     if errors:
         return f"抓取过程中出现 {errors} 个内部错误，结果不完整（详见抓取日志）"
-    return None
+    return HOME_UNREAD.get(stats.get("govscan/home_unread"))
 
 
 def site_arguments(options: dict) -> dict:

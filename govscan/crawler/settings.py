@@ -6,6 +6,9 @@ BOT_NAME = "govscan"
 SPIDER_MODULES = ["govscan.crawler.spiders"]
 USER_AGENT = GOVSCAN_USER_AGENT
 ROBOTSTXT_OBEY = False
+# RFC 9309 lets a crawler stop reading a robots.txt after 500 KiB (govscan.crawler.robots).
+ROBOTSTXT_PARSER = "govscan.crawler.robots.CappedRobotParser"
+GOVSCAN_ROBOTSTXT_MAXSIZE = 500 * 1024
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
@@ -22,18 +25,23 @@ GOVSCAN_RESOLVE: dict[str, list[str]] = {}
 GOVSCAN_NAMESERVER = None
 DNS_TIMEOUT = 15
 
-# The indicators call a page that has not answered in 15 s unavailable.
+# The indicators call a page that has not answered in 15 s unavailable. A page whose body
+# (announced, received or decompressed) passes DOWNLOAD_MAXSIZE is not read: too_large.
 DOWNLOAD_TIMEOUT = 15
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_VERIFY_CERTIFICATES = True
 CONCURRENT_REQUESTS = 64
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 
-# One retry for transient failures before a link is called dead; 429 is handled apart.
+# One retry for transient failures before a link is called dead; 429 is handled apart:
+# waited for as Retry-After asks, up to GOVSCAN_MAX_RETRY_AFTER seconds, and retried
+# GOVSCAN_429_RETRIES times; a host that answers 429 GOVSCAN_429_BUDGET times, or asks for a
+# longer pause, is not fetched again in the run (its links are rate_limited, not dead).
 RETRY_TIMES = 1
 RETRY_HTTP_CODES = [502, 503, 504, 408]
-GOVSCAN_MAX_RETRY_AFTER = 60
+GOVSCAN_MAX_RETRY_AFTER = 10
 GOVSCAN_429_RETRIES = 2
+GOVSCAN_429_BUDGET = 6
 
 # Every status reaches the spider, which follows redirects itself and keeps its own "seen" set,
 # so that each unique URL is fetched once and a redirect loop is reported as one.
@@ -62,6 +70,7 @@ CONCURRENT_ITEMS = 1
 ITEM_PIPELINES = {"govscan.crawler.pipelines.StorePipeline": 300}
 DOWNLOADER_MIDDLEWARES = {
     "govscan.crawler.middlewares.RetryAfterMiddleware": 560,
+    "govscan.crawler.robots.RobotsTxtLimits": 540,  # after RetryMiddleware's retry
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,  # the spider keeps scope
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     "scrapy.downloadermiddlewares.stats.DownloaderStats": None,  # per-request counters unused

@@ -59,9 +59,12 @@ def build(engine: Engine, site_ids: list[str], with_accounts: bool = True) -> di
 
 def problem_key(finding: dict) -> tuple[str, str]:
     """The same problem in two runs: its rule and URL (the port aside: the sample portal
-    is served on a new one each time)."""
-    parts = urlsplit(finding["url"])
-    return finding["rule"], parts._replace(netloc=parts.hostname or "").geturl()
+    is served on a new one each time). An invalid link's URL is its href as written."""
+    try:
+        parts = urlsplit(finding["url"])
+        return finding["rule"], parts._replace(netloc=parts.hostname or "").geturl()
+    except ValueError:  # http://[bad, http://host:99999/
+        return finding["rule"], finding["url"]
 
 
 def review(previous: dict, current: dict) -> Review:

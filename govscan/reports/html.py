@@ -15,6 +15,8 @@ RULE_TITLES = {
     "links.broken": "链接不可用",
     "links.soft404": "链接不可用（软 404）",
     "links.intranet": "链接到内网地址",
+    "links.too_large": "页面过大，未能读取",
+    "links.rate_limited": "访问频率受限，链接未检查",
     "home.stale": "首页不更新",
     "columns.stale": "栏目不更新",
     "columns.empty": "空白栏目",
@@ -68,6 +70,9 @@ KIND_TITLES = {
     "tls": "证书/加密错误",
     "redirect_loop": "重定向循环",
     "connection": "连接中断",
+    "invalid_url": "链接地址无效",
+    "too_large": "超过抓取上限",
+    "rate_limited": "访问频率受限（HTTP 429）",
 }
 VERDICT_CLASS = {"合格": "pass", "不合格": "fail", "未完成": "incomplete"}
 

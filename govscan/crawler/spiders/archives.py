@@ -27,6 +27,8 @@ FAILURES = {
     "timeout": "访问超时",
     "tls": "证书或加密连接错误",
     "connection": "连接中断",
+    "too_large": "内容超过抓取上限（过大、传输不结束或解压后过大）",
+    "rate_limited": "服务器多次返回 HTTP 429（请求过于频繁）",
     "robots": "robots.txt 禁止抓取",
 }
 

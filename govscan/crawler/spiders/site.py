@@ -22,6 +22,7 @@ from govscan.crawler.pages import read_page
 from govscan.urls import (
     canonical_url,
     host_of,
+    invalid_href,
     is_fetchable,
     is_intranet_host,
     origin_of,
@@ -41,6 +42,8 @@ MAX_REDIRECTS = 10
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "::1", "localhost"})
 #: Statuses with which servers refuse HEAD though GET works.
 HEAD_REFUSED = frozenset({403, 405, 501})
+#: Why a homepage can go unread without being dead: nothing is left to judge the site by.
+HOME_UNREAD_KINDS = frozenset({"too_large", "rate_limited", "robots"})
 
 
 class SiteSpider(scrapy.Spider):
@@ -113,6 +116,8 @@ class SiteSpider(scrapy.Spider):
         if response.request.method == "HEAD" and response.status in HEAD_REFUSED:
             yield self.request(meta["origin"], "GET", role="check", depth=meta["level"])
             return
+        if response.status == 429:  # the host's retries and budget were spent on it
+            self.note_unread_home(meta["role"], "rate_limited")
         fetch = self.fetch_item(response)
         if self.should_parse(response):
             self.parsed.add(response.url)
@@ -149,13 +154,20 @@ class SiteSpider(scrapy.Spider):
         if kind is None:  # a fault of govscan's, not of the site: the crawl must not pass
             self.logger.error("Internal error fetching %s", meta["origin"], exc_info=failure)
             return
+        self.note_unread_home(meta["role"], kind)
         yield FetchItem(
             url=meta["origin"],
             method=failure.request.method,
-            error_kind=error_kind(failure),
+            error_kind=kind,
             error=str(failure.value)[:500] or repr(failure.value),
             final_url=failure.request.url if failure.request.url != meta["origin"] else None,
         )
+
+    def note_unread_home(self, role: str, kind: str) -> None:
+        """Keep in the crawl's stats that the homepage could not be read though it is not
+        dead (``govscan.crawler.run`` then reports the crawl incomplete, never passed)."""
+        if role == "home" and kind in HOME_UNREAD_KINDS:
+            self.crawler.stats.set_value("govscan/home_unread", kind)
 
     def fetch_item(self, response: Response) -> FetchItem:
         meta = response.meta
@@ -174,14 +186,13 @@ class SiteSpider(scrapy.Spider):
         target = canonical_url(location, response.url)
         chain = [*response.meta.get("chain", []), response.url]
         if target in chain or len(chain) > MAX_REDIRECTS or not is_fetchable(target):
-            kind = "redirect_loop" if is_fetchable(target) else "redirect_scheme"
             return FetchItem(
                 url=response.meta["origin"],
                 method=response.request.method,
                 status=response.status,
-                error_kind=kind,
+                error_kind=redirect_failure(target),
                 final_url=target,
-                error=" → ".join([*chain, target])[:500],
+                error=" → ".join([*chain, invalid_href(target) or target])[:500],
             )
         if response.meta["role"] == "home":  # http://csz.gov.cn → https://www.csz.gov.cn
             self.scope.add(origin_of(target))
@@ -233,3 +244,11 @@ class SiteSpider(scrapy.Spider):
             and self.pages_scheduled < self.max_pages
             and splitext(urlsplit(url).path)[1].lower() not in NON_HTML_ENDINGS
         )
+
+
+def redirect_failure(target: str) -> str:
+    """Why a redirect to ``target`` is not followed: a loop (or too long a chain), a Location
+    no browser can follow, or a scheme that is not fetched (``mailto:``)."""
+    if is_fetchable(target):
+        return "redirect_loop"
+    return "invalid_url" if invalid_href(target) else "redirect_scheme"
