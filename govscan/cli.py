@@ -166,6 +166,7 @@ def scan_options(args: argparse.Namespace, inventory: Inventory | None = None) -
         stale_days=settings.newmedia.stale_days,
         scoring_profile=settings.scoring_profile,
         homepage_retry_seconds=settings.availability.retry_seconds,
+        limits=settings.limits.model_dump(exclude_none=True),
         known_accounts=[
             {"platform": a.platform, "name": a.name, "account_id": a.account_id}
             for a in inventory.accounts

@@ -81,6 +81,8 @@ class ScanOptions:
     stale_days: int = 7
     # the register's accounts, {platform, name, account_id}: links to others are unregistered
     known_accounts: list[dict] = field(default_factory=list)
+    # bounds of a link, page or host that the inventory sets (CrawlLimits); others: the crawl's
+    limits: dict[str, float] = field(default_factory=dict)
     scoring_profile: str | None = None  # default: govscan/checks/scoring.yaml
     # between fetches of a homepage that did not answer the crawl, when no probes judge it
     homepage_retry_seconds: float = AvailabilitySettings().retry_seconds

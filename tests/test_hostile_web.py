@@ -385,3 +385,19 @@ def test_entity_expansion_in_a_page_stays_small(hostile):
     with http_site(routes(links("/laughs.html"), **more)) as site:
         hostile(site.url)
     assert site.count("GET", "/a.html") == 1  # the page was read, its entities never expanded
+
+
+def test_the_size_limit_is_set_in_the_inventory(scan, tmp_path):
+    """An office that must check large pages, or wants to read less, sets settings.limits."""
+    more = {"/big.html": Route(body="<p>大页面</p>" * 1000, repeat=200)}  # about 3 MB
+    with http_site(routes(links("/big.html"), **more)) as site:
+        inventory = tmp_path / "sites.yaml"
+        inventory.write_text(
+            "settings:\n  limits: {max_body_mb: 1}\n"
+            f"sites:\n  - {{id: big, name: 大页面站, url: '{site.url}', unit: 测试单位}}\n",
+            encoding="utf-8",
+        )
+        output = scan("--config", str(inventory), "--checks", "links")
+    assert output.code == 0
+    assert [f["url"] for f in output.findings("links.too_large")] == [site.url_for("/big.html")]
+    assert (site.url_for("/dead.html"), "http_4xx") in output.broken()

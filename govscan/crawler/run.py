@@ -29,6 +29,14 @@ HOME_UNREAD = {
 }
 
 
+#: The inventory's crawl limits (``settings.limits``) → the Scrapy setting each sets, in its unit.
+LIMIT_SETTINGS = {
+    "max_body_mb": ("DOWNLOAD_MAXSIZE", 1024 * 1024),
+    "max_retry_after": ("GOVSCAN_MAX_RETRY_AFTER", 1),
+    "rate_limit_budget": ("GOVSCAN_429_BUDGET", 1),
+}
+
+
 def crawl_settings(options: dict, db_url: str, run_id: int) -> Settings:
     """Scrapy settings for one scan: the project's defaults with the scan's options on top."""
     settings = Settings()
@@ -47,10 +55,20 @@ def crawl_settings(options: dict, db_url: str, run_id: int) -> Settings:
             "RETRY_GIVE_UP_LOG_LEVEL": "INFO",
             "LOG_LEVEL": options.get("log_level", "INFO"),
             **({"USER_AGENT": options["user_agent"]} if options.get("user_agent") else {}),
+            **limit_settings(options.get("limits", {})),
         },
         priority="cmdline",
     )
     return settings
+
+
+def limit_settings(limits: dict[str, float]) -> dict[str, int]:
+    """The Scrapy settings for the limits the inventory sets."""
+    return {
+        name: int(value * unit)
+        for key, value in limits.items()
+        for name, unit in [LIMIT_SETTINGS[key]]
+    }
 
 
 def crawl(run_id: int, archives: bool) -> str | None:

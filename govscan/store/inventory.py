@@ -130,6 +130,15 @@ class AvailabilitySettings(Strict):
     retry_seconds: Annotated[float, Field(ge=0)] = 30
 
 
+class CrawlLimits(Strict):
+    """Bounds of one link, page or host (docs/limits.md); unset, the crawl's own defaults
+    (``govscan/crawler/settings.py``) apply."""
+
+    max_body_mb: Annotated[float, Field(gt=0)] | None = None  # larger bodies are too_large
+    max_retry_after: Annotated[float, Field(ge=0)] | None = None  # a longer 429 wait: give up
+    rate_limit_budget: Annotated[int, Field(ge=1)] | None = None  # 429s before a host is left
+
+
 class NewMediaSettings(Strict):
     """When a new-media account counts as not updated (国办秘函〔2019〕19号: two weeks)."""
 
@@ -149,6 +158,7 @@ class Settings(Strict):
     eldercare: EldercareSettings = EldercareSettings()
     newmedia: NewMediaSettings = NewMediaSettings()
     availability: AvailabilitySettings = AvailabilitySettings()
+    limits: CrawlLimits = CrawlLimits()
     scoring_profile: str | None = None  # a YAML file like govscan/checks/scoring.yaml
     notify: NotifySettings = NotifySettings()
     schedule: ScheduleSettings = ScheduleSettings()
