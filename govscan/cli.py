@@ -19,9 +19,9 @@ from govscan import __version__
 from govscan.checks import CHECKS
 from govscan.checks.scoring import ProfileError, load_profile
 from govscan.demo import serve_demo_world
+from govscan.outcomes import INCOMPLETE
 from govscan.pipeline import ScanOptions, ScanResult, scan_accounts, scan_site
 from govscan.reports.figures import SITE_FIGURES
-from govscan.reports.findings_json import INCOMPLETE
 from govscan.reports.notify import notify
 from govscan.reports.outputs import Outputs, rewrite_outputs, write_outputs
 from govscan.resolver import parse_nameserver, parse_overrides

@@ -17,6 +17,7 @@ from govscan import USER_AGENT
 from govscan.checks import CHECKS, a11y, availability, newmedia
 from govscan.checks.context import homepage_fetch, kept_homepage
 from govscan.checks.scoring import load_profile, score, waive
+from govscan.outcomes import COMPLETED, FAILED
 from govscan.probes import browser, ipv6
 from govscan.probes.availability import ATTEMPTS, Attempt, attempt, stamp
 from govscan.resolver import Lookup
@@ -37,8 +38,6 @@ from govscan.store.inventory import (
 )
 from govscan.store.records import FetchRecord
 from govscan.store.runs import (
-    COMPLETED,
-    FAILED,
     RunData,
     finish_run,
     get_site,

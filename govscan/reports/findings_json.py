@@ -8,13 +8,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from govscan import __version__
+from govscan.outcomes import COMPLETED, INCOMPLETE, NOT_PASSED, PASSED
 from govscan.reports.figures import site_figures
 from govscan.store.accounts import account_findings, get_account_run
 from govscan.store.models import AccountRun, Run
-from govscan.store.runs import COMPLETED, findings_of, get_run, get_site
-
-#: What each verdict means; scoring per the indicator profile refines 合格 later.
-PASSED, FAILED, INCOMPLETE = "合格", "不合格", "未完成"
+from govscan.store.runs import findings_of, get_run, get_site
 
 
 def iso(moment) -> str | None:
@@ -63,8 +61,8 @@ def verdict_of(run: Run, scoring: dict, not_run: dict[str, str]) -> str:
     run (no browser, say), never lets a site pass."""
     if run.status != COMPLETED:
         return INCOMPLETE
-    if scoring.get("verdict") == FAILED:
-        return FAILED
+    if scoring.get("verdict") == NOT_PASSED:
+        return NOT_PASSED
     return INCOMPLETE if not_run else PASSED
 
 
@@ -100,8 +98,8 @@ ACCOUNT_FIELDS = ("id", "platform", "name", "account_id", "unit", "registered")
 def account_verdict(run: AccountRun, summary: dict) -> str:
     """Like a site's: the profile's verdict; an account that could not be judged never
     passes."""
-    if summary.get("scoring", {}).get("verdict") == FAILED:
-        return FAILED
+    if summary.get("scoring", {}).get("verdict") == NOT_PASSED:
+        return NOT_PASSED
     return PASSED if run.status == COMPLETED and summary.get("judged") else INCOMPLETE
 
 

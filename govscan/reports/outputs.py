@@ -8,9 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from govscan.outcomes import FINISHED
 from govscan.reports import bulletin, exports, findings_json, html
 from govscan.store.accounts import latest_account_run
-from govscan.store.runs import FINISHED, latest_runs
+from govscan.store.runs import latest_runs
 
 
 @dataclass

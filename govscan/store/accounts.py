@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, insert, select
 
+from govscan.outcomes import RUNNING
 from govscan.store.db import session_scope
 from govscan.store.inventory import AccountEntry
 from govscan.store.models import (
@@ -50,7 +51,7 @@ def save_accounts(engine: Engine, accounts: list[AccountEntry]) -> None:
 
 def start_account_run(engine: Engine, options: dict) -> int:
     with session_scope(engine) as session:
-        run = AccountRun(started_at=now(), status="running", options=options)
+        run = AccountRun(started_at=now(), status=RUNNING, options=options)
         session.add(run)
         session.flush()
         return run.id

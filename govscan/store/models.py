@@ -10,6 +10,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from govscan.outcomes import RUNNING
+
 
 class Base(DeclarativeBase):
     pass
@@ -56,7 +58,7 @@ class Run(Base):
     site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(16), default="running")
+    status: Mapped[str] = mapped_column(String(16), default=RUNNING)
     error: Mapped[str | None] = mapped_column(Text)
     options: Mapped[dict] = mapped_column(JSON)
     stats: Mapped[dict | None] = mapped_column(JSON)
@@ -180,7 +182,7 @@ class AccountRun(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(16), default="running")
+    status: Mapped[str] = mapped_column(String(16), default=RUNNING)
     error: Mapped[str | None] = mapped_column(Text)
     options: Mapped[dict] = mapped_column(JSON)
     summaries: Mapped[dict | None] = mapped_column(JSON)  # by account: last post, posts, …

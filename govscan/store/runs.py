@@ -10,6 +10,7 @@ from functools import cached_property
 
 from sqlalchemy import Engine, func, insert, literal, or_, select
 
+from govscan.outcomes import RUNNING
 from govscan.store.db import session_scope
 from govscan.store.inventory import SiteEntry
 from govscan.store.models import (
@@ -25,8 +26,6 @@ from govscan.store.models import (
 )
 from govscan.store.records import FetchRecord, LinkRecord, PageRecord
 
-RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
-FINISHED = (COMPLETED, FAILED)
 #: Elements whose target a browser loads into the page.
 EMBEDDED_ELEMENTS = ("img", "script", "link", "iframe", "frame")
 
