@@ -94,6 +94,7 @@ class ScanResult:
 
 def scan_site(
     engine: Engine,
+    inspection_id: int,
     site: SiteEntry,
     options: ScanOptions,
     log_path: Path,
@@ -110,7 +111,7 @@ def scan_site(
         "waivers": waivers,
         **asdict(options),
     }
-    run_id = start_run(engine, site.id, job)
+    run_id = start_run(engine, inspection_id, site.id, job)
 
     def crawl_and_check() -> tuple[str | None, dict]:
         if error := crawl(engine, run_id, log_path, on_progress):
@@ -126,12 +127,16 @@ def scan_site(
 
 
 def scan_accounts(
-    engine: Engine, accounts: list[AccountEntry], options: ScanOptions, log_path: Path
+    engine: Engine,
+    inspection_id: int,
+    accounts: list[AccountEntry],
+    options: ScanOptions,
+    log_path: Path,
 ) -> ScanResult:
     """Read every account's archives in one crawl, judge each account, finish the run."""
     save_accounts(engine, accounts)
     job = {"accounts": [account.model_dump() for account in accounts], **asdict(options)}
-    run_id = start_account_run(engine, job)
+    run_id = start_account_run(engine, inspection_id, job)
 
     def read_and_judge() -> tuple[str | None, dict]:
         if error := crawl(engine, run_id, log_path, None, archives=True):

@@ -49,9 +49,11 @@ def save_accounts(engine: Engine, accounts: list[AccountEntry]) -> None:
             )
 
 
-def start_account_run(engine: Engine, options: dict) -> int:
+def start_account_run(engine: Engine, inspection_id: int, options: dict) -> int:
     with session_scope(engine) as session:
-        run = AccountRun(started_at=now(), status=RUNNING, options=options)
+        run = AccountRun(
+            inspection_id=inspection_id, started_at=now(), status=RUNNING, options=options
+        )
         session.add(run)
         session.flush()
         return run.id

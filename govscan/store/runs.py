@@ -51,9 +51,15 @@ def save_site(engine: Engine, site: SiteEntry) -> None:
         )
 
 
-def start_run(engine: Engine, site_id: str, options: dict) -> int:
+def start_run(engine: Engine, inspection_id: int, site_id: str, options: dict) -> int:
     with session_scope(engine) as session:
-        run = Run(site_id=site_id, started_at=now(), status=RUNNING, options=options)
+        run = Run(
+            inspection_id=inspection_id,
+            site_id=site_id,
+            started_at=now(),
+            status=RUNNING,
+            options=options,
+        )
         session.add(run)
         session.flush()
         return run.id
