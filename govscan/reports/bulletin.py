@@ -31,8 +31,11 @@ class Review:
     persisting: list[dict]
 
 
-def build(engine: Engine, site_ids: list[str], with_accounts: bool = True) -> dict:
-    """What the bulletin shows, from each site's last completed runs and the last account run."""
+def build(
+    engine: Engine, site_ids: list[str], with_accounts: bool, inspection: dict | None
+) -> dict:
+    """What the bulletin of ``inspection`` (findings.json's) shows, from each site's last
+    completed runs and the last account run."""
     sites = []
     for site_id in site_ids:
         runs = latest_runs(engine, site_id, (COMPLETED,), HISTORY)
@@ -51,6 +54,7 @@ def build(engine: Engine, site_ids: list[str], with_accounts: bool = True) -> di
     return {
         "tool": {"name": "govscan", "version": __version__},
         "inspected_at": min(started, default=None),
+        "inspection": inspection,
         "headline": headline(sites, accounts),
         "ranking": sorted(sites, key=lambda s: (s["verdict"] != PASSED, -(s["score"] or 0))),
         "sites": sites,

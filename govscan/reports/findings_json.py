@@ -11,6 +11,7 @@ from govscan import __version__
 from govscan.outcomes import COMPLETED, INCOMPLETE, NOT_PASSED, PASSED
 from govscan.reports.figures import site_figures
 from govscan.store.accounts import account_findings, get_account_run
+from govscan.store.inspections import get_inspection
 from govscan.store.models import AccountRun, Run
 from govscan.store.runs import findings_of, get_run, get_site
 
@@ -118,8 +119,23 @@ def build(engine: Engine, run_ids: list[int], account_run_id: int | None = None)
             "finished_at": iso(max(finished)) if all(finished) else None,
             "checks": runs[0].options.get("checks", []) if runs else ["newmedia"],
         },
+        "inspection": inspection_of(engine, every),
         "sites": [site_result(engine, run) for run in runs],
         "accounts": account_results(engine, account_run) if account_run else [],
+    }
+
+
+def inspection_of(engine: Engine, runs: list[Run | AccountRun]) -> dict | None:
+    """The inspection the runs were made in; None when they were made in several, or
+    before inspections were stored."""
+    ids = {run.inspection_id for run in runs}
+    if len(ids) != 1 or None in ids:
+        return None
+    inspection = get_inspection(engine, ids.pop())
+    return {
+        "id": inspection.id,
+        "started_at": iso(inspection.started_at),
+        "finished_at": iso(inspection.finished_at),
     }
 
 

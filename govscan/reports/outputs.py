@@ -31,7 +31,7 @@ def write_outputs(
     given, this account run."""
     result = findings_json.build(engine, run_ids, account_run_id)
     site_ids = [site["id"] for site in result["sites"]]
-    data = bulletin.build(engine, site_ids, with_accounts=account_run_id is not None)
+    data = bulletin.build(engine, site_ids, account_run_id is not None, result["inspection"])
     return Outputs(
         folder=out,
         result=result,
