@@ -81,7 +81,7 @@ class ScanOptions:
     # the register's accounts, {platform, name, account_id}: links to others are unregistered
     known_accounts: list[dict] = field(default_factory=list)
     scoring_profile: str | None = None  # default: govscan/checks/scoring.yaml
-    # between fetches of a homepage that did not answer the crawl, when no probes judge it
+    # between fetches of a homepage that did not answer the crawl (no availability probes)
     homepage_retry_seconds: float = AvailabilitySettings().retry_seconds
 
 
@@ -214,7 +214,7 @@ def crawl(
 
 def homepage_unread(data: RunData, options: ScanOptions) -> str | None:
     """None when the crawl read the homepage; else why the site could not be scanned. A
-    homepage that gave no answer is fetched again when no probes of the scheduler judge it;
+    homepage that gave no answer is fetched again when no availability probes judge it;
     what was tried is kept for the availability check."""
     if kept_homepage(data) is not None:
         return None
