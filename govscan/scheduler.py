@@ -44,6 +44,9 @@ def nightly_scan(config: str, out: str) -> None:
     except (InventoryError, OptionsError) as error:
         log.error("夜间检查未能开始：%s", error)
         return
+    if not plan.sites and not plan.accounts:
+        log.error("夜间检查未能开始：%s：清单中没有站点，也没有账号", config)
+        return
     finished = inspections.inspect(connect(), plan, Path(out))
     log.info("夜间检查 %s 结束，通报：%s", finished.inspection.id, finished.outputs.bulletin)
     for delivery in finished.deliveries:
