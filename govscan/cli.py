@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections import defaultdict
+from dataclasses import dataclass
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -13,27 +13,21 @@ from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.live import Live
+from rich.spinner import Spinner
 from rich.table import Table
 
-from govscan import __version__
+from govscan import __version__, inspections
 from govscan.checks import CHECKS
-from govscan.checks.scoring import ProfileError, load_profile
 from govscan.demo import serve_demo_world
-from govscan.pipeline import ScanOptions, ScanResult, scan_accounts, scan_site
+from govscan.inspections import Plan
+from govscan.options import OptionsError, load_config, scan_options
+from govscan.outcomes import INCOMPLETE
+from govscan.pipeline import ScanOptions
 from govscan.reports.figures import SITE_FIGURES
-from govscan.reports.findings_json import INCOMPLETE
-from govscan.reports.notify import notify
-from govscan.reports.outputs import Outputs, rewrite_outputs, write_outputs
-from govscan.resolver import parse_nameserver, parse_overrides
+from govscan.reports.outputs import Outputs, rewrite_outputs
+from govscan.resolver import parse_overrides
 from govscan.store.db import connect
-from govscan.store.inventory import (
-    AccountEntry,
-    Inventory,
-    InventoryError,
-    SiteEntry,
-    load_inventory,
-)
-from govscan.store.register import load_register
+from govscan.store.inventory import AccountEntry, Inventory, InventoryError, SiteEntry
 
 console = Console(stderr=True, soft_wrap=True)
 EXIT_OK, EXIT_SCAN_FAILED, EXIT_USAGE = 0, 1, 2
@@ -90,10 +84,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_scan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("govscan-report"), help="报告目录")
-    parser.add_argument("--max-pages", type=int, default=1000, help="最多抓取的页面数")
-    parser.add_argument("--depth", type=int, default=3, help="从首页起的最大抓取层级")
-    parser.add_argument("--concurrency", type=int, default=8, help="每个主机的并发请求数")
-    parser.add_argument("--timeout", type=float, default=15.0, help="请求超时（秒）")
+    parser.add_argument(
+        "--max-pages", type=int, default=ScanOptions.max_pages, help="最多抓取的页面数"
+    )
+    parser.add_argument(
+        "--depth", type=int, default=ScanOptions.max_depth, help="从首页起的最大抓取层级"
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=ScanOptions.concurrency, help="每个主机的并发请求数"
+    )
+    parser.add_argument("--timeout", type=float, default=ScanOptions.timeout, help="请求超时（秒）")
     parser.add_argument(
         "--resolve",
         action="append",
@@ -121,10 +121,8 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def scan_options(args: argparse.Namespace, inventory: Inventory | None = None) -> ScanOptions:
-    """Options from the command line; the inventory's settings fill what it leaves out."""
-    inventory = inventory or Inventory()
-    settings = inventory.settings
+def chosen_options(args: argparse.Namespace) -> ScanOptions:
+    """The scan options the command line chose; the inventory's settings come later."""
     checks = [name.strip() for name in args.checks.split(",") if name.strip()]
     unknown = [name for name in checks if name not in CHECKS]
     if unknown:
@@ -132,15 +130,8 @@ def scan_options(args: argparse.Namespace, inventory: Inventory | None = None) -
     for name in ("max_pages", "depth", "concurrency"):
         if getattr(args, name) < (0 if name == "depth" else 1):
             raise UsageError(f"--{name.replace('_', '-')} 取值不正确：{getattr(args, name)}")
-    nameserver = args.nameserver or settings.nameserver
-    try:
-        load_profile(settings.scoring_profile)
-    except ProfileError as error:
-        raise UsageError(str(error)) from error
     try:
         resolve = parse_overrides(args.resolve)
-        if nameserver:
-            parse_nameserver(nameserver)
     except ValueError as error:
         raise UsageError(str(error)) from error
     return ScanOptions(
@@ -149,28 +140,11 @@ def scan_options(args: argparse.Namespace, inventory: Inventory | None = None) -
         concurrency=args.concurrency,
         timeout=args.timeout,
         resolve=resolve,
-        nameserver=nameserver,
-        user_agent=args.user_agent or settings.user_agent,
+        nameserver=args.nameserver,
+        user_agent=args.user_agent,
         obey_robots=args.obey_robots,
         checks=checks,
         skip_hosts=args.skip_host,
-        timezone=settings.timezone,
-        freshness=settings.freshness.model_dump(),
-        veto=settings.veto.model_dump(),
-        sample_pages=settings.sample_pages,
-        ipv6_probes=settings.ipv6.probes,
-        ipv6_sample=settings.ipv6.sample,
-        ipv6_min_rate=settings.ipv6.min_rate,
-        min_font_px=settings.eldercare.min_font_px,
-        zombie_days=settings.newmedia.zombie_days,
-        stale_days=settings.newmedia.stale_days,
-        scoring_profile=settings.scoring_profile,
-        homepage_retry_seconds=settings.availability.retry_seconds,
-        limits=settings.limits.model_dump(exclude_none=True),
-        known_accounts=[
-            {"platform": a.platform, "name": a.name, "account_id": a.account_id}
-            for a in inventory.accounts
-        ],
     )
 
 
@@ -189,31 +163,15 @@ def command_scan(args: argparse.Namespace) -> int:
     if bool(args.url) == bool(args.config):
         raise UsageError("请给出要扫描的网址，或用 --config 指定站点清单（二者选一）")
     if args.url:
-        return run_scans([site_from_url(args.url)], scan_options(args), args.out)
+        site = site_from_url(args.url)
+        return inspect(Plan([site], [], scan_options(Inventory(), chosen_options(args))), args.out)
     inventory = load_config(args.config)
     sites = [inventory.site(site_id) for site_id in args.site] if args.site else inventory.sites
     accounts = [] if args.site else inventory.accounts
     if not sites and not accounts:
         raise UsageError(f"{args.config}：清单中没有站点，也没有账号")
-    notify_with = inventory.settings.notify.model_dump() if args.notify else None
-    return run_scans(sites, scan_options(args, inventory), args.out, accounts, notify_with)
-
-
-def send_notifications(
-    result: dict, out: Path, entries: list[SiteEntry | AccountEntry], settings: dict
-) -> None:
-    """Mail each unit its list and post the headline to the robots; say how it went."""
-    contacts: dict[str, set[str]] = defaultdict(set)
-    for entry in entries:
-        if entry.contact.email:
-            contacts[entry.unit].add(entry.contact.email)
-    for delivery in notify(result, out, contacts, settings):
-        if delivery.ok:
-            console.print(f"已通知：{delivery.target}")
-        else:
-            console.print(
-                f"[red]通知失败：{delivery.target}：{delivery.error}（详见 notify.log）[/]"
-            )
+    options = scan_options(inventory, chosen_options(args))
+    return inspect(Plan(sites, accounts, options, inventory.settings, args.notify), args.out)
 
 
 def command_schedule(args: argparse.Namespace) -> int:
@@ -250,51 +208,45 @@ def command_accounts(args: argparse.Namespace) -> int:
     inventory = load_config(args.config)
     if not inventory.accounts:
         raise UsageError(f"{args.config}：清单中没有账号（accounts）")
-    notify_with = inventory.settings.notify.model_dump() if args.notify else None
-    return run_scans([], scan_options(args, inventory), args.out, inventory.accounts, notify_with)
+    options = scan_options(inventory, chosen_options(args))
+    return inspect(Plan([], inventory.accounts, options, inventory.settings, args.notify), args.out)
 
 
-def load_config(path: Path) -> Inventory:
-    """A YAML inventory, or an .xlsx register of accounts."""
-    if path.suffix.lower() in (".xlsx", ".xls"):
-        return Inventory(accounts=load_register(path))
-    return load_inventory(path)
+def inspect(plan: Plan, out: Path) -> int:
+    """Carry out the inspection on the terminal: a live progress line, the summary, then how
+    each notification went. Exit status 1 unless everything could be scanned."""
+    with Live(console=console, transient=True) as live:
+        finished = inspections.inspect(connect(), plan, out, TerminalWatch(live))
+    for delivery in finished.deliveries:
+        if delivery.ok:
+            console.print(f"已通知：{delivery.target}")
+        else:
+            console.print(
+                f"[red]通知失败：{delivery.target}：{delivery.error}（详见 notify.log）[/]"
+            )
+    return EXIT_OK if scanned_in_full(finished.outputs.result) else EXIT_SCAN_FAILED
 
 
-def run_scans(
-    sites: list[SiteEntry],
-    options: ScanOptions,
-    out: Path,
-    accounts: list[AccountEntry] = (),
-    notify_with: dict | None = None,
-) -> int:
-    """Scan each site with a live progress line, then the accounts; write and summarise the
-    reports, then notify with the ``notify_with`` settings (``--notify``)."""
-    engine = connect()
-    results: list[ScanResult] = []
-    for site in sites:
-        with Live(console=console, transient=True) as live:
+@dataclass
+class TerminalWatch:
+    """An inspection on the terminal: one live line while it scans, the summary once the
+    outputs are written."""
 
-            def show(counts: dict[str, int], site: SiteEntry = site) -> None:
-                live.update(
-                    f"[bold]{site.name}[/]  已抓取页面 {counts['pages']}  "
-                    f"已检查链接 {counts['fetched']}  访问失败 {counts['failed']}"
-                )
+    live: Live
 
-            results.append(scan_site(engine, site, options, out / "logs" / f"{site.id}.log", show))
-    account_run = None
-    if accounts:
-        with console.status(f"正在读取 {len(accounts)} 个政务新媒体账号的归档……"):
-            account_run = scan_accounts(engine, accounts, options, out / "logs" / "accounts.log")
-    outputs = write_outputs(
-        engine, [r.run_id for r in results], account_run.run_id if account_run else None, out
-    )
-    result = outputs.result
-    print_summary(result)
-    print_written(outputs)
-    if notify_with is not None:
-        send_notifications(result, out, [*sites, *accounts], notify_with)
-    return EXIT_OK if scanned_in_full(result) else EXIT_SCAN_FAILED
+    def scanning(self, site: SiteEntry, counts: dict[str, int]) -> None:
+        self.live.update(
+            f"[bold]{site.name}[/]  已抓取页面 {counts['pages']}  "
+            f"已检查链接 {counts['fetched']}  访问失败 {counts['failed']}"
+        )
+
+    def reading(self, accounts: list[AccountEntry]) -> None:
+        self.live.update(Spinner("dots", f"正在读取 {len(accounts)} 个政务新媒体账号的归档……"))
+
+    def written(self, outputs: Outputs) -> None:
+        self.live.stop()
+        print_summary(outputs.result)
+        print_written(outputs)
 
 
 def scanned_in_full(result: dict) -> bool:
@@ -365,10 +317,10 @@ def print_accounts(accounts: list[dict]) -> None:
 def command_demo(args: argparse.Namespace) -> int:
     with serve_demo_world() as world:
         console.print(f"示例门户已在本机启动：{world.site.url}（DNS {world.nameserver}）")
-        options = ScanOptions(
+        chosen = ScanOptions(
             nameserver=world.nameserver, max_pages=500, max_depth=5, skip_hosts=world.skip_hosts
         )
-        code = run_scans([world.site], options, args.out)
+        code = inspect(Plan([world.site], [], scan_options(Inventory(), chosen)), args.out)
         if args.serve:
             console.print("示例网站继续运行中，按 Ctrl-C 结束。")
             world.wait()
@@ -379,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (UsageError, InventoryError) as error:
+    except (UsageError, InventoryError, OptionsError) as error:
         console.print(f"[red]错误：[/]{error}", highlight=False)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -17,6 +17,7 @@ from govscan import USER_AGENT
 from govscan.checks import CHECKS, a11y, availability, newmedia
 from govscan.checks.context import homepage_fetch, kept_homepage
 from govscan.checks.scoring import load_profile, score, waive
+from govscan.outcomes import COMPLETED, FAILED
 from govscan.probes import browser, ipv6
 from govscan.probes.availability import ATTEMPTS, Attempt, attempt, stamp
 from govscan.resolver import Lookup
@@ -37,8 +38,6 @@ from govscan.store.inventory import (
 )
 from govscan.store.records import FetchRecord
 from govscan.store.runs import (
-    COMPLETED,
-    FAILED,
     RunData,
     finish_run,
     get_site,
@@ -84,7 +83,7 @@ class ScanOptions:
     # bounds of a link, page or host that the inventory sets (CrawlLimits); others: the crawl's
     limits: dict[str, float] = field(default_factory=dict)
     scoring_profile: str | None = None  # default: govscan/checks/scoring.yaml
-    # between fetches of a homepage that did not answer the crawl, when no probes judge it
+    # between fetches of a homepage that did not answer the crawl (no availability probes)
     homepage_retry_seconds: float = AvailabilitySettings().retry_seconds
 
 
@@ -97,6 +96,7 @@ class ScanResult:
 
 def scan_site(
     engine: Engine,
+    inspection_id: int,
     site: SiteEntry,
     options: ScanOptions,
     log_path: Path,
@@ -113,7 +113,7 @@ def scan_site(
         "waivers": waivers,
         **asdict(options),
     }
-    run_id = start_run(engine, site.id, job)
+    run_id = start_run(engine, inspection_id, site.id, job)
 
     def crawl_and_check() -> tuple[str | None, dict]:
         if error := crawl(engine, run_id, log_path, on_progress):
@@ -129,12 +129,16 @@ def scan_site(
 
 
 def scan_accounts(
-    engine: Engine, accounts: list[AccountEntry], options: ScanOptions, log_path: Path
+    engine: Engine,
+    inspection_id: int,
+    accounts: list[AccountEntry],
+    options: ScanOptions,
+    log_path: Path,
 ) -> ScanResult:
     """Read every account's archives in one crawl, judge each account, finish the run."""
     save_accounts(engine, accounts)
     job = {"accounts": [account.model_dump() for account in accounts], **asdict(options)}
-    run_id = start_account_run(engine, job)
+    run_id = start_account_run(engine, inspection_id, job)
 
     def read_and_judge() -> tuple[str | None, dict]:
         if error := crawl(engine, run_id, log_path, None, archives=True):
@@ -212,7 +216,7 @@ def crawl(
 
 def homepage_unread(data: RunData, options: ScanOptions) -> str | None:
     """None when the crawl read the homepage; else why the site could not be scanned. A
-    homepage that gave no answer is fetched again when no probes of the scheduler judge it;
+    homepage that gave no answer is fetched again when no availability probes judge it;
     what was tried is kept for the availability check."""
     if kept_homepage(data) is not None:
         return None

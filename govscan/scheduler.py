@@ -1,11 +1,12 @@
 """The nightly service: ``govscan schedule --config FILE``.
 
 APScheduler keeps its jobs in the same database as the runs, so a restart knows what it
-missed. The nightly scan (default 02:00 Asia/Shanghai) scans every site and account,
+missed. The nightly inspection (default 02:00 Asia/Shanghai) scans every site and account,
 writes the bulletin and sends the notifications; the availability probes fetch every
 homepage many times a day (default 24). A run missed while the service was down is run
 once, not once per missed time; a scan never overlaps another; SIGTERM lets the job that is
-running finish and then stops.
+running finish and then stops. Each job reads the inventory again, so that an edited one
+counts from the next night on.
 """
 
 from __future__ import annotations
@@ -21,33 +22,46 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from govscan import USER_AGENT
+from govscan import USER_AGENT, inspections
+from govscan.inspections import Plan
+from govscan.options import OptionsError, load_config, scan_options
+from govscan.probes.availability import TIMEOUT, probe
 from govscan.resolver import Lookup
+from govscan.store.availability import save_probe
 from govscan.store.db import connect, database_url
-from govscan.store.inventory import Inventory
+from govscan.store.inventory import Inventory, InventoryError
 
 log = logging.getLogger("govscan.scheduler")
 CRON_FIELDS = ("minute", "hour", "day", "month", "day_of_week")
 
 
 def nightly_scan(config: str, out: str) -> None:
-    """Scan everything the inventory lists, then the bulletin and the notifications. The
-    CLI does it exactly as ``govscan scan --config FILE --notify`` would."""
-    from govscan.cli import main  # the service sits on top of the command line
-
-    code = main(["scan", "--config", config, "--out", out, "--notify"])
-    log.info("夜间检查结束（退出码 %s），通报：%s", code, Path(out) / "bulletin.html")
+    """Inspect everything the inventory lists: the scans, then the bulletin and the
+    notifications."""
+    try:
+        inventory = load_config(Path(config))
+        plan = Plan.of_inventory(inventory, scan_options(inventory), notify=True)
+    except (InventoryError, OptionsError) as error:
+        log.error("夜间检查未能开始：%s", error)
+        return
+    if not plan.sites and not plan.accounts:
+        log.error("夜间检查未能开始：%s：清单中没有站点，也没有账号", config)
+        return
+    finished = inspections.inspect(connect(), plan, Path(out))
+    log.info("夜间检查 %s 结束，通报：%s", finished.inspection.id, finished.outputs.bulletin)
+    for delivery in finished.deliveries:
+        if delivery.ok:
+            log.info("已通知：%s", delivery.target)
+        else:
+            log.error("通知失败：%s：%s（详见 notify.log）", delivery.target, delivery.error)
 
 
 def probe_homepages(config: str) -> None:
-    """Fetch every homepage once and store whether it answered within 15 s."""
-    from govscan.cli import load_config
-    from govscan.probes.availability import probe
-    from govscan.store.availability import save_probe
-
+    """The availability probes: fetch every homepage once and store whether it answered
+    within 15 s."""
     inventory = load_config(Path(config))
     engine = connect()
-    lookup = Lookup({}, inventory.settings.nameserver, 15.0)
+    lookup = Lookup({}, inventory.settings.nameserver, TIMEOUT)
     for site in inventory.sites:
         answer = probe(site.url, lookup, inventory.settings.user_agent or USER_AGENT)
         save_probe(engine, site.id, answer.status, answer.error, answer.elapsed_ms)
@@ -64,9 +78,9 @@ def scan_trigger(expression: str, timezone: str) -> CronTrigger:
 
 
 def start(config: Path, inventory: Inventory, out: Path) -> BackgroundScheduler:
-    """A running scheduler with the nightly scan and the probes. A job already in the store
-    keeps its next run time — one missed while the service was down then runs (once) —
-    unless the inventory changed its schedule."""
+    """A running scheduler with the nightly inspection and the availability probes. A job
+    already in the store keeps its next run time — one missed while the service was down then
+    runs (once) — unless the inventory changed its schedule."""
     settings = inventory.settings
     scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(url=database_url(), tablename="scheduler_jobs")},

@@ -15,8 +15,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from govscan.outcomes import NOT_PASSED, PASSED
+
 DEFAULT_PROFILE = files(__package__).joinpath("scoring.yaml")
-PASSED, FAILED = "合格", "不合格"
 
 
 class Deduction(BaseModel):
@@ -94,5 +95,5 @@ def score(findings: list[dict], profile: Profile) -> Score:
         points = deduction.homepage if on_home else deduction.points
         spent[key] = min(deduction.cap, spent.get(key, 0.0) + points)
     total = round(max(0.0, 100.0 - sum(spent.values())), 1)
-    verdict = FAILED if vetoes or total < profile.pass_score else PASSED
+    verdict = NOT_PASSED if vetoes or total < profile.pass_score else PASSED
     return Score(verdict, total, vetoes, spent)

@@ -1,1 +1,3 @@
-"""Probes: measurements a scan makes beside the crawl (IPv6 today), stored as run metrics."""
+"""Probes: measurements made beside the crawl, stored for the checks to judge; a probe never
+judges. A scan's probes (IPv6, the browser) keep theirs as the run's metrics; the
+scheduler's availability probes fetch each homepage many times a day."""

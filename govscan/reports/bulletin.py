@@ -11,11 +11,12 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine
 
 from govscan import __version__
+from govscan.outcomes import COMPLETED, PASSED
 from govscan.reports.figures import headline
 from govscan.reports.findings_json import account_results, iso, site_result
 from govscan.reports.html import environment
 from govscan.store.accounts import latest_account_run
-from govscan.store.runs import COMPLETED, latest_runs
+from govscan.store.runs import latest_runs
 
 HISTORY = 8  # runs drawn in each trend
 TREND_WIDTH, TREND_HEIGHT = 240, 60
@@ -30,8 +31,11 @@ class Review:
     persisting: list[dict]
 
 
-def build(engine: Engine, site_ids: list[str], with_accounts: bool = True) -> dict:
-    """What the bulletin shows, from each site's last completed runs and the last account run."""
+def build(
+    engine: Engine, site_ids: list[str], with_accounts: bool, inspection: dict | None
+) -> dict:
+    """What the bulletin of ``inspection`` (findings.json's) shows, from each site's last
+    completed runs and the last account run."""
     sites = []
     for site_id in site_ids:
         runs = latest_runs(engine, site_id, (COMPLETED,), HISTORY)
@@ -50,8 +54,9 @@ def build(engine: Engine, site_ids: list[str], with_accounts: bool = True) -> di
     return {
         "tool": {"name": "govscan", "version": __version__},
         "inspected_at": min(started, default=None),
+        "inspection": inspection,
         "headline": headline(sites, accounts),
-        "ranking": sorted(sites, key=lambda s: (s["verdict"] != "合格", -(s["score"] or 0))),
+        "ranking": sorted(sites, key=lambda s: (s["verdict"] != PASSED, -(s["score"] or 0))),
         "sites": sites,
         "accounts": accounts,
     }

@@ -9,6 +9,8 @@ intranet is never fetched, so it is a figure of its own, not a dead link.
 
 from __future__ import annotations
 
+from govscan.outcomes import PASSED
+
 #: A site's figures: name → (Chinese title, the check family that finds them, the rules or
 #: rule prefixes whose findings count).
 SITE_FIGURES = {
@@ -47,7 +49,7 @@ def site_figures(findings: list[dict], checked: list[str]) -> dict[str, int | No
 
 def headline(sites: list[dict], accounts: list[dict]) -> dict:
     """The figures of a whole inspection, from its sites' and accounts' results."""
-    passed = sum(1 for site in sites if site["verdict"] == "合格")
+    passed = sum(1 for site in sites if site["verdict"] == PASSED)
     return {
         "sites": len(sites),
         "units": len({site["unit"] for site in sites} | {a["unit"] for a in accounts}),

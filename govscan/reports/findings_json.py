@@ -8,13 +8,12 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from govscan import __version__
+from govscan.outcomes import COMPLETED, INCOMPLETE, NOT_PASSED, PASSED
 from govscan.reports.figures import site_figures
 from govscan.store.accounts import account_findings, get_account_run
+from govscan.store.inspections import get_inspection
 from govscan.store.models import AccountRun, Run
-from govscan.store.runs import COMPLETED, findings_of, get_run, get_site
-
-#: What each verdict means; scoring per the indicator profile refines 合格 later.
-PASSED, FAILED, INCOMPLETE = "合格", "不合格", "未完成"
+from govscan.store.runs import findings_of, get_run, get_site
 
 
 def iso(moment) -> str | None:
@@ -63,8 +62,8 @@ def verdict_of(run: Run, scoring: dict, not_run: dict[str, str]) -> str:
     run (no browser, say), never lets a site pass."""
     if run.status != COMPLETED:
         return INCOMPLETE
-    if scoring.get("verdict") == FAILED:
-        return FAILED
+    if scoring.get("verdict") == NOT_PASSED:
+        return NOT_PASSED
     return INCOMPLETE if not_run else PASSED
 
 
@@ -100,8 +99,8 @@ ACCOUNT_FIELDS = ("id", "platform", "name", "account_id", "unit", "registered")
 def account_verdict(run: AccountRun, summary: dict) -> str:
     """Like a site's: the profile's verdict; an account that could not be judged never
     passes."""
-    if summary.get("scoring", {}).get("verdict") == FAILED:
-        return FAILED
+    if summary.get("scoring", {}).get("verdict") == NOT_PASSED:
+        return NOT_PASSED
     return PASSED if run.status == COMPLETED and summary.get("judged") else INCOMPLETE
 
 
@@ -120,8 +119,23 @@ def build(engine: Engine, run_ids: list[int], account_run_id: int | None = None)
             "finished_at": iso(max(finished)) if all(finished) else None,
             "checks": runs[0].options.get("checks", []) if runs else ["newmedia"],
         },
+        "inspection": inspection_of(engine, every),
         "sites": [site_result(engine, run) for run in runs],
         "accounts": account_results(engine, account_run) if account_run else [],
+    }
+
+
+def inspection_of(engine: Engine, runs: list[Run | AccountRun]) -> dict | None:
+    """The inspection the runs were made in; None when they were made in several, or
+    before inspections were stored."""
+    ids = {run.inspection_id for run in runs}
+    if len(ids) != 1 or None in ids:
+        return None
+    inspection = get_inspection(engine, ids.pop())
+    return {
+        "id": inspection.id,
+        "started_at": iso(inspection.started_at),
+        "finished_at": iso(inspection.finished_at),
     }
 
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from govscan.outcomes import COMPLETED, INCOMPLETE, NOT_PASSED, PASSED
 from govscan.reports.figures import SITE_FIGURES
 
 #: Chinese names of the rules, for people; ids stay stable for machines.
@@ -74,7 +75,7 @@ KIND_TITLES = {
     "too_large": "超过抓取上限",
     "rate_limited": "访问频率受限（HTTP 429）",
 }
-VERDICT_CLASS = {"合格": "pass", "不合格": "fail", "未完成": "incomplete"}
+VERDICT_CLASS = {PASSED: "pass", NOT_PASSED: "fail", INCOMPLETE: "incomplete"}
 
 environment = Environment(
     loader=PackageLoader("govscan.reports", "templates"),
@@ -108,6 +109,7 @@ environment.globals.update(
     site_figures=SITE_FIGURES,
     kind_titles=KIND_TITLES,
     verdict_class=VERDICT_CLASS,
+    COMPLETED=COMPLETED,
     platform_names=PLATFORM_NAMES,
     impact_names={"critical": "严重", "serious": "较重", "moderate": "中等", "minor": "轻微"},
 )

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from govscan.reports.exports import subjects, unit_filename
 from govscan.reports.figures import counted, headline
+from govscan.store.inventory import MailSettings, NotifySettings
 
 log = logging.getLogger("govscan.notify")
 USER_VARIABLE, PASSWORD_VARIABLE = "GOVSCAN_SMTP_USER", "GOVSCAN_SMTP_PASSWORD"
@@ -36,7 +37,7 @@ class Delivery:
 
 
 def notify(
-    result: dict, out: Path, contacts: dict[str, set[str]], settings: dict
+    result: dict, out: Path, contacts: dict[str, set[str]], settings: NotifySettings
 ) -> list[Delivery]:
     """Mail each unit that has a contact, post the headline to each webhook; what happened."""
     handler = logging.FileHandler(out / "notify.log", encoding="utf-8")
@@ -45,23 +46,23 @@ def notify(
     log.setLevel(logging.INFO)
     try:
         jobs = []
-        if settings.get("mail"):
+        if settings.mail:
             for unit, addresses in sorted(contacts.items()):
-                if message := unit_mail(result, unit, sorted(addresses), settings["mail"], out):
+                if message := unit_mail(result, unit, sorted(addresses), settings.mail, out):
                     to = ", ".join(sorted(addresses))
-                    jobs.append((to, partial(send_mail, message, settings["mail"])))
-        for hook in settings.get("webhooks", []):
-            body = robot_message(result, hook["kind"])
-            jobs.append((hook["url"], partial(post, hook["url"], body)))
+                    jobs.append((to, partial(send_mail, message, settings.mail)))
+        for hook in settings.webhooks:
+            body = robot_message(result, hook.kind)
+            jobs.append((hook.url, partial(post, hook.url, body)))
         return [retried(target, deliver, settings) for target, deliver in jobs]
     finally:
         log.removeHandler(handler)
         handler.close()
 
 
-def retried(target: str, deliver: Callable[[], None], settings: dict) -> Delivery:
+def retried(target: str, deliver: Callable[[], None], settings: NotifySettings) -> Delivery:
     """Deliver, retrying a failure after a pause; every attempt is logged."""
-    attempts, error = settings.get("attempts", 3), None
+    attempts, error = settings.attempts, None
     for attempt in range(1, attempts + 1):
         try:
             deliver()
@@ -69,7 +70,7 @@ def retried(target: str, deliver: Callable[[], None], settings: dict) -> Deliver
             error = str(failure) or type(failure).__name__
             log.warning("发送到 %s 失败（第 %d/%d 次）：%s", target, attempt, attempts, error)
             if attempt < attempts:
-                time.sleep(settings.get("retry_seconds", 30))
+                time.sleep(settings.retry_seconds)
         else:
             log.info("已发送到 %s（第 %d 次）", target, attempt)
             return Delivery(target, True, attempt)
@@ -77,7 +78,7 @@ def retried(target: str, deliver: Callable[[], None], settings: dict) -> Deliver
 
 
 def unit_mail(
-    result: dict, unit: str, addresses: list[str], mail: dict, out: Path
+    result: dict, unit: str, addresses: list[str], mail: MailSettings, out: Path
 ) -> EmailMessage | None:
     """The unit's own problems, its 整改清单 attached; None when it has nothing to fix."""
     own = unit_findings(result, unit)
@@ -86,7 +87,7 @@ def unit_mail(
     day = result["run"]["started_at"][:10]
     message = EmailMessage()
     message["Subject"] = f"【检查通报】{unit}：网站与政务新媒体检查发现 {len(own)} 个问题（{day}）"
-    message["From"], message["To"] = mail["sender"], ", ".join(addresses)
+    message["From"], message["To"] = mail.sender, ", ".join(addresses)
     lines = [f"{unit}：", "", f"{day} 的检查发现以下问题，请对照附件中的整改清单及时整改。", ""]
     lines += [f"{n}. {name}：{f['message']}（{f['url']}）" for n, (name, f) in enumerate(own, 1)]
     message.set_content("\n".join(lines))
@@ -110,11 +111,11 @@ def unit_findings(result: dict, unit: str) -> list[tuple[str, dict]]:
     ]
 
 
-def send_mail(message: EmailMessage, mail: dict) -> None:
+def send_mail(message: EmailMessage, mail: MailSettings) -> None:
     """Over STARTTLS (verifying the server), logging in when the environment says who."""
-    context = ssl.create_default_context(cafile=mail.get("ca_file"))
-    with smtplib.SMTP(mail["host"], mail.get("port", 587), timeout=30) as server:
-        if mail.get("starttls", True):
+    context = ssl.create_default_context(cafile=mail.ca_file)
+    with smtplib.SMTP(mail.host, mail.port, timeout=30) as server:
+        if mail.starttls:
             server.starttls(context=context)
         if os.environ.get(USER_VARIABLE):
             server.login(os.environ[USER_VARIABLE], os.environ.get(PASSWORD_VARIABLE, ""))

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from govscan.outcomes import FINISHED
 from govscan.reports import bulletin, exports, findings_json, html
 from govscan.store.accounts import latest_account_run
-from govscan.store.runs import FINISHED, latest_runs
+from govscan.store.runs import latest_runs
 
 
 @dataclass
@@ -30,7 +31,7 @@ def write_outputs(
     given, this account run."""
     result = findings_json.build(engine, run_ids, account_run_id)
     site_ids = [site["id"] for site in result["sites"]]
-    data = bulletin.build(engine, site_ids, with_accounts=account_run_id is not None)
+    data = bulletin.build(engine, site_ids, account_run_id is not None, result["inspection"])
     return Outputs(
         folder=out,
         result=result,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, insert, select
 
+from govscan.outcomes import RUNNING
 from govscan.store.db import session_scope
 from govscan.store.inventory import AccountEntry
 from govscan.store.models import (
@@ -48,9 +49,11 @@ def save_accounts(engine: Engine, accounts: list[AccountEntry]) -> None:
             )
 
 
-def start_account_run(engine: Engine, options: dict) -> int:
+def start_account_run(engine: Engine, inspection_id: int, options: dict) -> int:
     with session_scope(engine) as session:
-        run = AccountRun(started_at=now(), status="running", options=options)
+        run = AccountRun(
+            inspection_id=inspection_id, started_at=now(), status=RUNNING, options=options
+        )
         session.add(run)
         session.flush()
         return run.id

@@ -10,6 +10,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from govscan.outcomes import RUNNING
+
 
 class Base(DeclarativeBase):
     pass
@@ -47,6 +49,26 @@ class Site(Base):
     hosts: Mapped[list[str]] = mapped_column(JSON)
 
 
+class Inspection(Base):
+    """One night's work, or one command's: which sites and accounts, with which settings, and
+    its runs. Completed once every run has finished; then its outputs are written and the
+    units notified, once. Failed when it was interrupted."""
+
+    __tablename__ = "inspections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default=RUNNING)
+    error: Mapped[str | None] = mapped_column(Text)
+    settings: Mapped[dict] = mapped_column(JSON)  # the inventory's settings
+    options: Mapped[dict] = mapped_column(JSON)  # the scan options (govscan.pipeline.ScanOptions)
+    sites: Mapped[list[dict]] = mapped_column(JSON)  # as the inventory described them
+    accounts: Mapped[list[dict]] = mapped_column(JSON)
+    out: Mapped[str] = mapped_column(Text)  # the folder its outputs are written to
+    notify: Mapped[bool] = mapped_column(Boolean)  # whether the units are told when it completes
+
+
 class Run(Base):
     """One scan of one site. ``status`` stays ``running`` if the process dies: never 'passed'."""
 
@@ -54,9 +76,10 @@ class Run(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
+    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspections.id"), index=True)
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(16), default="running")
+    status: Mapped[str] = mapped_column(String(16), default=RUNNING)
     error: Mapped[str | None] = mapped_column(Text)
     options: Mapped[dict] = mapped_column(JSON)
     stats: Mapped[dict | None] = mapped_column(JSON)
@@ -178,9 +201,10 @@ class AccountRun(Base):
     __tablename__ = "account_runs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspections.id"), index=True)
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(16), default="running")
+    status: Mapped[str] = mapped_column(String(16), default=RUNNING)
     error: Mapped[str | None] = mapped_column(Text)
     options: Mapped[dict] = mapped_column(JSON)
     summaries: Mapped[dict | None] = mapped_column(JSON)  # by account: last post, posts, …

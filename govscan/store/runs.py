@@ -10,6 +10,7 @@ from functools import cached_property
 
 from sqlalchemy import Engine, func, insert, literal, or_, select
 
+from govscan.outcomes import RUNNING
 from govscan.store.db import session_scope
 from govscan.store.inventory import SiteEntry
 from govscan.store.models import (
@@ -25,8 +26,6 @@ from govscan.store.models import (
 )
 from govscan.store.records import FetchRecord, LinkRecord, PageRecord
 
-RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
-FINISHED = (COMPLETED, FAILED)
 #: Elements whose target a browser loads into the page.
 EMBEDDED_ELEMENTS = ("img", "script", "link", "iframe", "frame")
 
@@ -52,9 +51,15 @@ def save_site(engine: Engine, site: SiteEntry) -> None:
         )
 
 
-def start_run(engine: Engine, site_id: str, options: dict) -> int:
+def start_run(engine: Engine, inspection_id: int, site_id: str, options: dict) -> int:
     with session_scope(engine) as session:
-        run = Run(site_id=site_id, started_at=now(), status=RUNNING, options=options)
+        run = Run(
+            inspection_id=inspection_id,
+            site_id=site_id,
+            started_at=now(),
+            status=RUNNING,
+            options=options,
+        )
         session.add(run)
         session.flush()
         return run.id

@@ -1,0 +1,143 @@
+"""Inspections: a night's work — which sites and accounts, with which settings, its runs —
+stored with its own id. The command line and the nightly service start, run and finish
+inspections here and only here. The plan is stored with the inspection, so whoever finishes
+its last run can finish it: the outputs are written and the units notified then, once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import Engine
+
+from govscan.pipeline import ScanOptions, scan_accounts, scan_site
+from govscan.reports.notify import Delivery, notify
+from govscan.reports.outputs import Outputs, write_outputs
+from govscan.store.inspections import (
+    complete_inspection,
+    fail_inspection,
+    get_inspection,
+    inspection_runs,
+    start_inspection,
+)
+from govscan.store.inventory import AccountEntry, Inventory, Settings, SiteEntry
+from govscan.store.models import Inspection
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What an inspection covers and how: the sites and accounts, the inventory's settings,
+    the scan options, and whether the units are notified when it completes."""
+
+    sites: list[SiteEntry]
+    accounts: list[AccountEntry]
+    options: ScanOptions
+    settings: Settings = field(default_factory=Settings)
+    notify: bool = False
+
+    @classmethod
+    def of_inventory(cls, inventory: Inventory, options: ScanOptions, notify: bool) -> Plan:
+        """Every site and account of the inventory."""
+        return cls(inventory.sites, inventory.accounts, options, inventory.settings, notify)
+
+    @classmethod
+    def stored(cls, inspection: Inspection) -> Plan:
+        """The plan an inspection was started with."""
+        return cls(
+            sites=[SiteEntry.model_validate(site) for site in inspection.sites],
+            accounts=[AccountEntry.model_validate(account) for account in inspection.accounts],
+            options=ScanOptions(**inspection.options),
+            settings=Settings.model_validate(inspection.settings),
+            notify=inspection.notify,
+        )
+
+    def contacts(self) -> dict[str, set[str]]:
+        """The addresses each unit's problems are mailed to."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for entry in [*self.sites, *self.accounts]:
+            if entry.contact.email:
+                found[entry.unit].add(entry.contact.email)
+        return found
+
+
+class Watch(Protocol):
+    """Who follows an inspection as it goes: the command line shows it on the terminal."""
+
+    def scanning(self, site: SiteEntry, counts: dict[str, int]) -> None:
+        """A site's crawl so far: pages parsed, URLs fetched, fetches that failed."""
+
+    def reading(self, accounts: list[AccountEntry]) -> None:
+        """The accounts' archives are being read."""
+
+    def written(self, outputs: Outputs) -> None:
+        """The outputs are written; the units are notified next."""
+
+
+@dataclass
+class Finished:
+    """A completed inspection: what it wrote, and how each notification went."""
+
+    inspection: Inspection
+    outputs: Outputs
+    deliveries: list[Delivery]
+
+
+def start(engine: Engine, plan: Plan, out: Path) -> Inspection:
+    """A new inspection of ``plan``, its outputs to be written to ``out``."""
+    options = asdict(plan.options)
+    return start_inspection(
+        engine, plan.sites, plan.accounts, plan.settings, options, out, plan.notify
+    )
+
+
+def run(engine: Engine, inspection: Inspection, watch: Watch | None = None) -> None:
+    """Scan each site of the inspection, then read its accounts, each a run of it. An
+    interruption fails the inspection, as it fails the run it stopped, and goes on up."""
+    plan = Plan.stored(inspection)
+    logs = Path(inspection.out) / "logs"
+    try:
+        for site in plan.sites:
+            shown = partial(watch.scanning, site) if watch else None
+            log = logs / f"{site.id}.log"
+            scan_site(engine, inspection.id, site, plan.options, log, shown)
+        if plan.accounts:
+            if watch:
+                watch.reading(plan.accounts)
+            log = logs / "accounts.log"
+            scan_accounts(engine, inspection.id, plan.accounts, plan.options, log)
+    except BaseException as interrupt:
+        fail_inspection(engine, inspection.id, f"检查中断：{interrupt!r}")
+        raise
+
+
+def inspect(engine: Engine, plan: Plan, out: Path, watch: Watch | None = None) -> Finished:
+    """An inspection of ``plan`` from start to finish, in this process."""
+    inspection = start(engine, plan, out)
+    run(engine, inspection, watch)
+    finished = finish(engine, inspection.id, watch)
+    assert finished is not None, "every run has finished, and nothing else ends an inspection"
+    return finished
+
+
+def finish(engine: Engine, inspection_id: int, watch: Watch | None = None) -> Finished | None:
+    """Once every run of the inspection has finished: mark it completed, write its outputs
+    and notify the units if its plan says so — all of it once, whoever calls. None while
+    runs are still to finish, or when the inspection has already ended."""
+    if not complete_inspection(engine, inspection_id):
+        return None
+    inspection = get_inspection(engine, inspection_id)
+    runs, account_run = inspection_runs(engine, inspection_id)
+    account_run_id = account_run.id if account_run else None
+    outputs = write_outputs(engine, [run.id for run in runs], account_run_id, Path(inspection.out))
+    if watch:
+        watch.written(outputs)
+    plan = Plan.stored(inspection)
+    deliveries = (
+        notify(outputs.result, outputs.folder, plan.contacts(), plan.settings.notify)
+        if plan.notify
+        else []
+    )
+    return Finished(inspection, outputs, deliveries)
