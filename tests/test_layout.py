@@ -19,7 +19,7 @@ from govscan.markup import parse_plain
 
 
 def signature(html: str) -> str:
-    return layout_signature(parse_plain(html))
+    return layout_signature(parse_plain(html)[0])
 
 
 def list_page(title: str, items: int, current: int) -> str:
