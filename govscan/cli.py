@@ -16,11 +16,11 @@ from rich.live import Live
 from rich.table import Table
 
 from govscan import __version__
-from govscan.checks import CHECKS
+from govscan.checks.registry import family_names
 from govscan.checks.scoring import ProfileError, load_profile
 from govscan.demo import serve_demo_world
 from govscan.pipeline import ScanOptions, ScanResult, scan_accounts, scan_site
-from govscan.reports.figures import SITE_FIGURES
+from govscan.reports.figures import summary_figures
 from govscan.reports.findings_json import INCOMPLETE
 from govscan.reports.notify import notify
 from govscan.reports.outputs import Outputs, rewrite_outputs, write_outputs
@@ -116,8 +116,8 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--checks",
-        default=",".join(CHECKS),
-        help=f"要运行的检查，逗号分隔（可选：{','.join(CHECKS)}）",
+        default=",".join(family_names()),
+        help=f"要运行的检查，逗号分隔（可选：{','.join(family_names())}）",
     )
 
 
@@ -126,9 +126,9 @@ def scan_options(args: argparse.Namespace, inventory: Inventory | None = None) -
     inventory = inventory or Inventory()
     settings = inventory.settings
     checks = [name.strip() for name in args.checks.split(",") if name.strip()]
-    unknown = [name for name in checks if name not in CHECKS]
+    unknown = [name for name in checks if name not in family_names()]
     if unknown:
-        raise UsageError(f"未知的检查项：{'、'.join(unknown)}；可选：{'、'.join(CHECKS)}")
+        raise UsageError(f"未知的检查项：{'、'.join(unknown)}；可选：{'、'.join(family_names())}")
     for name in ("max_pages", "depth", "concurrency"):
         if getattr(args, name) < (0 if name == "depth" else 1):
             raise UsageError(f"--{name.replace('_', '-')} 取值不正确：{getattr(args, name)}")
@@ -316,8 +316,8 @@ def print_written(outputs: Outputs) -> None:
 
 def print_summary(result: dict) -> None:
     table = Table(title="扫描结果")
-    figure_titles = [title for title, _, _ in SITE_FIGURES.values()]
-    for column in ("网站", "结论", "单项否决", "页面", *figure_titles):
+    figures = summary_figures()
+    for column in ("网站", "结论", "单项否决", "页面", *(title for _, title in figures)):
         table.add_column(column)
     for site in result["sites"]:
         table.add_row(
@@ -325,7 +325,7 @@ def print_summary(result: dict) -> None:
             site["verdict"],
             "、".join(site["vetoes"]) or "—",
             str(site["stats"].get("pages", "—")),
-            *(figure_text(site["figures"][name]) for name in SITE_FIGURES),
+            *(figure_text(site["figures"][name]) for name, _ in figures),
         )
     console.print(table)
     for site in result["sites"]:

@@ -14,8 +14,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from govscan import USER_AGENT
-from govscan.checks import CHECKS, a11y, availability, newmedia
+from govscan.checks import a11y, availability, newmedia
 from govscan.checks.context import homepage_fetch, kept_homepage
+from govscan.checks.family import Family
+from govscan.checks.finding import Finding
+from govscan.checks.registry import family_names, registry
 from govscan.checks.scoring import load_profile, score, waive
 from govscan.probes import browser, ipv6
 from govscan.probes.availability import ATTEMPTS, Attempt, attempt, stamp
@@ -67,7 +70,7 @@ class ScanOptions:
     user_agent: str | None = None
     obey_robots: bool = False
     skip_hosts: list[str] = field(default_factory=list)  # linked, never fetched nor judged
-    checks: list[str] = field(default_factory=lambda: list(CHECKS))
+    checks: list[str] = field(default_factory=family_names)
     # How the checks judge: the inventory's settings, kept with the run.
     timezone: str = "Asia/Shanghai"
     freshness: dict[str, int] = field(default_factory=lambda: Freshness().model_dump())
@@ -256,25 +259,33 @@ def fetch_homepage_again(first: Attempt, url: str, options: ScanOptions) -> list
     return attempts
 
 
-BROWSER_CHECKS = ("a11y", "eldercare")
+def selected(options: ScanOptions) -> list[Family]:
+    return [registry().family(name) for name in options.checks]
 
 
 def run_probes(engine: Engine, run_id: int, options: ScanOptions) -> None:
-    """Measure what the selected checks need beside the crawl (IPv6, pages in the browser),
-    through the scan's resolver, and keep it with the run."""
+    """Measure what the selected families need beside the crawl (IPv6, pages in the
+    browser), through the scan's resolver, and keep it with the run."""
     lookup = Lookup(options.resolve, options.nameserver, options.timeout)
     user_agent = options.user_agent or USER_AGENT
     data = RunData(engine, run_id)
-    if "ipv6" in options.checks:
+    if any(family.needs.ipv6 for family in selected(options)):
         save_metrics(engine, run_id, "ipv6", ipv6.measure(data, lookup, user_agent))
-    if any(name in options.checks for name in BROWSER_CHECKS):
+    if any(family.needs.browser for family in selected(options)):
         render_pages(data, options, lookup, user_agent)
+
+
+def browser_targets(data: RunData, families: list[Family]) -> list[browser.Target]:
+    """The pages every family that needs the browser chooses, each once, in their order."""
+    choosers = dict.fromkeys(family.needs.browser for family in families if family.needs.browser)
+    chosen = {page.url: page for choose in choosers for page in choose(data)}
+    return [browser.Target(page.url, page.role, page.layout) for page in chosen.values()]
 
 
 def render_pages(data: RunData, options: ScanOptions, lookup: Lookup, user_agent: str) -> None:
     """Open the chosen pages in the browser and keep what it measured; without a browser,
     or when no page could be tested, record the browser checks as not run."""
-    targets = [browser.Target(c.url, c.role, c.layout) for c in a11y.pages_to_render(data)]
+    targets = browser_targets(data, selected(options))
     try:
         rendered = browser.render(
             targets,
@@ -291,9 +302,9 @@ def render_pages(data: RunData, options: ScanOptions, lookup: Lookup, user_agent
     save_rendered(data.engine, data.run_id, rendered)
     save_metrics(data.engine, data.run_id, "a11y", summary)
     if "not_run" in summary:
-        selected = [name for name in BROWSER_CHECKS if name in options.checks]
+        needing = [family.name for family in selected(options) if family.needs.browser]
         save_metrics(
-            data.engine, data.run_id, "not_run", dict.fromkeys(selected, summary["not_run"])
+            data.engine, data.run_id, "not_run", dict.fromkeys(needing, summary["not_run"])
         )
 
 
@@ -307,10 +318,22 @@ def run_checks(
     site = get_site(engine, data.site_id)
     findings = []
     for name in names:
-        found = [finding.as_dict() for finding in CHECKS[name](site, data)]
+        family = registry().family(name)
+        found = [declared(finding, family).as_dict() for finding in family.judge(site, data)]
         findings += waive(found, data.options.get("waivers", []))
         save_findings(engine, run_id, found)
     profile = load_profile(data.options.get("scoring_profile"))
     scoring = asdict(score(findings, profile))
     save_metrics(engine, run_id, "scoring", scoring if scored else {**scoring, "score": None})
     return data.counts()
+
+
+class UndeclaredRule(RuntimeError):
+    """A family found something under a rule it does not declare: a mistake in the family."""
+
+
+def declared(finding: Finding, family: Family) -> Finding:
+    """The finding, if its rule is one of its family's: the catalogue names every rule."""
+    if family.rule(finding.rule) is None:
+        raise UndeclaredRule(f"检查项 {family.name} 报告了未声明的规则 {finding.rule}")
+    return finding

@@ -19,6 +19,7 @@ import lxml.html
 
 from govscan.checks.columns import is_navigation, links_in, site_columns
 from govscan.checks.context import homepage, kept_homepage
+from govscan.checks.family import Deduction, Family, Figure, Needs, Rule
 from govscan.checks.finding import Finding
 from govscan.checks.links import says_not_found
 from govscan.markup import parse_document
@@ -35,7 +36,8 @@ SEVERITY_OF_IMPACT = {
     "moderate": "warning",
     "minor": "warning",
 }
-#: Class or id words of navigation bars: nav, navbar, mainnav, menu, daohang (导航).
+#: One rule per axe-core rule: ``a11y.image-alt``, titled by axe-core's own Chinese name.
+AXE_RULE = Rule("a11y.*", "无障碍", "deduction", Deduction(points=1, cap=8), "a11y")
 
 
 @dataclass(frozen=True)
@@ -182,15 +184,12 @@ def rule_finding(rule: str, pages: list[tuple[str, dict]]) -> Finding:
     impact = min((v["impact"] or "minor" for _, v in pages), key=IMPACTS.index)
     criteria = success_criteria(first["wcag"])
     nodes = sum(violation["nodes"] for _, violation in pages)
-    return Finding(
-        rule=f"a11y.{rule}",
+    return AXE_RULE.finding(
+        pages[0][0],
+        f"{first['help']}（WCAG {'、'.join(criteria) or '—'}，影响{IMPACT_NAMES[impact]}）："
+        f"{len(pages)} 个页面共 {nodes} 处",
+        suffix=rule,
         severity=SEVERITY_OF_IMPACT[impact],
-        url=pages[0][0],
-        source=None,
-        message=(
-            f"{first['help']}（WCAG {'、'.join(criteria) or '—'}，影响{IMPACT_NAMES[impact]}）："
-            f"{len(pages)} 个页面共 {nodes} 处"
-        ),
         detail={
             "axe_rule": rule,
             "title": first["help"],
@@ -243,3 +242,12 @@ def page_score(page: dict) -> float:
     failed = {violation["id"] for violation in page["axe"]["violations"]}
     passed = set(page["axe"]["passes"]) - failed
     return 100.0 * len(passed) / (len(passed) + len(failed)) if passed or failed else 100.0
+
+
+FAMILY = Family(
+    name="a11y",
+    rules=(AXE_RULE,),
+    judge=check,
+    needs=Needs(browser=pages_to_render),
+    figures=(Figure("a11y", "无障碍"),),
+)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime, timedelta
 
+from govscan.checks.family import Family, Needs, Rule
 from govscan.checks.finding import Finding
 from govscan.checks.links import NETWORK_KINDS
 from govscan.probes.availability import Attempt
@@ -20,6 +21,8 @@ from govscan.store.runs import RunData
 
 WINDOW = timedelta(days=7)
 VETO_SHARE = 0.05
+
+UNREACHABLE = Rule("availability.unreachable", "站点无法访问", "veto")
 
 
 def check(site: Site, data: RunData) -> list[Finding]:
@@ -40,14 +43,17 @@ def judge_probes(url: str, counts: dict) -> list[Finding]:
     share = counts["failed"] / counts["probes"]
     veto = share >= VETO_SHARE
     return [
-        Finding(
-            "availability.unreachable",
-            "veto" if veto else "warning",
+        UNREACHABLE.finding(
             url,
-            None,
             f"近 7 天 {counts['probes']} 次访问检测中有 {counts['failed']} 次无法访问"
             f"（{share:.1%}{'，达到 5% 即为站点无法访问' if veto else ''}）",
-            {"evidence": "probes", **counts, "share": round(share, 4), "window_days": WINDOW.days},
+            detail={
+                "evidence": "probes",
+                **counts,
+                "share": round(share, 4),
+                "window_days": WINDOW.days,
+            },
+            severity="veto" if veto else "warning",
         )
     ]
 
@@ -66,17 +72,15 @@ def judge_attempts(url: str, attempts: list[Attempt]) -> list[Finding]:
         f"第 {len(attempts)} 次恢复"
     )
     return [
-        Finding(
-            "availability.unreachable",
-            "veto" if down else "warning",
+        UNREACHABLE.finding(
             url,
-            None,
             message,
-            {
+            detail={
                 "evidence": "scan_attempts",
                 "attempts": [asdict(attempt) for attempt in attempts],
                 "failed": len(failed),
             },
+            severity="veto" if down else "warning",
         )
     ]
 
@@ -100,3 +104,11 @@ def outcome(attempt: Attempt) -> str:
 
 def moment(attempt: Attempt) -> datetime:
     return datetime.fromisoformat(attempt.at.removesuffix("Z"))
+
+
+FAMILY = Family(
+    name="availability",
+    rules=(UNREACHABLE,),
+    judge=check,
+    needs=Needs(probe_window=WINDOW),
+)

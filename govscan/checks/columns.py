@@ -15,6 +15,7 @@ from urllib.parse import urldefrag, urljoin
 import lxml.html
 
 from govscan.checks.context import kept_homepage, scan_day
+from govscan.checks.family import Deduction, Family, Figure, Rule
 from govscan.checks.finding import Finding
 from govscan.dates import dated_items, parse_date
 from govscan.markup import parse_document
@@ -101,6 +102,17 @@ MAX_COLUMN_NAME = 12  # a longer link text is a headline, never a column's name
 #: What marks a page's navigation bar: <nav>, or a role, id or class that says so.
 NAVIGATION = re.compile(r"nav|menu|daohang|(?<![a-z])dh(?![a-z])", re.IGNORECASE)
 FOOTER = re.compile(r"foot", re.IGNORECASE)
+
+
+HOME_STALE = Rule("home.stale", "首页不更新", "veto", group="columns")
+STALE = Rule("columns.stale", "栏目不更新", "deduction", Deduction(points=2, cap=10), "columns")
+EMPTY = Rule("columns.empty", "空白栏目", "deduction", Deduction(points=2, cap=10), "columns")
+MISSING = Rule(
+    "columns.missing", "缺少必备栏目", "deduction", Deduction(points=3, cap=12), "columns"
+)
+OUTSIDE_NAVIGATION = Rule(
+    "columns.outside_navigation", "必备入口不在导航栏", "info", group="columns"
+)
 
 
 @dataclass
@@ -256,24 +268,20 @@ def missing_entrance(
         (text for text, _ in links if entrance.is_mentioned_in(text)), key=len, default=None
     )
     why = f"（相近的链接“{rejected}”不是该入口的栏目名称，如确为该入口可豁免）" if rejected else ""
-    return Finding(
-        rule="columns.missing",
-        severity="deduction",
-        url=where or home_url,
+    return MISSING.finding(
+        where or home_url,
+        f"缺少必备栏目或入口：{name}{why}",
         source=home_url,
-        message=f"缺少必备栏目或入口：{name}{why}",
         detail={"column": name, "declared": False, "rejected": rejected},
     )
 
 
 def outside_navigation(entrance: Entrance, label: str, target: str, home_url: str) -> Finding:
     """A note: the entrance is there, but only in the homepage's body, not its navigation bar."""
-    return Finding(
-        rule="columns.outside_navigation",
-        severity="info",
-        url=target,
+    return OUTSIDE_NAVIGATION.finding(
+        target,
+        f"必备入口「{entrance.name}」不在首页导航栏中，仅在首页正文中找到链接“{label}”",
         source=home_url,
-        message=f"必备入口「{entrance.name}」不在首页导航栏中，仅在首页正文中找到链接“{label}”",
         detail={"column": entrance.name, "label": label},
     )
 
@@ -293,12 +301,9 @@ def stale_homepage(
         return []
     since = f"最新信息日期为 {newest.isoformat()}" if newest else "首页上未找到任何带日期的信息"
     return [
-        Finding(
-            rule="home.stale",
-            severity="veto",
-            url=home.url,
-            source=None,
-            message=f"单项否决：首页超过 {window} 天未更新（{since}）",
+        HOME_STALE.finding(
+            home.url,
+            f"单项否决：首页超过 {window} 天未更新（{since}）",
             detail={
                 "newest": newest.isoformat() if newest else None,
                 "age_days": (today - newest).days if newest else None,
@@ -416,12 +421,10 @@ def column_findings(
 
 
 def empty_column(column: Column, home_url: str) -> Finding:
-    return Finding(
-        rule="columns.empty",
-        severity="deduction",
-        url=column.url,
+    return EMPTY.finding(
+        column.url,
+        f"空白栏目：「{column.name}」栏目下没有内容",
         source=home_url,
-        message=f"空白栏目：「{column.name}」栏目下没有内容",
         detail={"column": column.name, "category": column.category, "declared": column.declared},
     )
 
@@ -429,15 +432,13 @@ def empty_column(column: Column, home_url: str) -> Finding:
 def stale_column(column: Column, today: date, options: dict, home_url: str) -> Finding:
     window = window_of(column, options)
     age = (today - column.newest).days
-    return Finding(
-        rule="columns.stale",
-        severity="deduction",
-        url=column.url,
-        source=home_url,
-        message=(
+    return STALE.finding(
+        column.url,
+        (
             f"栏目不更新：「{column.name}」（{CATEGORY_NAMES[column.category]}）最新信息为 "
             f"{column.newest.isoformat()}，已 {age} 天未更新（要求 {window} 天内）"
         ),
+        source=home_url,
         detail={
             "column": column.name,
             "category": column.category,
@@ -451,12 +452,10 @@ def stale_column(column: Column, today: date, options: dict, home_url: str) -> F
 
 def missing_column(column: Column, home_url: str) -> Finding:
     where = "页面无法访问" if column.url else "网站上未找到"
-    return Finding(
-        rule="columns.missing",
-        severity="deduction",
-        url=column.url or home_url,
+    return MISSING.finding(
+        column.url or home_url,
+        f"缺少清单要求的栏目：{column.name}（{where}）",
         source=home_url if column.url else None,
-        message=f"缺少清单要求的栏目：{column.name}（{where}）",
         detail={"column": column.name, "declared": True},
     )
 
@@ -482,23 +481,29 @@ def column_vetoes(
     vetoes = []
     if stale_reasons:
         vetoes.append(
-            column_veto("columns.stale", "栏目不更新：" + "；".join(stale_reasons), stale, home_url)
+            column_veto(STALE, "栏目不更新：" + "；".join(stale_reasons), stale, home_url)
         )
     if len(empty) >= thresholds["empty_columns"]:
         reason = f"空白栏目 {len(empty)} 个（达到 {thresholds['empty_columns']} 个即否决）"
-        vetoes.append(column_veto("columns.empty", reason, empty, home_url))
+        vetoes.append(column_veto(EMPTY, reason, empty, home_url))
     return vetoes
 
 
-def column_veto(rule: str, reason: str, columns: list[Column], home_url: str) -> Finding:
-    return Finding(
-        rule=rule,
+def column_veto(rule: Rule, reason: str, columns: list[Column], home_url: str) -> Finding:
+    return rule.finding(
+        home_url,
+        f"单项否决：{reason}",
         severity="veto",
-        url=home_url,
-        source=None,
-        message=f"单项否决：{reason}",
         detail={
             "count": len(columns),
             "columns": [{"name": c.name, "url": c.url} for c in columns],
         },
     )
+
+
+FAMILY = Family(
+    name="columns",
+    rules=(HOME_STALE, STALE, EMPTY, MISSING, OUTSIDE_NAVIGATION),
+    judge=check,
+    figures=(Figure("columns", "栏目与更新"),),
+)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from govscan.checks.family import Deduction, Family, Figure, Rule
 from govscan.checks.finding import Finding
 from govscan.store.models import Site
 from govscan.store.records import PageRecord
@@ -22,6 +23,16 @@ DOCUMENT_TITLE = re.compile(
 POLICY_COLUMN = re.compile(r"政策|文件|规范性|法规|规章|公文")
 #: Pages about a document rather than the document: 解读, 图解, 问答.
 ABOUT_A_DOCUMENT = re.compile(r"解读|图解|一图读懂|问答")
+
+ATTRIBUTE_MISSING = Rule(
+    "disclosure.attribute_missing", "未标注公开属性", "deduction", group="disclosure"
+)
+RESTRICTED_PUBLISHED = Rule(
+    "disclosure.restricted_published", "不应公开的文件被公开", "deduction", group="disclosure"
+)
+NO_DOWNLOAD = Rule(
+    "disclosure.no_download", "规范性文件无下载版本", "deduction", group="disclosure"
+)
 
 
 def check(site: Site, data: RunData) -> list[Finding]:
@@ -64,33 +75,33 @@ def evidence(page: PageRecord) -> dict:
 
 
 def attribute_missing(page: PageRecord) -> Finding:
-    return Finding(
-        rule="disclosure.attribute_missing",
-        severity="deduction",
-        url=page.url,
-        source=None,
-        message=f"政策文件未标注公开属性（此件公开发布/删减后公开/依申请公开/不公开）：{page.title}",
+    return ATTRIBUTE_MISSING.finding(
+        page.url,
+        f"政策文件未标注公开属性（此件公开发布/删减后公开/依申请公开/不公开）：{page.title}",
         detail=evidence(page),
     )
 
 
 def restricted_published(page: PageRecord, attribute: str) -> Finding:
-    return Finding(
-        rule="disclosure.restricted_published",
-        severity="deduction",
-        url=page.url,
-        source=None,
-        message=f"标注“{attribute}”的文件在网站上公开发布，请立即核查并撤下：{page.title}",
+    return RESTRICTED_PUBLISHED.finding(
+        page.url,
+        f"标注“{attribute}”的文件在网站上公开发布，请立即核查并撤下：{page.title}",
         detail={**evidence(page), "attribute": attribute},
     )
 
 
 def no_download(page: PageRecord) -> Finding:
-    return Finding(
-        rule="disclosure.no_download",
-        severity="deduction",
-        url=page.url,
-        source=None,
-        message=f"规范性文件未提供下载版本（PDF、OFD、WPS 或 Word）：{page.title}",
+    return NO_DOWNLOAD.finding(
+        page.url,
+        f"规范性文件未提供下载版本（PDF、OFD、WPS 或 Word）：{page.title}",
         detail=evidence(page),
     )
+
+
+FAMILY = Family(
+    name="disclosure",
+    rules=(ATTRIBUTE_MISSING, RESTRICTED_PUBLISHED, NO_DOWNLOAD),
+    judge=check,
+    figures=(Figure("disclosure", "公开属性"),),
+    points=Deduction(points=1, cap=6),
+)

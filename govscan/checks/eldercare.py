@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 
-from govscan.checks.a11y import tested
+from govscan.checks.a11y import pages_to_render, tested
 from govscan.checks.context import kept_homepage
+from govscan.checks.family import Deduction, Family, Figure, Needs, Rule
 from govscan.checks.finding import Finding
 from govscan.markup import parse_document
 from govscan.store.models import Site
@@ -29,16 +30,23 @@ COVERING_SHARE = 0.3  # a layer over this share of the viewport hides the page
 FLOATING_SHARE = 0.025  # a floating layer this large (about 160×160 px) is an ad, not a button
 MAX_PAGES_LISTED = 20
 
+ENTRANCE_MISSING = Rule(
+    "eldercare.entrance_missing", "缺少无障碍/关怀版入口", "deduction", group="eldercare"
+)
+POPUP = Rule("eldercare.popup", "弹窗或漂浮窗遮挡内容", "deduction", group="eldercare")
+REFLOW = Rule("eldercare.reflow", "放大后无法自适应（需横向滚动）", "deduction", group="eldercare")
+SMALL_TEXT = Rule("eldercare.small_text", "正文字号过小", "deduction", group="eldercare")
+
 
 def check(site: Site, data: RunData) -> list[Finding]:
     rendered = tested(data.rendered())
     return [
         *missing_entrance(data, rendered),
-        *page_findings(rendered, "popup", popup_of, "页面加载后有遮挡内容的弹窗或漂浮窗"),
-        *page_findings(rendered, "reflow", reflow_of, "页面放大到 200% 时需要横向滚动才能阅读"),
+        *page_findings(rendered, POPUP, popup_of, "页面加载后有遮挡内容的弹窗或漂浮窗"),
+        *page_findings(rendered, REFLOW, reflow_of, "页面放大到 200% 时需要横向滚动才能阅读"),
         *page_findings(
             rendered,
-            "small_text",
+            SMALL_TEXT,
             lambda page: small_text_of(page, data.options.get("min_font_px", 12)),
             "正文字号过小",
         ),
@@ -62,12 +70,9 @@ def missing_entrance(data: RunData, rendered: list[dict]) -> list[Finding]:
         return []
     url = home["url"] if home is not None else kept[0].url
     return [
-        Finding(
-            rule="eldercare.entrance_missing",
-            severity="deduction",
-            url=url,
-            source=None,
-            message="首页未找到无障碍、适老化或关怀版入口，也未加载辅助浏览工具条",
+        ENTRANCE_MISSING.finding(
+            url,
+            "首页未找到无障碍、适老化或关怀版入口，也未加载辅助浏览工具条",
             detail={"controls_seen": len(texts), "scripts_seen": len(scripts)},
         )
     ]
@@ -86,7 +91,7 @@ def has_entrance(texts: list[str], scripts: list[str]) -> bool:
     return any(map(ENTRANCE_WORDS.search, texts)) or any(map(TOOLBAR_SCRIPTS.search, scripts))
 
 
-def page_findings(rendered: list[dict], rule: str, problem_of, message: str) -> list[Finding]:
+def page_findings(rendered: list[dict], rule: Rule, problem_of, message: str) -> list[Finding]:
     """One finding for ``rule`` listing every page where ``problem_of(page)`` finds one."""
     affected = [
         {"url": page["url"], **problem} for page in rendered if (problem := problem_of(page))
@@ -94,12 +99,9 @@ def page_findings(rendered: list[dict], rule: str, problem_of, message: str) -> 
     if not affected:
         return []
     return [
-        Finding(
-            rule=f"eldercare.{rule}",
-            severity="deduction",
-            url=affected[0]["url"],
-            source=None,
-            message=f"{message}：{len(affected)} 个页面",
+        rule.finding(
+            affected[0]["url"],
+            f"{message}：{len(affected)} 个页面",
             detail={"page_count": len(affected), "affected": affected[:MAX_PAGES_LISTED]},
         )
     ]
@@ -152,3 +154,13 @@ def small_text_of(page: dict, min_px: float) -> dict | None:
         "min_px": min_px,
         "small_share": round(small / sum(sizes.values()), 3),
     }
+
+
+FAMILY = Family(
+    name="eldercare",
+    rules=(ENTRANCE_MISSING, POPUP, REFLOW, SMALL_TEXT),
+    judge=check,
+    needs=Needs(browser=pages_to_render),  # the pages axe-core tests
+    figures=(Figure("eldercare", "适老化"),),
+    points=Deduction(points=2, cap=6),
+)

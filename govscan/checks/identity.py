@@ -10,6 +10,7 @@ import re
 import zlib
 
 from govscan.checks.context import kept_homepage
+from govscan.checks.family import Deduction, Family, Figure, Rule
 from govscan.checks.finding import Finding
 from govscan.checks.links import says_not_found
 from govscan.checks.marks import Marks, read_marks
@@ -20,16 +21,24 @@ from govscan.store.runs import RunData
 
 #: Real footers often leave out the closing 号: the number is what identifies the filing.
 ICP_NUMBER = re.compile(r"ICP备\d{6,10}(?!\d)号?")
-#: What each rule checks, for the messages.
+#: Every mark is a rule, by what it checks.
+MARKS = {
+    name: Rule(f"identity.{name}", title, "deduction", group="identity")
+    for name, title in (
+        ("site_code", "网站标识码"),
+        ("icp", "ICP 备案编号"),
+        ("psb", "公安机关备案编号"),
+        ("conac", "党政机关网站标识"),
+        ("jiucuo", "找错入口"),
+        ("sitemap", "网站地图"),
+        ("contact", "联系我们"),
+        ("sponsor", "主办单位"),
+    )
+}
+#: What each rule checks, for the messages, where its title is too short to say it.
 MARK_NAMES = {
-    "identity.site_code": "网站标识码",
-    "identity.icp": "ICP 备案编号",
-    "identity.psb": "公安机关备案编号",
-    "identity.conac": "党政机关网站标识",
+    **{rule.id: rule.title for rule in MARKS.values()},
     "identity.jiucuo": "“我为政府网站找错”入口",
-    "identity.sitemap": "网站地图",
-    "identity.contact": "联系我们",
-    "identity.sponsor": "主办单位",
 }
 #: The marks every page's footer must carry, and how to see one.
 EVERY_PAGE = {
@@ -89,12 +98,9 @@ def homepage_findings(site: Site, marks: Marks, url: str) -> list[Finding]:
             continue
         problem, text = result
         findings.append(
-            Finding(
-                rule=rule,
-                severity="deduction",
-                url=url,
-                source=None,
-                message=f"首页{MARK_NAMES[rule]}不合规：{text}",
+            rule_of(rule).finding(
+                url,
+                f"首页{MARK_NAMES[rule]}不合规：{text}",
                 detail={"problem": problem, "page": "homepage", "found": found_values(rule, marks)},
             )
         )
@@ -175,14 +181,10 @@ def sample_findings(sample: dict[str, Marks], home_url: str) -> list[Finding]:
         lacking = sorted(url for url, marks in sample.items() if not has(marks))
         if lacking:
             findings.append(
-                Finding(
-                    rule=rule,
-                    severity="deduction",
-                    url=lacking[0],
+                rule_of(rule).finding(
+                    lacking[0],
+                    f"抽查的 {len(sample)} 个页面中有 {len(lacking)} 个未标注{MARK_NAMES[rule]}",
                     source=home_url,
-                    message=(
-                        f"抽查的 {len(sample)} 个页面中有 {len(lacking)} 个未标注{MARK_NAMES[rule]}"
-                    ),
                     detail={
                         "problem": "missing",
                         "page": "sample",
@@ -193,3 +195,16 @@ def sample_findings(sample: dict[str, Marks], home_url: str) -> list[Finding]:
                 )
             )
     return findings
+
+
+def rule_of(rule_id: str) -> Rule:
+    return MARKS[rule_id.removeprefix("identity.")]
+
+
+FAMILY = Family(
+    name="identity",
+    rules=tuple(MARKS.values()),
+    judge=check,
+    figures=(Figure("identity", "标识"),),
+    points=Deduction(points=1, cap=6),  # 网站标识码, ICP, 公安备案, 党政机关标识… together
+)

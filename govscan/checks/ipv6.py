@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from govscan.checks.family import Deduction, Family, Figure, Needs, Rule
 from govscan.checks.finding import Finding
 from govscan.store.models import Site
 from govscan.store.runs import RunData
@@ -14,6 +15,20 @@ DNS_PROBLEMS = {
     "timeout": "DNS 查询超时",
     "nxdomain": "域名不存在（NXDOMAIN）",
 }
+
+
+NO_AAAA = Rule("ipv6.no_aaaa", "不支持 IPv6（无 AAAA 记录）", "deduction", group="ipv6")
+UNREACHABLE = Rule("ipv6.unreachable", "IPv6 无法访问", "deduction", group="ipv6")
+INCONSISTENT = Rule("ipv6.inconsistent", "IPv6 与 IPv4 内容不一致", "deduction", group="ipv6")
+LOW_SUBLINK_SUPPORT = Rule(
+    "ipv6.low_sublink_support", "二三级链接 IPv6 支持率低", "deduction", group="ipv6"
+)
+NS_NO_IPV6 = Rule("ipv6.ns_no_ipv6", "域名服务器不支持 IPv6", "deduction", group="ipv6")
+NS_PARTIAL_IPV6 = Rule("ipv6.ns_partial_ipv6", "部分域名服务器不支持 IPv6", "warning", group="ipv6")
+RESOURCE_IPV4_ONLY = Rule(
+    "ipv6.resource_ipv4_only", "页面资源仅支持 IPv4", "deduction", group="ipv6"
+)
+DNS_ERROR = Rule("ipv6.dns_error", "IPv6 无法判定（DNS 无应答）", "warning", group="ipv6")
 
 
 def check(site: Site, data: RunData) -> list[Finding]:
@@ -41,26 +56,16 @@ def check(site: Site, data: RunData) -> list[Finding]:
 
 
 def dns_error(url: str, dns: dict) -> Finding:
-    return Finding(
-        rule="ipv6.dns_error",
-        severity="warning",
-        url=url,
-        source=None,
-        message=(f"未能检测 IPv6：{DNS_PROBLEMS[dns['status']]}，不能据此判定是否支持 IPv6"),
+    return DNS_ERROR.finding(
+        url,
+        f"未能检测 IPv6：{DNS_PROBLEMS[dns['status']]}，不能据此判定是否支持 IPv6",
         detail=dns,
     )
 
 
 def no_aaaa(url: str, dns: dict) -> Finding:
     why = "只有不可用的地址（链路本地或 IPv4 映射）" if dns["invalid"] else "没有 AAAA 记录"
-    return Finding(
-        rule="ipv6.no_aaaa",
-        severity="deduction",
-        url=url,
-        source=None,
-        message=f"网站不支持 IPv6：域名{why}",
-        detail=dns,
-    )
+    return NO_AAAA.finding(url, f"网站不支持 IPv6：域名{why}", detail=dns)
 
 
 def homepage_findings(url: str, metrics: dict) -> list[Finding]:
@@ -71,16 +76,12 @@ def homepage_findings(url: str, metrics: dict) -> list[Finding]:
         severity = "deduction" if v6["succeeded"] == 0 else "warning"
         state = "无法访问" if v6["succeeded"] == 0 else "访问不稳定"
         findings.append(
-            Finding(
-                rule="ipv6.unreachable",
-                severity=severity,
-                url=url,
-                source=None,
-                message=(
-                    f"首页通过 IPv6 {state}：{v6['attempts']} 次探测成功 {v6['succeeded']} 次"
-                    + (f"（{v6['error']}）" if v6["error"] else "")
-                ),
+            UNREACHABLE.finding(
+                url,
+                f"首页通过 IPv6 {state}：{v6['attempts']} 次探测成功 {v6['succeeded']} 次"
+                + (f"（{v6['error']}）" if v6["error"] else ""),
                 detail={**v6, "aaaa": metrics["dns"]["usable"]},
+                severity=severity,
             )
         )
     same = metrics["consistency"]
@@ -90,15 +91,10 @@ def homepage_findings(url: str, metrics: dict) -> list[Finding]:
         or same["similarity"] < MIN_SIMILARITY
     ):
         findings.append(
-            Finding(
-                rule="ipv6.inconsistent",
-                severity="deduction",
-                url=url,
-                source=None,
-                message=(
-                    f"IPv6 首页与 IPv4 首页内容不一致（标题“{same['ipv6']['title']}”对"
-                    f"“{same['ipv4']['title']}”，文本相似度 {same['similarity']:.0%}）"
-                ),
+            INCONSISTENT.finding(
+                url,
+                f"IPv6 首页与 IPv4 首页内容不一致（标题“{same['ipv6']['title']}”对"
+                f"“{same['ipv4']['title']}”，文本相似度 {same['similarity']:.0%}）",
                 detail=same,
             )
         )
@@ -106,15 +102,10 @@ def homepage_findings(url: str, metrics: dict) -> list[Finding]:
 
 
 def low_support(url: str, level: str, found: dict, minimum: float) -> Finding:
-    return Finding(
-        rule="ipv6.low_sublink_support",
-        severity="deduction",
-        url=url,
-        source=None,
-        message=(
-            f"{LEVEL_NAMES[level]} IPv6 支持率 {found['rate']:.0%}（抽查 {found['sample']} 个，"
-            f"{found['reachable']} 个可访问；要求不低于 {minimum:.0%}）"
-        ),
+    return LOW_SUBLINK_SUPPORT.finding(
+        url,
+        f"{LEVEL_NAMES[level]} IPv6 支持率 {found['rate']:.0%}（抽查 {found['sample']} 个，"
+        f"{found['reachable']} 个可访问；要求不低于 {minimum:.0%}）",
         detail={"level": level, "minimum": minimum, **found},
     )
 
@@ -130,38 +121,46 @@ def nameserver_findings(url: str, servers: dict) -> list[Finding]:
         return [partial_nameserver_ipv6(url, servers, without)]
     names = "、".join(server["name"] for server in listed)
     return [
-        Finding(
-            rule="ipv6.ns_no_ipv6",
-            severity="deduction",
-            url=url,
-            source=None,
-            message=f"域名 {servers['zone']} 的权威 DNS 服务器（{names}）均没有 IPv6 地址",
+        NS_NO_IPV6.finding(
+            url,
+            f"域名 {servers['zone']} 的权威 DNS 服务器（{names}）均没有 IPv6 地址",
             detail=servers,
         )
     ]
 
 
 def partial_nameserver_ipv6(url: str, servers: dict, without: list[str]) -> Finding:
-    return Finding(
-        rule="ipv6.ns_partial_ipv6",
-        severity="warning",
-        url=url,
-        source=None,
-        message=(
-            f"域名 {servers['zone']} 的 {len(servers['servers'])} 台权威 DNS 服务器中有 "
-            f"{len(without)} 台没有 IPv6 地址：{'、'.join(without)}"
-        ),
+    return NS_PARTIAL_IPV6.finding(
+        url,
+        f"域名 {servers['zone']} 的 {len(servers['servers'])} 台权威 DNS 服务器中有 "
+        f"{len(without)} 台没有 IPv6 地址：{'、'.join(without)}",
         detail={**servers, "without_ipv6": without},
     )
 
 
 def resource_ipv4_only(url: str, resources: dict) -> Finding:
     hosts = resources["ipv4_only"]
-    return Finding(
-        rule="ipv6.resource_ipv4_only",
-        severity="deduction",
-        url=url,
-        source=None,
-        message=f"页面引用的图片、脚本或样式所在域名没有 IPv6 地址：{'、'.join(hosts[:10])}",
+    return RESOURCE_IPV4_ONLY.finding(
+        url,
+        f"页面引用的图片、脚本或样式所在域名没有 IPv6 地址：{'、'.join(hosts[:10])}",
         detail={"hosts": hosts, "examples": resources["examples"]},
     )
+
+
+FAMILY = Family(
+    name="ipv6",
+    rules=(
+        NO_AAAA,
+        UNREACHABLE,
+        INCONSISTENT,
+        LOW_SUBLINK_SUPPORT,
+        NS_NO_IPV6,
+        NS_PARTIAL_IPV6,
+        RESOURCE_IPV4_ONLY,
+        DNS_ERROR,
+    ),
+    judge=check,
+    needs=Needs(ipv6=True),
+    figures=(Figure("ipv6", "IPv6"),),
+    points=Deduction(points=2, cap=8),
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
+from govscan.checks.family import Deduction, Family, Figure, Rule
 from govscan.checks.finding import Finding
 from govscan.store.models import Site
 from govscan.store.records import FetchRecord, LinkRecord, PageRecord
@@ -42,6 +43,24 @@ NOT_FOUND_WORDS = (
 #: A page longer than this is an article that may mention the words, not a not-found page.
 NOT_FOUND_MAX_TEXT = 2000
 MAX_SOURCES = 20
+
+BROKEN = Rule(
+    "links.broken",
+    "链接不可用",
+    "deduction",
+    Deduction(points=0.5, homepage=2, cap=10),
+    "dead_links",
+)
+SOFT_404 = Rule(
+    "links.soft404",
+    "链接不可用（软 404）",
+    "deduction",
+    Deduction(points=0.5, homepage=2, cap=5),
+    "dead_links",
+)
+INTRANET = Rule(
+    "links.intranet", "链接到内网地址", "warning", Deduction(points=2, cap=6), "intranet_links"
+)
 
 
 def check(site: Site, data: RunData) -> list[Finding]:
@@ -131,12 +150,10 @@ def broken_link(fetch: FetchRecord, links: list[LinkRecord], home: set[str]) -> 
     )
     where = "首页上的" if detail["on_homepage"] else ""
     subject = "首页无法访问" if not links else f"{where}链接不可用"
-    return Finding(
-        rule="links.broken",
-        severity="deduction",
-        url=fetch.url,
+    return BROKEN.finding(
+        fetch.url,
+        f"{subject}：{reason}",
         source=source,
-        message=f"{subject}：{reason}",
         detail={
             "kind": kind,
             "status": fetch.status,
@@ -149,23 +166,27 @@ def broken_link(fetch: FetchRecord, links: list[LinkRecord], home: set[str]) -> 
 
 def soft_404(page: PageRecord, links: list[LinkRecord], home: set[str]) -> Finding:
     source, detail = evidence(links, home)
-    return Finding(
-        rule="links.soft404",
-        severity="deduction",
-        url=page.url,
+    return SOFT_404.finding(
+        page.url,
+        "链接不可用：页面返回 200，但内容是“页面不存在”提示",
         source=source,
-        message="链接不可用：页面返回 200，但内容是“页面不存在”提示",
         detail={"status": 200, "title": page.title, **detail},
     )
 
 
 def intranet_link(url: str, links: list[LinkRecord], home: set[str]) -> Finding:
     source, detail = evidence(links, home)
-    return Finding(
-        rule="links.intranet",
-        severity="warning",
-        url=url,
+    return INTRANET.finding(
+        url,
+        "公开网站链接到内网地址，公众无法访问，并暴露内部系统",
         source=source,
-        message="公开网站链接到内网地址，公众无法访问，并暴露内部系统",
         detail={"host": host_of(url), **detail},
     )
+
+
+FAMILY = Family(
+    name="links",
+    rules=(BROKEN, SOFT_404, INTRANET),
+    judge=check,
+    figures=(Figure("dead_links", "不可用链接"), Figure("intranet_links", "内网链接")),
+)

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import lxml.html
 
+from govscan.checks.family import Deduction, Family, Rule
 from govscan.checks.finding import Finding
 from govscan.markup import parse_document
 from govscan.store.accounts import ArchiveRecord
@@ -36,6 +37,18 @@ STATE_NAMES = {
     "blocked": "因违规无法查看",
     "unavailable": "暂时无法查看",
 }
+
+ZOMBIE = Rule("newmedia.zombie", "账号不更新（僵尸账号）", "veto")
+SHELL = Rule("newmedia.shell", "空壳账号", "veto")
+STALE = Rule("newmedia.stale", "账号即将超期未更新", "warning")
+ARCHIVE_UNREACHABLE = Rule("newmedia.archive_unreachable", "归档无法读取（未判断）", "warning")
+DELETED_POSTS = Rule("newmedia.deleted_posts", "信息被删除或无法查看", "warning")
+MISMATCH = Rule(
+    "newmedia.mismatch", "归档与台账账号不一致", "deduction", Deduction(points=2, cap=4)
+)
+UNREGISTERED = Rule(
+    "newmedia.unregistered", "未报备的政务新媒体账号", "deduction", Deduction(points=3, cap=9)
+)
 
 
 @dataclass
@@ -82,13 +95,11 @@ def local_day(moment: str, timezone: str) -> date:
     return datetime.fromisoformat(moment).astimezone(ZoneInfo(timezone)).date()
 
 
-def finding(
-    account: dict, rule: str, severity: str, message: str, url: str | None = None, **detail
-) -> Finding:
+def finding(account: dict, rule: Rule, message: str, url: str | None = None, **detail) -> Finding:
     """A finding about ``account``; its ``url`` is the account's first archive unless given."""
     where = url or first_archive(account)
     name = f"{PLATFORM_NAMES[account['platform']]}「{account['name']}」"
-    return Finding(f"newmedia.{rule}", severity, where, None, f"{name}{message}", detail)
+    return rule.finding(where, f"{name}{message}", detail=detail)
 
 
 def first_archive(account: dict) -> str:
@@ -103,13 +114,12 @@ def freshness(
     """zombie, shell or stale, judged against the scan's day in the inventory's time zone."""
     zombie, stale = options["zombie_days"], options["stale_days"]
     if not posts:
-        return [finding(account, "shell", "veto", "从未发布信息（空壳账号）")]
+        return [finding(account, SHELL, "从未发布信息（空壳账号）")]
     if last is None:
         return [
             finding(
                 account,
-                "zombie",
-                "veto",
+                ZOMBIE,
                 "没有可查看的、注明日期的发布信息",
                 posts=len(posts),
                 window_days=zombie,
@@ -119,8 +129,7 @@ def freshness(
         return [
             finding(
                 account,
-                "zombie",
-                "veto",
+                ZOMBIE,
                 f"最近一次发布在 {local_day(last, options['timezone'])}，已 {days} 天未更新"
                 f"（超过 {zombie} 天即为不更新）",
                 last_post_at=last,
@@ -132,8 +141,7 @@ def freshness(
         return [
             finding(
                 account,
-                "stale",
-                "warning",
+                STALE,
                 f"已 {days} 天未更新，超过 {zombie} 天将被认定为不更新",
                 last_post_at=last,
                 days_since=days,
@@ -148,15 +156,13 @@ def unreachable(account: dict, failed: list[ArchiveRecord]) -> Finding:
     if not account["archives"]:
         return finding(
             account,
-            "archive_unreachable",
-            "warning",
+            ARCHIVE_UNREACHABLE,
             "未登记归档来源，无法判断更新情况；请在台账中补充订阅源或文章链接",
         )
     reasons = "；".join(f"{read.source}：{read.error}" for read in failed[:3])
     return finding(
         account,
-        "archive_unreachable",
-        "warning",
+        ARCHIVE_UNREACHABLE,
         f"归档无法读取，本次未能判断更新情况（{reasons}）",
         url=failed[0].source,
         sources=[{"url": read.source, "error": read.error} for read in failed],
@@ -175,8 +181,7 @@ def deleted_posts(account: dict, posts: list[dict]) -> list[Finding]:
     return [
         finding(
             account,
-            "deleted_posts",
-            "warning",
+            DELETED_POSTS,
             f"有 {len(gone)} 篇信息已删除或无法查看",
             url=gone[0]["url"],
             posts=[
@@ -200,8 +205,7 @@ def mismatches(account: dict, reads: list[ArchiveRecord]) -> list[Finding]:
             return [
                 finding(
                     account,
-                    "mismatch",
-                    "deduction",
+                    MISMATCH,
                     f"的归档来源指向另一个账号（原始 ID {read.user_name}，台账为 {expected_id}）",
                     url=read.source,
                     field="account_id",
@@ -213,8 +217,7 @@ def mismatches(account: dict, reads: list[ArchiveRecord]) -> list[Finding]:
             return [
                 finding(
                     account,
-                    "mismatch",
-                    "deduction",
+                    MISMATCH,
                     f"的归档来源显示的账号名称为“{read.nickname}”，与台账不一致",
                     url=read.source,
                     field="name",
@@ -350,14 +353,12 @@ def unregistered(
         if similar
         else ""
     )
-    return Finding(
-        "newmedia.unregistered",
-        "deduction",
+    return UNREGISTERED.finding(
         target,
-        shown_on or (first.source if first else None),
         f"网站{how}了未在台账中登记（未报备）的{PLATFORM_NAMES[platform]}：{anchor or identifier}"
         + near,
-        {
+        source=shown_on or (first.source if first else None),
+        detail={
             "platform": platform,
             "identifier": identifier,
             "anchor": anchor,
@@ -389,3 +390,11 @@ def similar_account(known: list[dict], platform: str, names: set[str]) -> dict |
         return None
     entry = known[min(near)[1]]
     return {"name": entry["name"], "account_id": entry.get("account_id")}
+
+
+FAMILY = Family(
+    name="newmedia",
+    # the site check finds unregistered accounts; the others are the register's accounts'
+    rules=(ZOMBIE, SHELL, STALE, ARCHIVE_UNREACHABLE, DELETED_POSTS, MISMATCH, UNREGISTERED),
+    judge=check_site,
+)
