@@ -8,20 +8,21 @@ homepage's links whose names say what kind of column they are.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urldefrag, urljoin
 
 import lxml.html
+from pydantic import BaseModel, ConfigDict
 
-from govscan.checks.context import kept_homepage, scan_day
+from govscan.checks.context import kept_homepage
 from govscan.checks.family import Deduction, Family, Figure, Rule
 from govscan.checks.finding import Finding
 from govscan.dates import dated_items, parse_date
 from govscan.markup import parse_document
-from govscan.store.models import Site
-from govscan.store.records import PageRecord
-from govscan.store.runs import RunData
+from govscan.store.inventory import ColumnEntry, Freshness, VetoThresholds
+from govscan.store.view import Page, RunView
 from govscan.urls import canonical_url, origin_of
 
 
@@ -104,6 +105,15 @@ NAVIGATION = re.compile(r"nav|menu|daohang|(?<![a-z])dh(?![a-z])", re.IGNORECASE
 FOOTER = re.compile(r"foot", re.IGNORECASE)
 
 
+class ColumnSettings(BaseModel):
+    """How columns are judged: the inventory's ``freshness`` and ``veto``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    freshness: Freshness = Freshness()
+    veto: VetoThresholds = VetoThresholds()
+
+
 HOME_STALE = Rule("home.stale", "首页不更新", "veto", group="columns")
 STALE = Rule("columns.stale", "栏目不更新", "deduction", Deduction(points=2, cap=10), "columns")
 EMPTY = Rule("columns.empty", "空白栏目", "deduction", Deduction(points=2, cap=10), "columns")
@@ -129,27 +139,28 @@ class Column:
     read: bool = False  # the crawl kept its page
 
 
-def check(site: Site, data: RunData) -> list[Finding]:
+def judge(view: RunView, settings: ColumnSettings) -> list[Finding]:
     """``home.stale``, ``columns.stale``, ``columns.empty`` and ``columns.missing``."""
-    if (kept := kept_homepage(data)) is None:
+    if (kept := kept_homepage(view)) is None:
         return []
     home, home_html = kept
-    sources = data.sources()
-    today = scan_day(data)
-    published = publication_dates(data.pages(), today)
+    sources = view.sources
+    today = view.run.day
+    published = publication_dates(view.pages, today)
     home_anchors = anchors(home_html, home.url)
+    required = PROFILES.get(view.site.profile, ())
     findings = [
-        *missing_entrances(PROFILES.get(site.profile, ()), home, home_html, home_anchors, sources),
-        *stale_homepage(home, home_html, home_anchors, published, today, data.options),
+        *missing_entrances(required, home, home_html, home_anchors, sources),
+        *stale_homepage(home, home_html, home_anchors, published, today, settings.freshness),
     ]
-    columns = site_columns(data.options.get("columns", []), home, home_anchors, sources)
-    answered = {f.url for f in data.fetches() if f.status is not None and f.status < 400}
+    columns = site_columns(view.run.columns, home, home_anchors, sources)
+    answered = {f.url for f in view.fetches if f.status is not None and f.status < 400}
     for column in columns:
         if column.url in sources:
             read_column(column, sources[column.url], home_anchors, published, today)
         elif column.declared and column.required and column.url not in answered:
             findings.append(missing_column(column, home.url))  # not found, or not answering
-    findings += column_findings(columns, today, data.options, home.url)
+    findings += column_findings(columns, today, settings, home.url)
     return findings
 
 
@@ -170,12 +181,12 @@ def links_in(container: lxml.html.HtmlElement, base_url: str) -> list[tuple[str,
     return found
 
 
-def publication_dates(pages: list[PageRecord], today: date) -> dict[str, date]:
+def publication_dates(pages: Iterable[Page], today: date) -> dict[str, date]:
     """Each crawled page's own publication date, where it states one."""
     dates = {}
     for page in pages:
         # the date the page shows wins over its PubDate tag (CMSs re-stamp it on re-publishing)
-        text = page.facts.get("date_text") or page.facts.get("meta", {}).get("PubDate")
+        text = page.facts.date_text or page.facts.meta.get("PubDate")
         if text and (day := parse_date(text, today)):
             dates[page.url] = day
     return dates
@@ -220,10 +231,10 @@ def label_of(text: str) -> str:
 
 def missing_entrances(
     required: tuple[Entrance, ...],
-    home: PageRecord,
+    home: Page,
     home_html: str,
     home_anchors: list[tuple[str, str]],
-    sources: dict[str, str],
+    sources: Mapping[str, str],
 ) -> list[Finding]:
     """Required entrances absent from the homepage, sought in its navigation bar first, and
     parts absent from their page; an entrance only the body links to is noted as such."""
@@ -287,15 +298,15 @@ def outside_navigation(entrance: Entrance, label: str, target: str, home_url: st
 
 
 def stale_homepage(
-    home: PageRecord,
+    home: Page,
     html: str,
     home_anchors: list[tuple[str, str]],
     published: dict[str, date],
     today: date,
-    options: dict,
+    freshness: Freshness,
 ) -> list[Finding]:
     """The single veto 首页不更新: nothing on the homepage dated within the window."""
-    window = options["freshness"]["home"]
+    window = freshness.home
     newest = newest_date(html, home.url, {url for _, url in home_anchors}, published, today)
     if newest is not None and (today - newest).days <= window:
         return []
@@ -314,10 +325,10 @@ def stale_homepage(
 
 
 def site_columns(
-    declared: list[dict],
-    home: PageRecord,
+    declared: Iterable[ColumnEntry],
+    home: Page,
     home_anchors: list[tuple[str, str]],
-    sources: dict[str, str],
+    sources: Mapping[str, str],
 ) -> list[Column]:
     """The inventory's columns, then those the homepage links to by a column's name."""
     columns = [declared_column(entry, home, home_anchors, sources) for entry in declared]
@@ -338,22 +349,25 @@ def site_columns(
 
 
 def declared_column(
-    entry: dict, home: PageRecord, home_anchors: list[tuple[str, str]], sources: dict[str, str]
+    entry: ColumnEntry,
+    home: Page,
+    home_anchors: list[tuple[str, str]],
+    sources: Mapping[str, str],
 ) -> Column:
     """A column of the inventory; without a URL it is found by its path of link names."""
-    url = urljoin(home.url, entry["url"]) if entry.get("url") else None
-    url = canonical_url(url, home.url) if url else follow_path(entry["name"], home_anchors, sources)
+    url = urljoin(home.url, entry.url) if entry.url else None
+    url = canonical_url(url, home.url) if url else follow_path(entry.name, home_anchors, sources)
     return Column(
-        entry["name"],
+        entry.name,
         url,
-        entry.get("category", "other"),
+        entry.category,
         declared=True,
-        required=entry.get("required", True),
-        max_age_days=entry.get("max_age_days"),
+        required=entry.required,
+        max_age_days=entry.max_age_days,
     )
 
 
-def follow_path(path: str, home_anchors: list[tuple[str, str]], sources: dict[str, str]):
+def follow_path(path: str, home_anchors: list[tuple[str, str]], sources: Mapping[str, str]):
     """Follow 政府信息公开平台→试点领域→重大建设项目 from the homepage, one link name a step."""
     links, target = home_anchors, None
     for step in (part.strip() for part in path.split("→")):
@@ -401,23 +415,23 @@ def is_empty(column: Column) -> bool:
     return column.read and column.newest is None and (column.own_links == 0 or column.says_empty)
 
 
-def window_of(column: Column, options: dict) -> int:
-    return column.max_age_days or options["freshness"][column.category]
+def window_of(column: Column, freshness: Freshness) -> int:
+    return column.max_age_days or getattr(freshness, column.category)
 
 
 def column_findings(
-    columns: list[Column], today: date, options: dict, home_url: str
+    columns: list[Column], today: date, settings: ColumnSettings, home_url: str
 ) -> list[Finding]:
     """Each empty or stale column, and the vetoes their numbers bring."""
     empty = [c for c in columns if is_empty(c)]
     stale = [
         c
         for c in columns
-        if c.newest is not None and (today - c.newest).days > window_of(c, options)
+        if c.newest is not None and (today - c.newest).days > window_of(c, settings.freshness)
     ]
     findings = [empty_column(c, home_url) for c in empty]
-    findings += [stale_column(c, today, options, home_url) for c in stale]
-    return findings + column_vetoes(stale, empty, options["veto"], home_url)
+    findings += [stale_column(c, today, settings.freshness, home_url) for c in stale]
+    return findings + column_vetoes(stale, empty, settings.veto, home_url)
 
 
 def empty_column(column: Column, home_url: str) -> Finding:
@@ -429,8 +443,8 @@ def empty_column(column: Column, home_url: str) -> Finding:
     )
 
 
-def stale_column(column: Column, today: date, options: dict, home_url: str) -> Finding:
-    window = window_of(column, options)
+def stale_column(column: Column, today: date, freshness: Freshness, home_url: str) -> Finding:
+    window = window_of(column, freshness)
     age = (today - column.newest).days
     return STALE.finding(
         column.url,
@@ -461,7 +475,7 @@ def missing_column(column: Column, home_url: str) -> Finding:
 
 
 def column_vetoes(
-    stale: list[Column], empty: list[Column], thresholds: dict, home_url: str
+    stale: list[Column], empty: list[Column], thresholds: VetoThresholds, home_url: str
 ) -> list[Finding]:
     """The official single vetoes: ≥5 stale news/notice/policy columns or ≥10 stale columns of
     any kind (栏目不更新), ≥5 empty columns (空白栏目); thresholds from the inventory."""
@@ -472,9 +486,9 @@ def column_vetoes(
             (
                 "动态要闻、通知公告、政策文件类栏目未按时更新",
                 news,
-                thresholds["stale_news_columns"],
+                thresholds.stale_news_columns,
             ),
-            ("应更新但长期未更新的栏目", stale, thresholds["stale_columns"]),
+            ("应更新但长期未更新的栏目", stale, thresholds.stale_columns),
         )
         if len(found) >= threshold
     ]
@@ -483,8 +497,8 @@ def column_vetoes(
         vetoes.append(
             column_veto(STALE, "栏目不更新：" + "；".join(stale_reasons), stale, home_url)
         )
-    if len(empty) >= thresholds["empty_columns"]:
-        reason = f"空白栏目 {len(empty)} 个（达到 {thresholds['empty_columns']} 个即否决）"
+    if len(empty) >= thresholds.empty_columns:
+        reason = f"空白栏目 {len(empty)} 个（达到 {thresholds.empty_columns} 个即否决）"
         vetoes.append(column_veto(EMPTY, reason, empty, home_url))
     return vetoes
 
@@ -504,6 +518,7 @@ def column_veto(rule: Rule, reason: str, columns: list[Column], home_url: str) -
 FAMILY = Family(
     name="columns",
     rules=(HOME_STALE, STALE, EMPTY, MISSING, OUTSIDE_NAVIGATION),
-    judge=check,
+    judge=judge,
+    settings=ColumnSettings,
     figures=(Figure("columns", "栏目与更新"),),
 )

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from govscan.checks.finding import Finding
+from govscan.store.view import RunView
 
 Severity = Literal["veto", "deduction", "warning", "info"]
 
@@ -89,7 +90,7 @@ class Needs:
 
     ipv6: bool = False  # DNS, nameservers and fetches over IPv6 (``govscan.probes.ipv6``)
     #: the pages to open in Chromium, measured with axe-core and the layout probes
-    browser: Callable[[Any], list[BrowserPage]] | None = None
+    browser: Callable[[RunView], list[BrowserPage]] | None = None
     probe_window: timedelta | None = None  # the scheduler's homepage probes over this time
 
 
@@ -101,11 +102,12 @@ class NoSettings(BaseModel):
 
 @dataclass(frozen=True)
 class Family:
-    """A check family: ``judge(view, settings)`` turns a run into findings of ``rules``."""
+    """A check family: ``judge(view, settings)`` turns a run into findings of ``rules``,
+    ``settings`` an instance of its ``settings`` model."""
 
     name: str  # what users select it by: ``--checks name``
     rules: tuple[Rule, ...]
-    judge: Callable[..., list[Finding]]
+    judge: Callable[[RunView, Any], list[Finding]]
     settings: type[BaseModel] = NoSettings
     needs: Needs = Needs()
     figures: tuple[Figure, ...] = ()

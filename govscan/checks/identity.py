@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Iterable
 
 from govscan.checks.context import kept_homepage
-from govscan.checks.family import Deduction, Family, Figure, Rule
+from govscan.checks.family import Deduction, Family, Figure, NoSettings, Rule
 from govscan.checks.finding import Finding
 from govscan.checks.links import says_not_found
 from govscan.checks.marks import Marks, read_marks
 from govscan.store.inventory import SITE_CODE
-from govscan.store.models import Site
-from govscan.store.records import PageRecord
-from govscan.store.runs import RunData
+from govscan.store.view import Page, RunView, SiteInfo
 
 #: Real footers often leave out the closing 号: the number is what identifies the filing.
 ICP_NUMBER = re.compile(r"ICP备\d{6,10}(?!\d)号?")
@@ -52,33 +51,31 @@ EVERY_PAGE = {
 MAX_PAGES_LISTED = 20
 
 
-def check(site: Site, data: RunData) -> list[Finding]:
+def judge(view: RunView, settings: NoSettings) -> list[Finding]:
     """``identity.*`` for the homepage in full and the sampled pages' footers."""
-    if (kept := kept_homepage(data)) is None:
+    if (kept := kept_homepage(view)) is None:
         return []
     home, home_html = kept
-    sources = data.sources()
     marks = read_marks(home_html)
     sample = {
-        page.url: read_marks(sources[page.url])
-        for page in sampled_pages(data.pages(), sources, data.options["sample_pages"])
+        page.url: read_marks(page.html) for page in sampled_pages(view.pages, view.run.sample_pages)
     }
-    return [*homepage_findings(site, marks, home.url), *sample_findings(sample, home.url)]
+    return [*homepage_findings(view.site, marks, home.url), *sample_findings(sample, home.url)]
 
 
-def sampled_pages(pages: list[PageRecord], sources: dict[str, str], size: int) -> list[PageRecord]:
+def sampled_pages(pages: Iterable[Page], size: int) -> list[Page]:
     """Up to ``size`` of the kept pages a visitor opens as pages (not iframe contents, not
     not-found pages), chosen by a hash of their URL: the same pages on every run, so that
     a mark seen missing and then present was fixed, not merely sampled differently."""
     candidates = [
         page
         for page in pages
-        if page.role == "page" and page.url in sources and not says_not_found(page)
+        if page.role == "page" and page.html is not None and not says_not_found(page)
     ]
     return sorted(candidates, key=lambda page: zlib.crc32(page.url.encode()))[:size]
 
 
-def homepage_findings(site: Site, marks: Marks, url: str) -> list[Finding]:
+def homepage_findings(site: SiteInfo, marks: Marks, url: str) -> list[Finding]:
     """Every mark on the homepage: present, well-formed, and agreeing with the inventory."""
     problems = {
         "identity.site_code": site_code_problem(marks, site.site_code),
@@ -204,7 +201,7 @@ def rule_of(rule_id: str) -> Rule:
 FAMILY = Family(
     name="identity",
     rules=tuple(MARKS.values()),
-    judge=check,
+    judge=judge,
     figures=(Figure("identity", "标识"),),
     points=Deduction(points=1, cap=6),  # 网站标识码, ICP, 公安备案, 党政机关标识… together
 )

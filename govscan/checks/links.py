@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 
-from govscan.checks.family import Deduction, Family, Figure, Rule
+from govscan.checks.family import Deduction, Family, Figure, NoSettings, Rule
 from govscan.checks.finding import Finding
-from govscan.store.models import Site
-from govscan.store.records import FetchRecord, LinkRecord, PageRecord
-from govscan.store.runs import RunData
+from govscan.store.view import Fetch, Link, Page, RunView
 from govscan.urls import host_of, is_fetchable, is_intranet_host, origin_of
 
 #: Network failures that make a link dead, as the crawl names them.
@@ -63,30 +62,29 @@ INTRANET = Rule(
 )
 
 
-def check(site: Site, data: RunData) -> list[Finding]:
+def judge(view: RunView, settings: NoSettings) -> list[Finding]:
     """``links.broken``, ``links.soft404`` and ``links.intranet`` for one run."""
-    start_url = data.options["url"]
-    fetches = data.fetches()
-    pages = data.pages()
-    dead = {f.url: f for f in fetches if failure_kind(f)}
-    soft = soft_404_pages(pages, {f.url: f.status for f in fetches})
+    start_url = view.site.url
+    pages = view.pages
+    dead = {f.url: f for f in view.fetches if failure_kind(f)}
+    soft = soft_404_pages(pages, {f.url: f.status for f in view.fetches})
     intranet = (
         []
         if is_intranet_host(host_of(start_url))
-        else [t for t in data.link_targets() if is_fetchable(t) and is_intranet_host(host_of(t))]
+        else [t for t in view.link_targets if is_fetchable(t) and is_intranet_host(host_of(t))]
     )
-    sources = data.links_to([*dead, *soft, *intranet])
+    sources = view.links_to([*dead, *soft, *intranet])
     home = {p.url for p in pages if p.role == "home"} | {start_url}
     findings = []
     for url, fetch in dead.items():
         if url in sources or url == start_url:  # unlinked fetches are the crawl's own probes
-            findings.append(broken_link(fetch, sources.get(url, []), home))
-    findings += [soft_404(page, sources.get(page.url, []), home) for page in soft.values()]
+            findings.append(broken_link(fetch, sources.get(url, ()), home))
+    findings += [soft_404(page, sources.get(page.url, ()), home) for page in soft.values()]
     findings += [intranet_link(url, sources[url], home) for url in intranet]
     return findings
 
 
-def failure_kind(fetch: FetchRecord) -> str | None:
+def failure_kind(fetch: Fetch) -> str | None:
     """The catalogue's ``detail.kind`` of a failed fetch, or None when the link works."""
     if fetch.error_kind in NETWORK_KINDS:
         return fetch.error_kind
@@ -95,7 +93,7 @@ def failure_kind(fetch: FetchRecord) -> str | None:
     return None
 
 
-def soft_404_pages(pages: list[PageRecord], status: dict[str, int | None]) -> dict[str, PageRecord]:
+def soft_404_pages(pages: Iterable[Page], status: dict[str, int | None]) -> dict[str, Page]:
     """Pages that answered 200 but read as a not-found page."""
     probes = {
         origin_of(p.url): p
@@ -111,13 +109,13 @@ def soft_404_pages(pages: list[PageRecord], status: dict[str, int | None]) -> di
     }
 
 
-def says_not_found(page: PageRecord) -> bool:
+def says_not_found(page: Page) -> bool:
     title = page.title.lower()
     text = page.excerpt.lower() if page.text_length <= NOT_FOUND_MAX_TEXT else ""
     return any(word in title or word in text for word in NOT_FOUND_WORDS)
 
 
-def looks_like(page: PageRecord, probe: PageRecord | None) -> bool:
+def looks_like(page: Page, probe: Page | None) -> bool:
     """Like the page the site shows for a random path that cannot exist (GSA's soft-404 probe)."""
     if probe is None or page.title != probe.title:
         return False
@@ -126,7 +124,7 @@ def looks_like(page: PageRecord, probe: PageRecord | None) -> bool:
     return SequenceMatcher(None, page.excerpt, probe.excerpt).ratio() >= 0.9
 
 
-def evidence(links: list[LinkRecord], home: set[str]) -> tuple[str | None, dict]:
+def evidence(links: Sequence[Link], home: set[str]) -> tuple[str | None, dict]:
     """The linking page to show first (the homepage if it links), and every source in detail."""
     ordered = sorted(links, key=lambda link: link.source not in home)
     first = ordered[0] if ordered else None
@@ -142,7 +140,7 @@ def evidence(links: list[LinkRecord], home: set[str]) -> tuple[str | None, dict]
     }
 
 
-def broken_link(fetch: FetchRecord, links: list[LinkRecord], home: set[str]) -> Finding:
+def broken_link(fetch: Fetch, links: Sequence[Link], home: set[str]) -> Finding:
     kind = failure_kind(fetch)
     source, detail = evidence(links, home)
     reason = NETWORK_KINDS.get(kind) or f"HTTP {fetch.status}" + (
@@ -164,7 +162,7 @@ def broken_link(fetch: FetchRecord, links: list[LinkRecord], home: set[str]) -> 
     )
 
 
-def soft_404(page: PageRecord, links: list[LinkRecord], home: set[str]) -> Finding:
+def soft_404(page: Page, links: Sequence[Link], home: set[str]) -> Finding:
     source, detail = evidence(links, home)
     return SOFT_404.finding(
         page.url,
@@ -174,7 +172,7 @@ def soft_404(page: PageRecord, links: list[LinkRecord], home: set[str]) -> Findi
     )
 
 
-def intranet_link(url: str, links: list[LinkRecord], home: set[str]) -> Finding:
+def intranet_link(url: str, links: Sequence[Link], home: set[str]) -> Finding:
     source, detail = evidence(links, home)
     return INTRANET.finding(
         url,
@@ -187,6 +185,6 @@ def intranet_link(url: str, links: list[LinkRecord], home: set[str]) -> Finding:
 FAMILY = Family(
     name="links",
     rules=(BROKEN, SOFT_404, INTRANET),
-    judge=check,
+    judge=judge,
     figures=(Figure("dead_links", "不可用链接"), Figure("intranet_links", "内网链接")),
 )

@@ -11,6 +11,7 @@ For each site: ``unregistered``, an account the site links to that the register 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from urllib.parse import parse_qs, urlsplit
@@ -22,8 +23,8 @@ from govscan.checks.family import Deduction, Family, Rule
 from govscan.checks.finding import Finding
 from govscan.markup import parse_document
 from govscan.store.accounts import ArchiveRecord
-from govscan.store.models import Site
-from govscan.store.runs import RunData
+from govscan.store.inventory import NewMediaSettings
+from govscan.store.view import KnownAccount, Link, RunView
 
 PLATFORM_NAMES = {
     "wechat": "微信公众号",
@@ -62,22 +63,27 @@ class AccountSummary:
 
 
 def check_account(
-    account: dict, reads: list[ArchiveRecord], started_at: datetime, options: dict
+    account: dict,
+    reads: list[ArchiveRecord],
+    started_at: datetime,
+    settings: NewMediaSettings,
+    timezone: str,
 ) -> tuple[list[Finding], AccountSummary]:
-    """Findings about one account and the summary they rest on."""
-    today = started_at.replace(tzinfo=UTC).astimezone(ZoneInfo(options["timezone"])).date()
+    """Findings about one account and the summary they rest on, judged against the scan's
+    day in the inventory's ``timezone``."""
+    today = started_at.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone)).date()
     posts = unique_posts(read for read in reads if read.error is None)
     last = max(
         (p["published_at"] for p in posts if p["state"] == "ok" and p["published_at"]), default=None
     )
-    days = (today - local_day(last, options["timezone"])).days if last else None
+    days = (today - local_day(last, timezone)).days if last else None
     failed = [read for read in reads if read.error is not None]
-    judged = bool(reads) and (not failed or (days is not None and days <= options["stale_days"]))
+    judged = bool(reads) and (not failed or (days is not None and days <= settings.stale_days))
     findings = [*mismatches(account, reads), *deleted_posts(account, posts)]
     if not judged:
         findings.insert(0, unreachable(account, failed))
     else:
-        fresh = freshness(account, posts, last, days, options)
+        fresh = freshness(account, posts, last, days, settings, timezone)
         findings[:0] = [*unreachable_warning(account, failed), *fresh]
     return findings, AccountSummary(len(posts), last, days, judged)
 
@@ -109,10 +115,15 @@ def first_archive(account: dict) -> str:
 
 
 def freshness(
-    account: dict, posts: list[dict], last: str | None, days: int | None, options: dict
+    account: dict,
+    posts: list[dict],
+    last: str | None,
+    days: int | None,
+    settings: NewMediaSettings,
+    timezone: str,
 ) -> list[Finding]:
     """zombie, shell or stale, judged against the scan's day in the inventory's time zone."""
-    zombie, stale = options["zombie_days"], options["stale_days"]
+    zombie, stale = settings.zombie_days, settings.stale_days
     if not posts:
         return [finding(account, SHELL, "从未发布信息（空壳账号）")]
     if last is None:
@@ -130,7 +141,7 @@ def freshness(
             finding(
                 account,
                 ZOMBIE,
-                f"最近一次发布在 {local_day(last, options['timezone'])}，已 {days} 天未更新"
+                f"最近一次发布在 {local_day(last, timezone)}，已 {days} 天未更新"
                 f"（超过 {zombie} 天即为不更新）",
                 last_post_at=last,
                 days_since=days,
@@ -271,21 +282,21 @@ def account_link(url: str) -> tuple[str, str] | None:
     return None
 
 
-def check_site(site: Site, data: RunData) -> list[Finding]:
+def judge_site(view: RunView, settings: NewMediaSettings) -> list[Finding]:
     """``newmedia.unregistered``: accounts the site links to, or shows on its 政务新媒体
     matrix page, that the register does not list."""
-    known = data.options.get("known_accounts", [])
-    linked = {target: found for target in data.link_targets() if (found := account_link(target))}
-    sources = data.links_to(linked)
+    known = view.run.known_accounts
+    linked = {target: found for target in view.link_targets if (found := account_link(target))}
+    sources = view.links_to(linked)
     findings = []
     for target, (platform, identifier) in sorted(linked.items()):
-        links = sources.get(target, [])
+        links = sources.get(target, ())
         anchors = {link.anchor for link in links}
         if any(registered(entry, platform, identifier, anchors) for entry in known):
             continue
         similar = similar_account(known, platform, anchors)
         findings.append(unregistered(target, platform, identifier, links, similar))
-    for page_url, platform, name in matrix_accounts(data):
+    for page_url, platform, name in matrix_accounts(view):
         if not any(registered(entry, platform, name, {name}) for entry in known):
             similar = similar_account(known, platform, {name})
             findings.append(unregistered(page_url, platform, name, [], similar, shown_on=page_url))
@@ -312,17 +323,18 @@ def bare_name(text: str) -> str:
     return DECORATION.sub("", text)
 
 
-def matrix_accounts(data: RunData) -> list[tuple[str, str, str]]:
+def matrix_accounts(view: RunView) -> list[tuple[str, str, str]]:
     """``(page, platform, name)`` of the accounts a kept 政务新媒体 page shows by their QR
     codes: an image whose alt text or caption names the account and its platform."""
-    titles = {page.url: page.title for page in data.pages()}
     found = []
-    for url, html in data.sources().items():
-        if not MATRIX_PAGE.search(titles.get(url, "")) or (doc := parse_document(html)) is None:
+    for page in view.pages:
+        if page.html is None or not MATRIX_PAGE.search(page.title):
+            continue
+        if (doc := parse_document(page.html)) is None:
             continue
         for image in doc.iter("img"):
             if shown := shown_account(image):
-                found.append((url, *shown))
+                found.append((page.url, *shown))
     return sorted(set(found))
 
 
@@ -339,7 +351,7 @@ def unregistered(
     target: str,
     platform: str,
     identifier: str,
-    links: list,
+    links: Sequence[Link],
     similar: dict | None,
     shown_on: str | None = None,
 ) -> Finding:
@@ -368,33 +380,34 @@ def unregistered(
     )
 
 
-def registered(entry: dict, platform: str, identifier: str, anchors: set[str]) -> bool:
+def registered(entry: KnownAccount, platform: str, identifier: str, anchors: set[str]) -> bool:
     """The register lists the account: same platform, and the same id or the same name."""
-    if entry["platform"] != platform:
+    if entry.platform != platform:
         return False
-    if (entry.get("account_id") or "").lower() == identifier.lower():
+    if (entry.account_id or "").lower() == identifier.lower():
         return True
-    return any(same_name(anchor, entry["name"]) for anchor in anchors)
+    return any(same_name(anchor, entry.name) for anchor in anchors)
 
 
-def similar_account(known: list[dict], platform: str, names: set[str]) -> dict | None:
+def similar_account(known: Sequence[KnownAccount], platform: str, names: set[str]) -> dict | None:
     """``{name, account_id}`` of the registered account of the platform whose name is nearest
     a similar name shown."""
     near = [
-        (abs(len(bare_name(entry["name"])) - len(bare_name(name))), index)
+        (abs(len(bare_name(entry.name)) - len(bare_name(name))), index)
         for index, entry in enumerate(known)
         for name in names
-        if entry["platform"] == platform and similar_name(name, entry["name"])
+        if entry.platform == platform and similar_name(name, entry.name)
     ]
     if not near:
         return None
     entry = known[min(near)[1]]
-    return {"name": entry["name"], "account_id": entry.get("account_id")}
+    return {"name": entry.name, "account_id": entry.account_id}
 
 
 FAMILY = Family(
     name="newmedia",
     # the site check finds unregistered accounts; the others are the register's accounts'
     rules=(ZOMBIE, SHELL, STALE, ARCHIVE_UNREACHABLE, DELETED_POSTS, MISMATCH, UNREGISTERED),
-    judge=check_site,
+    judge=judge_site,
+    settings=NewMediaSettings,  # the register's accounts are judged with them too
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property
 
 from sqlalchemy import Engine, func, insert, literal, or_, select
@@ -24,15 +24,10 @@ from govscan.store.models import (
     url_key,
 )
 from govscan.store.records import FetchRecord, LinkRecord, PageRecord
+from govscan.store.view import EMBEDDED_ELEMENTS, now
 
 RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
 FINISHED = (COMPLETED, FAILED)
-#: Elements whose target a browser loads into the page.
-EMBEDDED_ELEMENTS = ("img", "script", "link", "iframe", "frame")
-
-
-def now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def save_site(engine: Engine, site: SiteEntry) -> None:
