@@ -15,6 +15,8 @@ from govscan.store.runs import COMPLETED, findings_of, get_run, get_site
 
 #: What each verdict means; scoring per the indicator profile refines 合格 later.
 PASSED, FAILED, INCOMPLETE = "合格", "不合格", "未完成"
+#: The version of this file's contract: raised when a field changes meaning or goes away.
+SCHEMA_VERSION = 1
 
 
 def iso(moment) -> str | None:
@@ -112,6 +114,7 @@ def build(engine: Engine, run_ids: list[int], account_run_id: int | None = None)
     every = [*runs, *filter(None, [account_run])]
     finished = [run.finished_at for run in every]
     return {
+        "schema_version": SCHEMA_VERSION,
         "tool": {"name": "govscan", "version": __version__},
         "run": {
             "id": ",".join(str(run_id) for run_id in run_ids),
