@@ -18,7 +18,6 @@ from govscan import USER_AGENT
 from govscan.checks import a11y, availability, newmedia
 from govscan.checks.context import homepage_fetch, kept_homepage
 from govscan.checks.family import Family
-from govscan.checks.finding import Finding
 from govscan.checks.registry import family_names, registry
 from govscan.checks.scoring import load_profile, score, waive
 from govscan.probes import browser, ipv6
@@ -151,9 +150,8 @@ def scan_site(
             view = with_measurements(engine, view, window)
             return None, {"stats": run_checks(engine, view, ["availability"], scored=False)}
         run_probes(engine, view, options)
-        return None, {
-            "stats": run_checks(engine, with_measurements(engine, view, window), options.checks)
-        }
+        view = with_measurements(engine, view, window)
+        return None, {"stats": run_checks(engine, view, options.checks)}
 
     return carry_out(run_id, partial(finish_run, engine), crawl_and_check)
 
@@ -357,21 +355,10 @@ def run_checks(
     for name in names:
         family = registry().family(name)
         settings = family.settings.model_validate(options["settings"].get(name, {}))
-        found = [declared(finding, family).as_dict() for finding in family.judge(view, settings)]
+        found = [finding.as_dict() for finding in family.findings(view, settings)]
         findings += waive(found, options.get("waivers", []))
         save_findings(engine, view.run.id, found)
     profile = load_profile(options.get("scoring_profile"))
     scoring = asdict(score(findings, profile))
     save_metrics(engine, view.run.id, "scoring", scoring if scored else {**scoring, "score": None})
     return RunData(engine, view.run.id).counts()
-
-
-class UndeclaredRule(RuntimeError):
-    """A family found something under a rule it does not declare: a mistake in the family."""
-
-
-def declared(finding: Finding, family: Family) -> Finding:
-    """The finding, if its rule is one of its family's: the catalogue names every rule."""
-    if family.rule(finding.rule) is None:
-        raise UndeclaredRule(f"检查项 {family.name} 报告了未声明的规则 {finding.rule}")
-    return finding

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from govscan.checks.family import Deduction, Family, Figure, Rule
+from govscan.checks.family import Deduction, Family, Figure, NoSettings, Rule, UndeclaredRule
 from govscan.checks.registry import (
     RegistryError,
     check_unique,
     registry,
     source_entry_points,
 )
+from govscan.store.view import RunView, SiteInfo
 
 BUILT_IN = [
     "links",
@@ -82,3 +83,13 @@ def test_a_rule_declared_twice_is_refused():
 def test_a_rule_counted_in_an_undeclared_figure_is_refused():
     with pytest.raises(RegistryError, match=r"x\.one"):
         check_unique([family("x", Rule("x.one", "一", "warning", group="nowhere"))])
+
+
+def test_a_finding_of_a_rule_its_family_does_not_declare_is_refused():
+    wrong = Family(
+        name="x",
+        rules=(Rule("x.one", "一", "warning"),),
+        judge=lambda view, settings: [Rule("x.two", "二", "warning").finding("http://a/", "二")],
+    )
+    with pytest.raises(UndeclaredRule, match=r"x\.two"):
+        wrong.findings(RunView.of(SiteInfo("a", "A", "http://a/", "A")), NoSettings())

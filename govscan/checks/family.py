@@ -94,6 +94,10 @@ class Needs:
     probe_window: timedelta | None = None  # the scheduler's homepage probes over this time
 
 
+class UndeclaredRule(RuntimeError):
+    """A family found something under a rule it does not declare: a mistake in the family."""
+
+
 class NoSettings(BaseModel):
     """The settings of a family that has none."""
 
@@ -117,3 +121,12 @@ class Family:
         """The declaration of ``rule_id``: its own, else the pattern it falls under."""
         exact = next((rule for rule in self.rules if rule.id == rule_id), None)
         return exact or next((rule for rule in self.rules if rule.matches(rule_id)), None)
+
+    def findings(self, view: RunView, settings: BaseModel) -> list[Finding]:
+        """What ``judge`` finds, every finding of a rule the family declares: the catalogue
+        names every rule a report shows."""
+        found = self.judge(view, settings)
+        for finding in found:
+            if self.rule(finding.rule) is None:
+                raise UndeclaredRule(f"检查项 {self.name} 报告了未声明的规则 {finding.rule}")
+        return found

@@ -128,12 +128,12 @@ def check_unique(families: list[Family]) -> None:
     seen: dict[str, str] = {}
     for family in families:
         figures = {figure.name for figure in family.figures}
-        keys = [f"family {family.name}"]
-        keys += [f"rule {rule.id}" for rule in family.rules]
-        keys += [f"figure {name}" for name in figures]
+        keys = [f"检查项 {family.name}"]
+        keys += [f"规则 {rule.id}" for rule in family.rules]
+        keys += [f"汇总项 {name}" for name in figures]
         for key in keys:
             if key in seen:
-                raise RegistryError(f"{key} 重复：{seen[key]} 与 {family.name} 均有声明")
+                raise RegistryError(f"{key} 重复：检查项 {seen[key]} 与 {family.name} 均有声明")
             seen[key] = family.name
         for rule in family.rules:
             if rule.group is not None and rule.group not in figures:

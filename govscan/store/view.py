@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -330,6 +330,8 @@ DEFAULTS = Settings()
 
 @dataclass(frozen=True)
 class RunInfo:
+    """The run: when it started, and what of the inventory the families read."""
+
     id: int
     started_at: datetime  # UTC; dates are judged against it
     timezone: str = DEFAULTS.timezone
@@ -407,9 +409,14 @@ def now() -> datetime:
 
 def as_json(measurement: object) -> dict:
     """A probe's measurement as ``findings.json`` shows it under ``metrics``."""
-    return TypeAdapter(type(measurement)).dump_python(measurement, mode="json")
+    return adapter(type(measurement)).dump_python(measurement, mode="json")
 
 
 def measured(kind: type[Measurement], stored: Mapping) -> Measurement:
     """A probe's measurement, from what the store kept of it."""
-    return TypeAdapter(kind).validate_python(stored)
+    return adapter(kind).validate_python(stored)
+
+
+@cache
+def adapter(kind: type) -> TypeAdapter:
+    return TypeAdapter(kind)
