@@ -1,12 +1,15 @@
-"""The newmedia family's site check from links and kept pages: accounts a site links to or
-shows that the register lacks."""
+"""The newmedia family from a few records: accounts a site links to or shows that the
+register lacks, and each registered account from what its archives showed."""
 
 from __future__ import annotations
 
-from views import home, link, page, url, view
+from datetime import UTC, timedelta
 
-from govscan.checks.newmedia import judge_site
-from govscan.store.inventory import NewMediaSettings
+from views import STARTED_AT, home, link, page, url, view
+
+from govscan.checks.newmedia import check_account, judge_site
+from govscan.store.accounts import ArchiveRecord
+from govscan.store.inventory import AccountEntry, NewMediaSettings
 from govscan.store.view import KnownAccount
 
 REGISTER = (
@@ -62,3 +65,52 @@ def test_an_account_shown_by_its_qr_code_on_the_new_media_page():
         url("/xmtjz/"),
         "苍山应急",
     )
+
+
+FEED = "https://rss.csz.gov.cn/cangshanfabu.xml"
+ACCOUNT = AccountEntry(
+    id="fabu",
+    platform="wechat",
+    name="苍山发布",
+    account_id="gh_0123456789ab",
+    unit="苍山州人民政府办公室",
+    archives=[{"type": "feed", "url": FEED}],
+).model_dump()
+
+
+def post(days_ago: int, state: str = "ok") -> dict:
+    published = STARTED_AT - timedelta(days=days_ago)
+    return {
+        "url": f"https://mp.weixin.qq.com/s/{days_ago}{state}",
+        "title": "通告",
+        "state": state,
+        "published_at": published.replace(tzinfo=UTC).isoformat(),
+    }
+
+
+def judged(*reads: ArchiveRecord) -> tuple[dict, object]:
+    found, summary = check_account(
+        ACCOUNT, list(reads), STARTED_AT, NewMediaSettings(), "Asia/Shanghai"
+    )
+    return {f.rule: f.severity for f in found}, summary
+
+
+def test_an_account_is_fresh_stale_or_a_zombie_by_its_newest_post():
+    assert judged(ArchiveRecord("fabu", FEED, 200, posts=[post(3)]))[0] == {}
+    assert judged(ArchiveRecord("fabu", FEED, 200, posts=[post(10)]))[0] == {
+        "newmedia.stale": "warning"
+    }
+    rules, summary = judged(ArchiveRecord("fabu", FEED, 200, posts=[post(30), post(1, "deleted")]))
+    assert rules == {"newmedia.zombie": "veto", "newmedia.deleted_posts": "warning"}
+    assert (summary.days_since, summary.posts, summary.judged) == (30, 2, True)
+    assert judged(ArchiveRecord("fabu", FEED, 200))[0] == {"newmedia.shell": "veto"}
+
+
+def test_an_archive_that_cannot_be_read_is_never_a_zombie():
+    rules, summary = judged(ArchiveRecord("fabu", FEED, 404, error="HTTP 404"))
+    assert rules == {"newmedia.archive_unreachable": "warning"} and not summary.judged
+
+
+def test_an_archive_of_another_account_is_a_mismatch():
+    other = ArchiveRecord("fabu", FEED, 200, user_name="gh_ffffffffffff", posts=[post(1)])
+    assert judged(other)[0] == {"newmedia.mismatch": "deduction"}
