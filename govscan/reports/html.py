@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from govscan.checks.a11y import IMPACT_NAMES
 from govscan.checks.registry import registry
 from govscan.reports.figures import summary_figures
 
@@ -66,7 +67,7 @@ environment.globals.update(
     kind_titles=KIND_TITLES,
     verdict_class=VERDICT_CLASS,
     platform_names=PLATFORM_NAMES,
-    impact_names={"critical": "严重", "serious": "较重", "moderate": "中等", "minor": "轻微"},
+    impact_names=IMPACT_NAMES,
 )
 
 
