@@ -132,7 +132,8 @@ def findings_of(engine: Engine, run_id: int) -> list[dict]:
 
 
 class RunData:
-    """Read access to one run's crawl results, in plain records, for the checks."""
+    """Read access to one run's crawl results, in plain records: what the view the families
+    judge is built from (``govscan.store.snapshot``)."""
 
     def __init__(self, engine: Engine, run_id: int):
         self.engine = engine
