@@ -17,13 +17,13 @@ from rich.spinner import Spinner
 from rich.table import Table
 
 from govscan import __version__, inspections
-from govscan.checks import CHECKS
+from govscan.checks.registry import family_names
 from govscan.demo import serve_demo_world
 from govscan.inspections import Plan
 from govscan.options import OptionsError, load_config, scan_options
 from govscan.outcomes import INCOMPLETE
 from govscan.pipeline import ScanOptions
-from govscan.reports.figures import SITE_FIGURES
+from govscan.reports.figures import summary_figures
 from govscan.reports.outputs import Outputs, rewrite_outputs
 from govscan.resolver import parse_overrides
 from govscan.store.db import connect
@@ -116,17 +116,17 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--checks",
-        default=",".join(CHECKS),
-        help=f"要运行的检查，逗号分隔（可选：{','.join(CHECKS)}）",
+        default=",".join(family_names()),
+        help=f"要运行的检查，逗号分隔（可选：{','.join(family_names())}）",
     )
 
 
 def chosen_options(args: argparse.Namespace) -> ScanOptions:
     """The scan options the command line chose; the inventory's settings come later."""
     checks = [name.strip() for name in args.checks.split(",") if name.strip()]
-    unknown = [name for name in checks if name not in CHECKS]
+    unknown = [name for name in checks if name not in family_names()]
     if unknown:
-        raise UsageError(f"未知的检查项：{'、'.join(unknown)}；可选：{'、'.join(CHECKS)}")
+        raise UsageError(f"未知的检查项：{'、'.join(unknown)}；可选：{'、'.join(family_names())}")
     for name in ("max_pages", "depth", "concurrency"):
         if getattr(args, name) < (0 if name == "depth" else 1):
             raise UsageError(f"--{name.replace('_', '-')} 取值不正确：{getattr(args, name)}")
@@ -269,8 +269,8 @@ def print_written(outputs: Outputs) -> None:
 
 def print_summary(result: dict) -> None:
     table = Table(title="扫描结果")
-    figure_titles = [title for title, _, _ in SITE_FIGURES.values()]
-    for column in ("网站", "结论", "单项否决", "页面", *figure_titles):
+    figures = summary_figures()
+    for column in ("网站", "结论", "单项否决", "页面", *(title for _, title in figures)):
         table.add_column(column)
     for site in result["sites"]:
         table.add_row(
@@ -278,7 +278,7 @@ def print_summary(result: dict) -> None:
             site["verdict"],
             "、".join(site["vetoes"]) or "—",
             str(site["stats"].get("pages", "—")),
-            *(figure_text(site["figures"][name]) for name in SITE_FIGURES),
+            *(figure_text(site["figures"][name]) for name, _ in figures),
         )
     console.print(table)
     for site in result["sites"]:

@@ -8,18 +8,21 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from govscan import USER_AGENT
-from govscan.checks import CHECKS, a11y, availability, newmedia
+from govscan.checks import a11y, availability, newmedia
 from govscan.checks.context import homepage_fetch, kept_homepage
+from govscan.checks.family import Family
+from govscan.checks.registry import family_names, registry
 from govscan.checks.scoring import load_profile, score, waive
 from govscan.outcomes import COMPLETED, FAILED
 from govscan.probes import browser, ipv6
-from govscan.probes.availability import ATTEMPTS, Attempt, attempt, stamp
+from govscan.probes.availability import ATTEMPTS, attempt, stamp
 from govscan.resolver import Lookup
 from govscan.store.accounts import (
     archive_reads,
@@ -32,15 +35,18 @@ from govscan.store.accounts import (
 from govscan.store.inventory import (
     AccountEntry,
     AvailabilitySettings,
+    EldercareSettings,
     Freshness,
+    IPv6Settings,
+    NewMediaSettings,
+    Settings,
     SiteEntry,
     VetoThresholds,
 )
-from govscan.store.records import FetchRecord
 from govscan.store.runs import (
     RunData,
     finish_run,
-    get_site,
+    get_run,
     progress,
     save_findings,
     save_metrics,
@@ -48,6 +54,8 @@ from govscan.store.runs import (
     save_site,
     start_run,
 )
+from govscan.store.snapshot import load_view, with_measurements
+from govscan.store.view import Attempt, Fetch, RenderedPage, RunView, as_json, measured
 from govscan.urls import host_of
 
 Progress = Callable[[dict[str, int]], None]
@@ -66,18 +74,18 @@ class ScanOptions:
     user_agent: str | None = None
     obey_robots: bool = False
     skip_hosts: list[str] = field(default_factory=list)  # linked, never fetched nor judged
-    checks: list[str] = field(default_factory=lambda: list(CHECKS))
-    # How the checks judge: the inventory's settings, kept with the run.
-    timezone: str = "Asia/Shanghai"
+    checks: list[str] = field(default_factory=family_names)
+    # How the checks judge: the inventory's settings, kept with the run (defaults: theirs).
+    timezone: str = Settings().timezone
     freshness: dict[str, int] = field(default_factory=lambda: Freshness().model_dump())
     veto: dict[str, int] = field(default_factory=lambda: VetoThresholds().model_dump())
-    sample_pages: int = 20
-    ipv6_probes: int = 3  # homepage fetches over each IP version
-    ipv6_sample: int = 200  # 二级/三级 pages fetched over IPv6, at most, per level
-    ipv6_min_rate: float = 0.95  # below this share of reachable sub-pages is a finding
-    min_font_px: float = 12  # body text set smaller is an 适老化 finding
-    zombie_days: int = 14  # a new-media account without a post for longer is a zombie
-    stale_days: int = 7
+    sample_pages: int = Settings().sample_pages
+    ipv6_probes: int = IPv6Settings().probes
+    ipv6_sample: int = IPv6Settings().sample
+    ipv6_min_rate: float = IPv6Settings().min_rate
+    min_font_px: float = EldercareSettings().min_font_px
+    zombie_days: int = NewMediaSettings().zombie_days
+    stale_days: int = NewMediaSettings().stale_days
     # the register's accounts, {platform, name, account_id}: links to others are unregistered
     known_accounts: list[dict] = field(default_factory=list)
     # bounds of a link, page or host that the inventory sets (CrawlLimits); others: the crawl's
@@ -85,6 +93,24 @@ class ScanOptions:
     scoring_profile: str | None = None  # default: govscan/checks/scoring.yaml
     # between fetches of a homepage that did not answer the crawl (no availability probes)
     homepage_retry_seconds: float = AvailabilitySettings().retry_seconds
+
+    def family_settings(self) -> dict[str, dict]:
+        """The check families' settings by family, as the inventory's sections hold them; a
+        family without a section here judges with its settings' defaults."""
+        return {
+            "columns": {"freshness": self.freshness, "veto": self.veto},
+            "ipv6": {
+                "probes": self.ipv6_probes,
+                "sample": self.ipv6_sample,
+                "min_rate": self.ipv6_min_rate,
+            },
+            "eldercare": {"min_font_px": self.min_font_px},
+            "newmedia": {"zombie_days": self.zombie_days, "stale_days": self.stale_days},
+        }
+
+    def job(self) -> dict:
+        """What the run keeps of the options: every one, and the families' settings."""
+        return {**asdict(self), "settings": self.family_settings()}
 
 
 @dataclass
@@ -111,19 +137,23 @@ def scan_site(
         "hosts": site.all_hosts,
         "columns": columns,
         "waivers": waivers,
-        **asdict(options),
+        **options.job(),
     }
     run_id = start_run(engine, inspection_id, site.id, job)
 
     def crawl_and_check() -> tuple[str | None, dict]:
         if error := crawl(engine, run_id, log_path, on_progress):
             return error, {}
-        if unscanned := homepage_unread(RunData(engine, run_id), options):
+        window = probe_window(selected(options))
+        view = load_view(engine, run_id, window)
+        if unscanned := homepage_unread(engine, view, options):
             skipped = [name for name in options.checks if name != "availability"]
             save_metrics(engine, run_id, "not_run", dict.fromkeys(skipped, unscanned))
-            return None, {"stats": run_checks(engine, run_id, ["availability"], scored=False)}
-        run_probes(engine, run_id, options)
-        return None, {"stats": run_checks(engine, run_id, options.checks)}
+            view = with_measurements(engine, view, window)
+            return None, {"stats": run_checks(engine, view, ["availability"], scored=False)}
+        run_probes(engine, view, options)
+        view = with_measurements(engine, view, window)
+        return None, {"stats": run_checks(engine, view, options.checks)}
 
     return carry_out(run_id, partial(finish_run, engine), crawl_and_check)
 
@@ -137,7 +167,7 @@ def scan_accounts(
 ) -> ScanResult:
     """Read every account's archives in one crawl, judge each account, finish the run."""
     save_accounts(engine, accounts)
-    job = {"accounts": [account.model_dump() for account in accounts], **asdict(options)}
+    job = {"accounts": [account.model_dump() for account in accounts], **options.job()}
     run_id = start_account_run(engine, inspection_id, job)
 
     def read_and_judge() -> tuple[str | None, dict]:
@@ -170,9 +200,12 @@ def judge_accounts(engine: Engine, run_id: int, job: dict) -> dict:
     reads = archive_reads(engine, run_id)
     started_at = get_account_run(engine, run_id).started_at
     profile = load_profile(job.get("scoring_profile"))
+    settings = NewMediaSettings.model_validate(job["settings"]["newmedia"])
     summaries = {}
     for account in job["accounts"]:
-        found, summary = newmedia.check_account(account, reads[account["id"]], started_at, job)
+        found, summary = newmedia.check_account(
+            account, reads[account["id"]], started_at, settings, job["timezone"]
+        )
         rows = waive([finding.as_dict() for finding in found], account.get("waivers", []))
         save_account_findings(engine, run_id, [{"account_id": account["id"], **r} for r in rows])
         summaries[account["id"]] = {**asdict(summary), "scoring": asdict(score(rows, profile))}
@@ -214,32 +247,28 @@ def crawl(
     return f"抓取进程异常退出（代码 {child.returncode}）：{last_line}；日志：{log_path}"
 
 
-def homepage_unread(data: RunData, options: ScanOptions) -> str | None:
+def homepage_unread(engine: Engine, view: RunView, options: ScanOptions) -> str | None:
     """None when the crawl read the homepage; else why the site could not be scanned. A
     homepage that gave no answer is fetched again when no availability probes judge it;
     what was tried is kept for the availability check."""
-    if kept_homepage(data) is not None:
+    if kept_homepage(view) is not None:
         return None
-    attempts = [crawl_attempt(data)]
+    attempts = [crawl_attempt(view)]
     evidence = None  # it answered, with nothing to read: a 404, a page that is not HTML, …
     if availability.no_answer(attempts[0]):
-        evidence = "probes" if availability.probe_history(data)["probes"] else "scan_attempts"
+        evidence = "probes" if view.availability.probes.probes else "scan_attempts"
     if evidence == "scan_attempts":
-        attempts = fetch_homepage_again(attempts[0], data.options["url"], options)
+        attempts = fetch_homepage_again(attempts[0], view.site.url, options)
     reason = unscanned_reason(evidence, attempts)
-    measured = {
-        "unscanned": reason,
-        "evidence": evidence,
-        "attempts": [asdict(a) for a in attempts],
-    }
-    save_metrics(data.engine, data.run_id, "availability", measured)
+    tried = {"unscanned": reason, "evidence": evidence, "attempts": [asdict(a) for a in attempts]}
+    save_metrics(engine, view.run.id, "availability", tried)
     return reason
 
 
-def crawl_attempt(data: RunData) -> Attempt:
+def crawl_attempt(view: RunView) -> Attempt:
     """The crawl's fetch of the homepage (Scrapy's retry included), dated at the run's start."""
-    fetch = homepage_fetch(data) or FetchRecord(data.options["url"], "GET", error="未抓取")
-    return Attempt(stamp(data.started_at), "crawl", fetch.status, fetch.error_kind, fetch.error)
+    fetch = homepage_fetch(view) or Fetch(view.site.url, error="未抓取")
+    return Attempt(stamp(view.run.started_at), "crawl", fetch.status, fetch.error_kind, fetch.error)
 
 
 def unscanned_reason(evidence: str | None, attempts: list[Attempt]) -> str:
@@ -262,29 +291,48 @@ def fetch_homepage_again(first: Attempt, url: str, options: ScanOptions) -> list
     return attempts
 
 
-BROWSER_CHECKS = ("a11y", "eldercare")
+def selected(options: ScanOptions) -> list[Family]:
+    return [registry().family(name) for name in options.checks]
 
 
-def run_probes(engine: Engine, run_id: int, options: ScanOptions) -> None:
-    """Measure what the selected checks need beside the crawl (IPv6, pages in the browser),
-    through the scan's resolver, and keep it with the run."""
+def probe_window(families: list[Family]) -> timedelta | None:
+    """The longest window of the scheduler's probes that the families ask for; always the
+    availability family's, which judges a homepage the crawl could not read."""
+    asking = [*families, availability.FAMILY]
+    return max(filter(None, (family.needs.probe_window for family in asking)), default=None)
+
+
+def run_probes(engine: Engine, view: RunView, options: ScanOptions) -> None:
+    """Measure what the selected families need beside the crawl (IPv6, pages in the
+    browser), through the scan's resolver, and keep it with the run."""
     lookup = Lookup(options.resolve, options.nameserver, options.timeout)
     user_agent = options.user_agent or USER_AGENT
-    data = RunData(engine, run_id)
-    if "ipv6" in options.checks:
-        save_metrics(engine, run_id, "ipv6", ipv6.measure(data, lookup, user_agent))
-    if any(name in options.checks for name in BROWSER_CHECKS):
-        render_pages(data, options, lookup, user_agent)
+    families = selected(options)
+    if any(family.needs.ipv6 for family in families):
+        settings = IPv6Settings.model_validate(options.family_settings()["ipv6"])
+        found = ipv6.measure(view, settings, lookup, user_agent, options.timeout)
+        save_metrics(engine, view.run.id, "ipv6", as_json(found))
+    if any(family.needs.browser for family in families):
+        render_pages(engine, view, options, lookup, user_agent)
 
 
-def render_pages(data: RunData, options: ScanOptions, lookup: Lookup, user_agent: str) -> None:
+def browser_targets(view: RunView, families: list[Family]) -> list[browser.Target]:
+    """The pages every family that needs the browser chooses, each once, in their order."""
+    choosers = dict.fromkeys(family.needs.browser for family in families if family.needs.browser)
+    chosen = {page.url: page for choose in choosers for page in choose(view)}
+    return [browser.Target(page.url, page.role, page.layout) for page in chosen.values()]
+
+
+def render_pages(
+    engine: Engine, view: RunView, options: ScanOptions, lookup: Lookup, user_agent: str
+) -> None:
     """Open the chosen pages in the browser and keep what it measured; without a browser,
     or when no page could be tested, record the browser checks as not run."""
-    targets = [browser.Target(c.url, c.role, c.layout) for c in a11y.pages_to_render(data)]
+    families = selected(options)
     try:
         rendered = browser.render(
-            targets,
-            extra_hosts={host_of(url) for url in data.embedded_targets()},
+            browser_targets(view, families),
+            extra_hosts={host_of(url) for url in view.embedded_targets},
             lookup=lookup,
             only_known_hosts=options.nameserver is not None,
             user_agent=user_agent,
@@ -293,30 +341,30 @@ def render_pages(data: RunData, options: ScanOptions, lookup: Lookup, user_agent
     except browser.BrowserMissing as missing:
         rendered, summary = [], {"not_run": str(missing)}
     else:
-        summary = a11y.summary(rendered, a11y.layout_count(data))
-    save_rendered(data.engine, data.run_id, rendered)
-    save_metrics(data.engine, data.run_id, "a11y", summary)
+        pages = [measured(RenderedPage, result) for result in rendered]
+        summary = a11y.summary(pages, a11y.layout_count(view))
+    save_rendered(engine, view.run.id, rendered)
+    save_metrics(engine, view.run.id, "a11y", summary)
     if "not_run" in summary:
-        selected = [name for name in BROWSER_CHECKS if name in options.checks]
-        save_metrics(
-            data.engine, data.run_id, "not_run", dict.fromkeys(selected, summary["not_run"])
-        )
+        needing = [family.name for family in families if family.needs.browser]
+        save_metrics(engine, view.run.id, "not_run", dict.fromkeys(needing, summary["not_run"]))
 
 
 def run_checks(
-    engine: Engine, run_id: int, names: list[str], scored: bool = True
+    engine: Engine, view: RunView, names: list[str], scored: bool = True
 ) -> dict[str, int]:
-    """Run the named check families over the stored crawl, waive what the inventory waives,
-    and give the site its verdict and, unless it could not be scanned, its score; returns the
+    """Judge the run with the named check families, waive what the inventory waives, and
+    give the site its verdict and, unless it could not be scanned, its score; returns the
     run's counts."""
-    data = RunData(engine, run_id)
-    site = get_site(engine, data.site_id)
+    options = get_run(engine, view.run.id).options
     findings = []
     for name in names:
-        found = [finding.as_dict() for finding in CHECKS[name](site, data)]
-        findings += waive(found, data.options.get("waivers", []))
-        save_findings(engine, run_id, found)
-    profile = load_profile(data.options.get("scoring_profile"))
+        family = registry().family(name)
+        settings = family.settings.model_validate(options["settings"].get(name, {}))
+        found = [finding.as_dict() for finding in family.findings(view, settings)]
+        findings += waive(found, options.get("waivers", []))
+        save_findings(engine, view.run.id, found)
+    profile = load_profile(options.get("scoring_profile"))
     scoring = asdict(score(findings, profile))
-    save_metrics(engine, run_id, "scoring", scoring if scored else {**scoring, "score": None})
-    return data.counts()
+    save_metrics(engine, view.run.id, "scoring", scoring if scored else {**scoring, "score": None})
+    return RunData(engine, view.run.id).counts()

@@ -15,6 +15,8 @@ from servers import PostgresCluster, smtp_server
 from govscan.cli import main
 from govscan.store.db import connect
 from govscan.store.runs import RunData
+from govscan.store.snapshot import load_view
+from govscan.store.view import RunView
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
@@ -50,6 +52,11 @@ class ScanOutput:
     @cached_property
     def data(self) -> RunData:
         return RunData(connect(self.db_url), self.site["run_id"])
+
+    @cached_property
+    def view(self) -> RunView:
+        """The run as the check families read it."""
+        return load_view(connect(self.db_url), self.site["run_id"])
 
 
 @pytest.fixture

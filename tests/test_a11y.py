@@ -8,6 +8,7 @@ from portal import PARAGRAPH, accessible_page
 from servers import Route, http_site
 
 from govscan.checks.a11y import page_score, success_criteria
+from govscan.store.view import AxeResult, measured
 
 #: Article path → the one axe rule it breaks (None: a clean page).
 ARTICLES = {
@@ -133,6 +134,11 @@ def test_wcag_tags_become_success_criteria():
 
 
 def test_page_score_is_the_share_of_applicable_rules_passed():
-    axe = {"violations": [{"id": "image-alt"}], "passes": ["document-title", "image-alt", "list"]}
-    assert page_score({"axe": axe}) == pytest.approx(100 * 2 / 3)
-    assert page_score({"axe": {"violations": [], "passes": []}}) == 100.0
+    image_alt = {"id": "image-alt", "impact": "critical", "help": "", "description": ""}
+    axe = {
+        "version": "4",
+        "violations": [{**image_alt, "wcag": [], "nodes": 1}],
+        "passes": ["document-title", "image-alt", "list"],
+    }
+    assert page_score(measured(AxeResult, axe)) == pytest.approx(100 * 2 / 3)
+    assert page_score(AxeResult("4")) == 100.0

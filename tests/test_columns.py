@@ -7,8 +7,13 @@ import yaml
 from portal import dated_list, day, gov_page, scan_args, today
 from servers import dns_server, http_site
 
-from govscan.checks.columns import ENTRANCES, Column, column_findings, navigation_anchors
-from govscan.store.inventory import Freshness, VetoThresholds
+from govscan.checks.columns import (
+    ENTRANCES,
+    Column,
+    ColumnSettings,
+    column_findings,
+    navigation_anchors,
+)
 
 NAV = {
     "要闻动态": "/xwdt/",
@@ -306,7 +311,7 @@ def columns_of(category: str, count: int, newest_days_ago: int | None) -> list[C
     ]
 
 
-OPTIONS = {"freshness": Freshness().model_dump(), "veto": VetoThresholds().model_dump()}
+OPTIONS = ColumnSettings()
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from govscan.checks.eldercare import (
     popup_of,
     small_text_of,
 )
+from govscan.store.view import Layer, RenderedPage
 
 MODAL = (
     "<div style='position:fixed;left:240px;top:150px;width:800px;height:500px;background:#fff;"
@@ -108,14 +109,12 @@ def test_an_entrance_by_link_rendered_control_or_toolbar_script_counts(scan, ent
     assert output.findings("eldercare.entrance_missing") == []
 
 
-def layer(share: float, floats: bool = False, full_width: bool = False) -> dict:
-    return {
-        "share": share,
-        "floats": floats,
-        "full_width": full_width,
-        "selector": "div",
-        "html": "<div>",
-    }
+def layer(share: float, floats: bool = False, full_width: bool = False) -> Layer:
+    return Layer("div", share, "<div>", floats=floats, full_width=full_width)
+
+
+def rendered(**measured) -> RenderedPage:
+    return RenderedPage("http://x/", "article", **measured)
 
 
 @pytest.mark.parametrize(
@@ -129,14 +128,14 @@ def layer(share: float, floats: bool = False, full_width: bool = False) -> dict:
     ],
 )
 def test_popup_thresholds(layers, kind):
-    found = popup_of({"layers": layers})
+    found = popup_of(rendered(layers=layers))
     assert (found and found["kind"]) == kind
 
 
 def test_body_size_is_the_size_most_text_is_set_in():
     sizes = {"11": 120, "16": 800, "12": 40}  # small print in the footer does not count
-    assert small_text_of({"text_sizes": sizes}, 12) is None
-    found = small_text_of({"text_sizes": {"11": 800, "16": 100}}, 12)
+    assert small_text_of(rendered(text_sizes=sizes), 12) is None
+    found = small_text_of(rendered(text_sizes={"11": 800, "16": 100}), 12)
     assert found == {"body_px": 11.0, "min_px": 12, "small_share": pytest.approx(0.889, abs=1e-3)}
 
 

@@ -161,7 +161,7 @@ def inventory(folder: Path, url: str, sample_pages: int) -> str:
 def test_the_navigation_and_a_page_of_each_layout_come_before_articles(scan, tmp_path):
     with http_site(layout_world()) as site:
         output = scan("--config", inventory(tmp_path, site.url, 3), "--checks", "links")
-    chosen = pages_to_render(output.data)
+    chosen = pages_to_render(output.view)
     # the budget: the homepage, its one column (要闻动态) and three articles
     assert [(c.url, c.role) for c in chosen[:4]] == [
         (site.url_for("/"), "home"),
@@ -172,7 +172,7 @@ def test_the_navigation_and_a_page_of_each_layout_come_before_articles(scan, tmp
     [article_layout] = chosen[4:]  # the commonest layout before the 办事指南's; no room left
     assert article_layout.role == "layout" and article_layout.url in map(site.url_for, ARTICLES)
     assert len({c.layout for c in chosen}) == 5 and None not in {c.layout for c in chosen}
-    assert pages_to_render(output.data) == chosen  # the same pages on every run
+    assert pages_to_render(output.view) == chosen  # the same pages on every run
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from servers import http_site
 
-from govscan.checks import CHECKS
 from govscan.checks.finding import SEVERITIES
+from govscan.checks.registry import family_names
 from govscan.reports.html import local_time
 
 SCRIPT = "<script>alert('xss')</script>"
@@ -31,7 +31,7 @@ def test_findings_json_contract(scan):
     result = output.result
     assert result["tool"]["name"] == "govscan"
     assert set(result["run"]) >= {"id", "started_at", "finished_at", "checks"}
-    assert result["run"]["checks"] == list(CHECKS)
+    assert result["run"]["checks"] == family_names()
     site_result = output.site
     assert set(site_result) >= {
         "id",
@@ -58,3 +58,9 @@ def test_findings_json_contract(scan):
 def test_report_times_are_beijing_time():
     assert local_time("2026-11-27T17:30:00Z") == "2026年11月28日 01:30"
     assert local_time(None) == "未结束"
+
+
+def test_findings_json_says_which_version_of_its_contract_it_follows(scan):
+    with http_site({"/": "<html><title>首页</title></html>"}) as site:
+        output = scan(site.url, "--checks", "links")
+    assert output.result["schema_version"] == 1

@@ -141,3 +141,37 @@ def test_a_missing_profile_stops_the_command(tmp_path, db_url):
         encoding="utf-8",
     )
     assert main(["scan", "--config", str(inventory)]) == 2
+
+
+def test_an_unknown_rule_in_a_profile_is_an_error_naming_the_file_and_key(tmp_path):
+    path = tmp_path / "province.yaml"
+    path.write_text("pass_score: 60\ndeductions:\n  links.brokn: {points: 1, cap: 5}\n", "utf-8")
+    with pytest.raises(
+        ProfileError, match=r"province\.yaml: 评分方案有误：deductions\.links\.brokn"
+    ):
+        load_profile(path)
+    path.write_text("pass_score: 60\nvetoes:\n  columns.stal: true\n", "utf-8")
+    with pytest.raises(ProfileError, match=r"province\.yaml: 评分方案有误：vetoes\.columns\.stal"):
+        load_profile(path)
+
+
+def test_a_profile_overrides_the_declared_points_and_keeps_the_others(tmp_path):
+    path = tmp_path / "province.yaml"
+    path.write_text("pass_score: 60\ndeductions:\n  identity.icp: {points: 3, cap: 3}\n", "utf-8")
+    profile = load_profile(path)
+    result = score(
+        [finding("identity.icp"), finding("identity.psb"), finding("ipv6.no_aaaa")], profile
+    )
+    assert result.deductions == {"identity.icp": 3.0, "identity.*": 1.0, "ipv6.*": 2.0}
+
+
+def test_a_profile_decides_which_rules_veto(tmp_path):
+    path = tmp_path / "province.yaml"
+    path.write_text(
+        "pass_score: 60\nvetoes:\n  availability.unreachable: false\n  identity.*: true\n", "utf-8"
+    )
+    profile = load_profile(path)
+    unreachable = score([finding("availability.unreachable", "veto")], profile)
+    assert (unreachable.verdict, unreachable.vetoes, unreachable.score) == ("合格", [], 99.0)
+    marks = score([finding("identity.site_code"), finding("identity.icp", "warning")], profile)
+    assert (marks.verdict, marks.vetoes, marks.deductions) == ("不合格", ["identity.site_code"], {})

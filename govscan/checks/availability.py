@@ -8,51 +8,50 @@ veto, a later one that answered makes the failures a warning. ``detail.evidence`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
 
+from govscan.checks.family import Family, Needs, NoSettings, Rule
 from govscan.checks.finding import Finding
 from govscan.checks.links import NETWORK_KINDS
-from govscan.probes.availability import Attempt
-from govscan.store.availability import probe_counts
-from govscan.store.models import Site
-from govscan.store.runs import RunData
+from govscan.store.view import Attempt, ProbeCounts, RunView
 
 WINDOW = timedelta(days=7)
 VETO_SHARE = 0.05
 
-
-def check(site: Site, data: RunData) -> list[Finding]:
-    measured = data.metrics().get("availability", {})
-    if measured.get("evidence") == "scan_attempts":
-        return judge_attempts(site.url, [Attempt(**attempt) for attempt in measured["attempts"]])
-    return judge_probes(site.url, probe_history(data))
+UNREACHABLE = Rule("availability.unreachable", "站点无法访问", "veto")
 
 
-def probe_history(data: RunData) -> dict:
-    """The scheduler's probes of the site in the 7 days before the scan."""
-    return probe_counts(data.engine, data.site_id, data.started_at - WINDOW, data.started_at)
+def judge(view: RunView, settings: NoSettings) -> list[Finding]:
+    """The scan's own attempts when they decide (no probes of the week), else the probes."""
+    if view.availability.attempts:
+        return judge_attempts(view.site.url, view.availability.attempts)
+    return judge_probes(view.site.url, view.availability.probes)
 
 
-def judge_probes(url: str, counts: dict) -> list[Finding]:
-    if not counts["failed"]:
+def judge_probes(url: str, counts: ProbeCounts) -> list[Finding]:
+    if not counts.failed:
         return []
-    share = counts["failed"] / counts["probes"]
+    share = counts.failed / counts.probes
     veto = share >= VETO_SHARE
     return [
-        Finding(
-            "availability.unreachable",
-            "veto" if veto else "warning",
+        UNREACHABLE.finding(
             url,
-            None,
-            f"近 7 天 {counts['probes']} 次访问检测中有 {counts['failed']} 次无法访问"
+            f"近 7 天 {counts.probes} 次访问检测中有 {counts.failed} 次无法访问"
             f"（{share:.1%}{'，达到 5% 即为站点无法访问' if veto else ''}）",
-            {"evidence": "probes", **counts, "share": round(share, 4), "window_days": WINDOW.days},
+            detail={
+                "evidence": "probes",
+                **asdict(counts),
+                "share": round(share, 4),
+                "window_days": WINDOW.days,
+            },
+            severity="veto" if veto else "warning",
         )
     ]
 
 
-def judge_attempts(url: str, attempts: list[Attempt]) -> list[Finding]:
+def judge_attempts(url: str, attempts: Sequence[Attempt]) -> list[Finding]:
     failed = [attempt for attempt in attempts if no_answer(attempt)]
     if not failed:
         return []
@@ -66,17 +65,15 @@ def judge_attempts(url: str, attempts: list[Attempt]) -> list[Finding]:
         f"第 {len(attempts)} 次恢复"
     )
     return [
-        Finding(
-            "availability.unreachable",
-            "veto" if down else "warning",
+        UNREACHABLE.finding(
             url,
-            None,
             message,
-            {
+            detail={
                 "evidence": "scan_attempts",
                 "attempts": [asdict(attempt) for attempt in attempts],
                 "failed": len(failed),
             },
+            severity="veto" if down else "warning",
         )
     ]
 
@@ -100,3 +97,11 @@ def outcome(attempt: Attempt) -> str:
 
 def moment(attempt: Attempt) -> datetime:
     return datetime.fromisoformat(attempt.at.removesuffix("Z"))
+
+
+FAMILY = Family(
+    name="availability",
+    rules=(UNREACHABLE,),
+    judge=judge,
+    needs=Needs(probe_window=WINDOW),
+)

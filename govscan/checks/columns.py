@@ -8,19 +8,21 @@ homepage's links whose names say what kind of column they are.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urldefrag, urljoin
 
 import lxml.html
+from pydantic import BaseModel, ConfigDict
 
-from govscan.checks.context import kept_homepage, scan_day
+from govscan.checks.context import kept_homepage
+from govscan.checks.family import Deduction, Family, Figure, Rule
 from govscan.checks.finding import Finding
 from govscan.dates import dated_items, parse_date
 from govscan.markup import parse_document
-from govscan.store.models import Site
-from govscan.store.records import PageRecord
-from govscan.store.runs import RunData
+from govscan.store.inventory import ColumnEntry, Freshness, VetoThresholds
+from govscan.store.view import Page, RunView
 from govscan.urls import canonical_url, origin_of
 
 
@@ -103,6 +105,26 @@ NAVIGATION = re.compile(r"nav|menu|daohang|(?<![a-z])dh(?![a-z])", re.IGNORECASE
 FOOTER = re.compile(r"foot", re.IGNORECASE)
 
 
+class ColumnSettings(BaseModel):
+    """How columns are judged: the inventory's ``freshness`` and ``veto``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    freshness: Freshness = Freshness()
+    veto: VetoThresholds = VetoThresholds()
+
+
+HOME_STALE = Rule("home.stale", "首页不更新", "veto", group="columns")
+STALE = Rule("columns.stale", "栏目不更新", "deduction", Deduction(points=2, cap=10), "columns")
+EMPTY = Rule("columns.empty", "空白栏目", "deduction", Deduction(points=2, cap=10), "columns")
+MISSING = Rule(
+    "columns.missing", "缺少必备栏目", "deduction", Deduction(points=3, cap=12), "columns"
+)
+OUTSIDE_NAVIGATION = Rule(
+    "columns.outside_navigation", "必备入口不在导航栏", "info", group="columns"
+)
+
+
 @dataclass
 class Column:
     name: str
@@ -117,27 +139,28 @@ class Column:
     read: bool = False  # the crawl kept its page
 
 
-def check(site: Site, data: RunData) -> list[Finding]:
+def judge(view: RunView, settings: ColumnSettings) -> list[Finding]:
     """``home.stale``, ``columns.stale``, ``columns.empty`` and ``columns.missing``."""
-    if (kept := kept_homepage(data)) is None:
+    if (kept := kept_homepage(view)) is None:
         return []
     home, home_html = kept
-    sources = data.sources()
-    today = scan_day(data)
-    published = publication_dates(data.pages(), today)
+    sources = view.sources
+    today = view.run.day
+    published = publication_dates(view.pages, today)
     home_anchors = anchors(home_html, home.url)
+    required = PROFILES.get(view.site.profile, ())
     findings = [
-        *missing_entrances(PROFILES.get(site.profile, ()), home, home_html, home_anchors, sources),
-        *stale_homepage(home, home_html, home_anchors, published, today, data.options),
+        *missing_entrances(required, home, home_html, home_anchors, sources),
+        *stale_homepage(home, home_html, home_anchors, published, today, settings.freshness),
     ]
-    columns = site_columns(data.options.get("columns", []), home, home_anchors, sources)
-    answered = {f.url for f in data.fetches() if f.status is not None and f.status < 400}
+    columns = site_columns(view.run.columns, home, home_anchors, sources)
+    answered = {f.url for f in view.fetches if f.status is not None and f.status < 400}
     for column in columns:
         if column.url in sources:
             read_column(column, sources[column.url], home_anchors, published, today)
         elif column.declared and column.required and column.url not in answered:
             findings.append(missing_column(column, home.url))  # not found, or not answering
-    findings += column_findings(columns, today, data.options, home.url)
+    findings += column_findings(columns, today, settings, home.url)
     return findings
 
 
@@ -158,12 +181,12 @@ def links_in(container: lxml.html.HtmlElement, base_url: str) -> list[tuple[str,
     return found
 
 
-def publication_dates(pages: list[PageRecord], today: date) -> dict[str, date]:
+def publication_dates(pages: Iterable[Page], today: date) -> dict[str, date]:
     """Each crawled page's own publication date, where it states one."""
     dates = {}
     for page in pages:
         # the date the page shows wins over its PubDate tag (CMSs re-stamp it on re-publishing)
-        text = page.facts.get("date_text") or page.facts.get("meta", {}).get("PubDate")
+        text = page.facts.date_text or page.facts.meta.get("PubDate")
         if text and (day := parse_date(text, today)):
             dates[page.url] = day
     return dates
@@ -208,10 +231,10 @@ def label_of(text: str) -> str:
 
 def missing_entrances(
     required: tuple[Entrance, ...],
-    home: PageRecord,
+    home: Page,
     home_html: str,
     home_anchors: list[tuple[str, str]],
-    sources: dict[str, str],
+    sources: Mapping[str, str],
 ) -> list[Finding]:
     """Required entrances absent from the homepage, sought in its navigation bar first, and
     parts absent from their page; an entrance only the body links to is noted as such."""
@@ -256,49 +279,42 @@ def missing_entrance(
         (text for text, _ in links if entrance.is_mentioned_in(text)), key=len, default=None
     )
     why = f"（相近的链接“{rejected}”不是该入口的栏目名称，如确为该入口可豁免）" if rejected else ""
-    return Finding(
-        rule="columns.missing",
-        severity="deduction",
-        url=where or home_url,
+    return MISSING.finding(
+        where or home_url,
+        f"缺少必备栏目或入口：{name}{why}",
         source=home_url,
-        message=f"缺少必备栏目或入口：{name}{why}",
         detail={"column": name, "declared": False, "rejected": rejected},
     )
 
 
 def outside_navigation(entrance: Entrance, label: str, target: str, home_url: str) -> Finding:
     """A note: the entrance is there, but only in the homepage's body, not its navigation bar."""
-    return Finding(
-        rule="columns.outside_navigation",
-        severity="info",
-        url=target,
+    return OUTSIDE_NAVIGATION.finding(
+        target,
+        f"必备入口「{entrance.name}」不在首页导航栏中，仅在首页正文中找到链接“{label}”",
         source=home_url,
-        message=f"必备入口「{entrance.name}」不在首页导航栏中，仅在首页正文中找到链接“{label}”",
         detail={"column": entrance.name, "label": label},
     )
 
 
 def stale_homepage(
-    home: PageRecord,
+    home: Page,
     html: str,
     home_anchors: list[tuple[str, str]],
     published: dict[str, date],
     today: date,
-    options: dict,
+    freshness: Freshness,
 ) -> list[Finding]:
     """The single veto 首页不更新: nothing on the homepage dated within the window."""
-    window = options["freshness"]["home"]
+    window = freshness.home
     newest = newest_date(html, home.url, {url for _, url in home_anchors}, published, today)
     if newest is not None and (today - newest).days <= window:
         return []
     since = f"最新信息日期为 {newest.isoformat()}" if newest else "首页上未找到任何带日期的信息"
     return [
-        Finding(
-            rule="home.stale",
-            severity="veto",
-            url=home.url,
-            source=None,
-            message=f"单项否决：首页超过 {window} 天未更新（{since}）",
+        HOME_STALE.finding(
+            home.url,
+            f"单项否决：首页超过 {window} 天未更新（{since}）",
             detail={
                 "newest": newest.isoformat() if newest else None,
                 "age_days": (today - newest).days if newest else None,
@@ -309,10 +325,10 @@ def stale_homepage(
 
 
 def site_columns(
-    declared: list[dict],
-    home: PageRecord,
+    declared: Iterable[ColumnEntry],
+    home: Page,
     home_anchors: list[tuple[str, str]],
-    sources: dict[str, str],
+    sources: Mapping[str, str],
 ) -> list[Column]:
     """The inventory's columns, then those the homepage links to by a column's name."""
     columns = [declared_column(entry, home, home_anchors, sources) for entry in declared]
@@ -333,22 +349,25 @@ def site_columns(
 
 
 def declared_column(
-    entry: dict, home: PageRecord, home_anchors: list[tuple[str, str]], sources: dict[str, str]
+    entry: ColumnEntry,
+    home: Page,
+    home_anchors: list[tuple[str, str]],
+    sources: Mapping[str, str],
 ) -> Column:
     """A column of the inventory; without a URL it is found by its path of link names."""
-    url = urljoin(home.url, entry["url"]) if entry.get("url") else None
-    url = canonical_url(url, home.url) if url else follow_path(entry["name"], home_anchors, sources)
+    url = urljoin(home.url, entry.url) if entry.url else None
+    url = canonical_url(url, home.url) if url else follow_path(entry.name, home_anchors, sources)
     return Column(
-        entry["name"],
+        entry.name,
         url,
-        entry.get("category", "other"),
+        entry.category,
         declared=True,
-        required=entry.get("required", True),
-        max_age_days=entry.get("max_age_days"),
+        required=entry.required,
+        max_age_days=entry.max_age_days,
     )
 
 
-def follow_path(path: str, home_anchors: list[tuple[str, str]], sources: dict[str, str]):
+def follow_path(path: str, home_anchors: list[tuple[str, str]], sources: Mapping[str, str]):
     """Follow 政府信息公开平台→试点领域→重大建设项目 from the homepage, one link name a step."""
     links, target = home_anchors, None
     for step in (part.strip() for part in path.split("→")):
@@ -396,48 +415,44 @@ def is_empty(column: Column) -> bool:
     return column.read and column.newest is None and (column.own_links == 0 or column.says_empty)
 
 
-def window_of(column: Column, options: dict) -> int:
-    return column.max_age_days or options["freshness"][column.category]
+def window_of(column: Column, freshness: Freshness) -> int:
+    return column.max_age_days or getattr(freshness, column.category)
 
 
 def column_findings(
-    columns: list[Column], today: date, options: dict, home_url: str
+    columns: list[Column], today: date, settings: ColumnSettings, home_url: str
 ) -> list[Finding]:
     """Each empty or stale column, and the vetoes their numbers bring."""
     empty = [c for c in columns if is_empty(c)]
     stale = [
         c
         for c in columns
-        if c.newest is not None and (today - c.newest).days > window_of(c, options)
+        if c.newest is not None and (today - c.newest).days > window_of(c, settings.freshness)
     ]
     findings = [empty_column(c, home_url) for c in empty]
-    findings += [stale_column(c, today, options, home_url) for c in stale]
-    return findings + column_vetoes(stale, empty, options["veto"], home_url)
+    findings += [stale_column(c, today, settings.freshness, home_url) for c in stale]
+    return findings + column_vetoes(stale, empty, settings.veto, home_url)
 
 
 def empty_column(column: Column, home_url: str) -> Finding:
-    return Finding(
-        rule="columns.empty",
-        severity="deduction",
-        url=column.url,
+    return EMPTY.finding(
+        column.url,
+        f"空白栏目：「{column.name}」栏目下没有内容",
         source=home_url,
-        message=f"空白栏目：「{column.name}」栏目下没有内容",
         detail={"column": column.name, "category": column.category, "declared": column.declared},
     )
 
 
-def stale_column(column: Column, today: date, options: dict, home_url: str) -> Finding:
-    window = window_of(column, options)
+def stale_column(column: Column, today: date, freshness: Freshness, home_url: str) -> Finding:
+    window = window_of(column, freshness)
     age = (today - column.newest).days
-    return Finding(
-        rule="columns.stale",
-        severity="deduction",
-        url=column.url,
-        source=home_url,
-        message=(
+    return STALE.finding(
+        column.url,
+        (
             f"栏目不更新：「{column.name}」（{CATEGORY_NAMES[column.category]}）最新信息为 "
             f"{column.newest.isoformat()}，已 {age} 天未更新（要求 {window} 天内）"
         ),
+        source=home_url,
         detail={
             "column": column.name,
             "category": column.category,
@@ -451,18 +466,16 @@ def stale_column(column: Column, today: date, options: dict, home_url: str) -> F
 
 def missing_column(column: Column, home_url: str) -> Finding:
     where = "页面无法访问" if column.url else "网站上未找到"
-    return Finding(
-        rule="columns.missing",
-        severity="deduction",
-        url=column.url or home_url,
+    return MISSING.finding(
+        column.url or home_url,
+        f"缺少清单要求的栏目：{column.name}（{where}）",
         source=home_url if column.url else None,
-        message=f"缺少清单要求的栏目：{column.name}（{where}）",
         detail={"column": column.name, "declared": True},
     )
 
 
 def column_vetoes(
-    stale: list[Column], empty: list[Column], thresholds: dict, home_url: str
+    stale: list[Column], empty: list[Column], thresholds: VetoThresholds, home_url: str
 ) -> list[Finding]:
     """The official single vetoes: ≥5 stale news/notice/policy columns or ≥10 stale columns of
     any kind (栏目不更新), ≥5 empty columns (空白栏目); thresholds from the inventory."""
@@ -473,32 +486,39 @@ def column_vetoes(
             (
                 "动态要闻、通知公告、政策文件类栏目未按时更新",
                 news,
-                thresholds["stale_news_columns"],
+                thresholds.stale_news_columns,
             ),
-            ("应更新但长期未更新的栏目", stale, thresholds["stale_columns"]),
+            ("应更新但长期未更新的栏目", stale, thresholds.stale_columns),
         )
         if len(found) >= threshold
     ]
     vetoes = []
     if stale_reasons:
         vetoes.append(
-            column_veto("columns.stale", "栏目不更新：" + "；".join(stale_reasons), stale, home_url)
+            column_veto(STALE, "栏目不更新：" + "；".join(stale_reasons), stale, home_url)
         )
-    if len(empty) >= thresholds["empty_columns"]:
-        reason = f"空白栏目 {len(empty)} 个（达到 {thresholds['empty_columns']} 个即否决）"
-        vetoes.append(column_veto("columns.empty", reason, empty, home_url))
+    if len(empty) >= thresholds.empty_columns:
+        reason = f"空白栏目 {len(empty)} 个（达到 {thresholds.empty_columns} 个即否决）"
+        vetoes.append(column_veto(EMPTY, reason, empty, home_url))
     return vetoes
 
 
-def column_veto(rule: str, reason: str, columns: list[Column], home_url: str) -> Finding:
-    return Finding(
-        rule=rule,
+def column_veto(rule: Rule, reason: str, columns: list[Column], home_url: str) -> Finding:
+    return rule.finding(
+        home_url,
+        f"单项否决：{reason}",
         severity="veto",
-        url=home_url,
-        source=None,
-        message=f"单项否决：{reason}",
         detail={
             "count": len(columns),
             "columns": [{"name": c.name, "url": c.url} for c in columns],
         },
     )
+
+
+FAMILY = Family(
+    name="columns",
+    rules=(HOME_STALE, STALE, EMPTY, MISSING, OUTSIDE_NAVIGATION),
+    judge=judge,
+    settings=ColumnSettings,
+    figures=(Figure("columns", "栏目与更新"),),
+)

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 
+from govscan.checks.family import Deduction, Family, Figure, NoSettings, Rule
 from govscan.checks.finding import Finding
-from govscan.store.models import Site
-from govscan.store.records import PageRecord
-from govscan.store.runs import RunData
+from govscan.store.view import Page, RunView
 
 RESTRICTED = ("此件依申请公开", "此件不公开")
 #: Titles of the document kinds that carry a 文号 and a 公开属性.
@@ -23,74 +22,84 @@ POLICY_COLUMN = re.compile(r"政策|文件|规范性|法规|规章|公文")
 #: Pages about a document rather than the document: 解读, 图解, 问答.
 ABOUT_A_DOCUMENT = re.compile(r"解读|图解|一图读懂|问答")
 
+ATTRIBUTE_MISSING = Rule(
+    "disclosure.attribute_missing", "未标注公开属性", "deduction", group="disclosure"
+)
+RESTRICTED_PUBLISHED = Rule(
+    "disclosure.restricted_published", "不应公开的文件被公开", "deduction", group="disclosure"
+)
+NO_DOWNLOAD = Rule(
+    "disclosure.no_download", "规范性文件无下载版本", "deduction", group="disclosure"
+)
 
-def check(site: Site, data: RunData) -> list[Finding]:
+
+def judge(view: RunView, settings: NoSettings) -> list[Finding]:
     """``disclosure.*`` for every crawled page that is a policy document."""
     findings = []
-    for page in data.pages():
+    for page in view.pages:
         if page.role != "page" or not is_policy_document(page):
             continue
-        attribute = page.facts.get("attribute")
+        attribute = page.facts.attribute
         if attribute is None:
             findings.append(attribute_missing(page))
         elif attribute in RESTRICTED:
             findings.append(restricted_published(page, attribute))
-        if is_normative(page) and not page.facts.get("downloads"):
+        if is_normative(page) and not page.facts.downloads:
             findings.append(no_download(page))
     return findings
 
 
-def is_policy_document(page: PageRecord) -> bool:
+def is_policy_document(page: Page) -> bool:
     """A page with a 公开属性, or with a 文号 and a document's title or column (not a 解读)."""
     facts = page.facts
-    if "attribute" in facts:
+    if facts.attribute is not None:
         return True
-    meta = facts.get("meta", {})
+    meta = facts.meta
     column = f"{meta.get('ColumnName', '')} {meta.get('ColumnType', '')}"
     if ABOUT_A_DOCUMENT.search(f"{page.title} {column}"):
         return False
-    return "doc_number" in facts and bool(
+    return facts.doc_number is not None and bool(
         DOCUMENT_TITLE.search(page.title) or POLICY_COLUMN.search(column)
     )
 
 
-def is_normative(page: PageRecord) -> bool:
-    column = page.facts.get("meta", {}).get("ColumnName", "")
-    return bool(page.facts.get("normative")) or "规范性文件" in column
+def is_normative(page: Page) -> bool:
+    column = page.facts.meta.get("ColumnName", "")
+    return page.facts.normative or "规范性文件" in column
 
 
-def evidence(page: PageRecord) -> dict:
-    return {"title": page.title, "doc_number": page.facts.get("doc_number")}
+def evidence(page: Page) -> dict:
+    return {"title": page.title, "doc_number": page.facts.doc_number}
 
 
-def attribute_missing(page: PageRecord) -> Finding:
-    return Finding(
-        rule="disclosure.attribute_missing",
-        severity="deduction",
-        url=page.url,
-        source=None,
-        message=f"政策文件未标注公开属性（此件公开发布/删减后公开/依申请公开/不公开）：{page.title}",
+def attribute_missing(page: Page) -> Finding:
+    return ATTRIBUTE_MISSING.finding(
+        page.url,
+        f"政策文件未标注公开属性（此件公开发布/删减后公开/依申请公开/不公开）：{page.title}",
         detail=evidence(page),
     )
 
 
-def restricted_published(page: PageRecord, attribute: str) -> Finding:
-    return Finding(
-        rule="disclosure.restricted_published",
-        severity="deduction",
-        url=page.url,
-        source=None,
-        message=f"标注“{attribute}”的文件在网站上公开发布，请立即核查并撤下：{page.title}",
+def restricted_published(page: Page, attribute: str) -> Finding:
+    return RESTRICTED_PUBLISHED.finding(
+        page.url,
+        f"标注“{attribute}”的文件在网站上公开发布，请立即核查并撤下：{page.title}",
         detail={**evidence(page), "attribute": attribute},
     )
 
 
-def no_download(page: PageRecord) -> Finding:
-    return Finding(
-        rule="disclosure.no_download",
-        severity="deduction",
-        url=page.url,
-        source=None,
-        message=f"规范性文件未提供下载版本（PDF、OFD、WPS 或 Word）：{page.title}",
+def no_download(page: Page) -> Finding:
+    return NO_DOWNLOAD.finding(
+        page.url,
+        f"规范性文件未提供下载版本（PDF、OFD、WPS 或 Word）：{page.title}",
         detail=evidence(page),
     )
+
+
+FAMILY = Family(
+    name="disclosure",
+    rules=(ATTRIBUTE_MISSING, RESTRICTED_PUBLISHED, NO_DOWNLOAD),
+    judge=judge,
+    figures=(Figure("disclosure", "公开属性"),),
+    points=Deduction(points=1, cap=6),
+)

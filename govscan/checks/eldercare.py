@@ -13,13 +13,15 @@ looked for in the homepage the crawl kept, so it is judged even without a browse
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from govscan.checks.a11y import tested
+from govscan.checks.a11y import pages_to_render, tested
 from govscan.checks.context import kept_homepage
+from govscan.checks.family import Deduction, Family, Figure, Needs, Rule
 from govscan.checks.finding import Finding
 from govscan.markup import parse_document
-from govscan.store.models import Site
-from govscan.store.runs import RunData
+from govscan.store.inventory import EldercareSettings
+from govscan.store.view import RenderedPage, RunView
 
 ENTRANCE_WORDS = re.compile(r"无障碍|适老|关怀|长者|长辈|老年(?:模式|版)|大字版|读屏|辅助浏览")
 #: The assistive toolbars portals embed (their scripts inject the entrance after load).
@@ -29,45 +31,49 @@ COVERING_SHARE = 0.3  # a layer over this share of the viewport hides the page
 FLOATING_SHARE = 0.025  # a floating layer this large (about 160×160 px) is an ad, not a button
 MAX_PAGES_LISTED = 20
 
+ENTRANCE_MISSING = Rule(
+    "eldercare.entrance_missing", "缺少无障碍/关怀版入口", "deduction", group="eldercare"
+)
+POPUP = Rule("eldercare.popup", "弹窗或漂浮窗遮挡内容", "deduction", group="eldercare")
+REFLOW = Rule("eldercare.reflow", "放大后无法自适应（需横向滚动）", "deduction", group="eldercare")
+SMALL_TEXT = Rule("eldercare.small_text", "正文字号过小", "deduction", group="eldercare")
 
-def check(site: Site, data: RunData) -> list[Finding]:
-    rendered = tested(data.rendered())
+
+def judge(view: RunView, settings: EldercareSettings) -> list[Finding]:
+    rendered = tested(view.rendered)
     return [
-        *missing_entrance(data, rendered),
-        *page_findings(rendered, "popup", popup_of, "页面加载后有遮挡内容的弹窗或漂浮窗"),
-        *page_findings(rendered, "reflow", reflow_of, "页面放大到 200% 时需要横向滚动才能阅读"),
+        *missing_entrance(view, rendered),
+        *page_findings(rendered, POPUP, popup_of, "页面加载后有遮挡内容的弹窗或漂浮窗"),
+        *page_findings(rendered, REFLOW, reflow_of, "页面放大到 200% 时需要横向滚动才能阅读"),
         *page_findings(
             rendered,
-            "small_text",
-            lambda page: small_text_of(page, data.options.get("min_font_px", 12)),
+            SMALL_TEXT,
+            lambda page: small_text_of(page, settings.min_font_px),
             "正文字号过小",
         ),
     ]
 
 
-def missing_entrance(data: RunData, rendered: list[dict]) -> list[Finding]:
+def missing_entrance(view: RunView, rendered: list[RenderedPage]) -> list[Finding]:
     """The homepage as rendered, or as the crawl kept it, shows no entrance at all."""
-    kept = kept_homepage(data)
-    home = next((page for page in rendered if page["role"] == "home"), None)
+    kept = kept_homepage(view)
+    home = next((page for page in rendered if page.role == "home"), None)
     if kept is None and home is None:
         return []  # the homepage could not be read: links.broken says so
     texts, scripts = [], []
-    if home is not None:
-        texts += home["controls"]["controls"]
-        scripts += home["controls"]["scripts"]
+    if home is not None and home.controls is not None:
+        texts += home.controls.controls
+        scripts += home.controls.scripts
     if kept is not None:
         texts += control_texts(kept[1])
         scripts += SCRIPT_SRC.findall(kept[1])
     if has_entrance(texts, scripts):
         return []
-    url = home["url"] if home is not None else kept[0].url
+    url = home.url if home is not None else kept[0].url
     return [
-        Finding(
-            rule="eldercare.entrance_missing",
-            severity="deduction",
-            url=url,
-            source=None,
-            message="首页未找到无障碍、适老化或关怀版入口，也未加载辅助浏览工具条",
+        ENTRANCE_MISSING.finding(
+            url,
+            "首页未找到无障碍、适老化或关怀版入口，也未加载辅助浏览工具条",
             detail={"controls_seen": len(texts), "scripts_seen": len(scripts)},
         )
     ]
@@ -86,61 +92,61 @@ def has_entrance(texts: list[str], scripts: list[str]) -> bool:
     return any(map(ENTRANCE_WORDS.search, texts)) or any(map(TOOLBAR_SCRIPTS.search, scripts))
 
 
-def page_findings(rendered: list[dict], rule: str, problem_of, message: str) -> list[Finding]:
+def page_findings(
+    rendered: list[RenderedPage],
+    rule: Rule,
+    problem_of: Callable[[RenderedPage], dict | None],
+    message: str,
+) -> list[Finding]:
     """One finding for ``rule`` listing every page where ``problem_of(page)`` finds one."""
-    affected = [
-        {"url": page["url"], **problem} for page in rendered if (problem := problem_of(page))
-    ]
+    affected = [{"url": page.url, **problem} for page in rendered if (problem := problem_of(page))]
     if not affected:
         return []
     return [
-        Finding(
-            rule=f"eldercare.{rule}",
-            severity="deduction",
-            url=affected[0]["url"],
-            source=None,
-            message=f"{message}：{len(affected)} 个页面",
+        rule.finding(
+            affected[0]["url"],
+            f"{message}：{len(affected)} 个页面",
             detail={"page_count": len(affected), "affected": affected[:MAX_PAGES_LISTED]},
         )
     ]
 
 
-def popup_of(page: dict) -> dict | None:
+def popup_of(page: RenderedPage) -> dict | None:
     """The largest layer that covers the page or floats over it, if any."""
     layers = [
         layer
-        for layer in page["layers"]
-        if layer["share"] >= COVERING_SHARE
-        or (layer["floats"] and layer["share"] >= FLOATING_SHARE and not layer["full_width"])
+        for layer in page.layers
+        if layer.share >= COVERING_SHARE
+        or (layer.floats and layer.share >= FLOATING_SHARE and not layer.full_width)
     ]
     if not layers:
         return None
-    layer = max(layers, key=lambda layer: layer["share"])
-    kind = "covering" if layer["share"] >= COVERING_SHARE else "floating"
+    layer = max(layers, key=lambda layer: layer.share)
+    kind = "covering" if layer.share >= COVERING_SHARE else "floating"
     return {
         "kind": kind,
-        "share": round(layer["share"], 3),
-        "target": layer["selector"],
-        "html": layer["html"],
+        "share": round(layer.share, 3),
+        "target": layer.selector,
+        "html": layer.html,
     }
 
 
-def reflow_of(page: dict) -> dict | None:
-    reflow = page["reflow"]
-    if reflow["scroll_width"] <= reflow["width"] + 1:
+def reflow_of(page: RenderedPage) -> dict | None:
+    reflow = page.reflow
+    if reflow is None or reflow.scroll_width <= reflow.width + 1:
         return None
-    culprit = reflow["culprit"] or {}
+    culprit = reflow.culprit
     return {
-        "width": reflow["width"],
-        "scroll_width": reflow["scroll_width"],
-        "target": culprit.get("selector"),
-        "html": culprit.get("html"),
+        "width": reflow.width,
+        "scroll_width": reflow.scroll_width,
+        "target": culprit.selector if culprit else None,
+        "html": culprit.html if culprit else None,
     }
 
 
-def small_text_of(page: dict, min_px: float) -> dict | None:
+def small_text_of(page: RenderedPage, min_px: float) -> dict | None:
     """The page's body size is the size most of its characters are set in."""
-    sizes = {float(px): chars for px, chars in page["text_sizes"].items()}
+    sizes = page.text_sizes
     if not sizes:
         return None
     body_px = max(sizes, key=lambda px: (sizes[px], px))
@@ -152,3 +158,14 @@ def small_text_of(page: dict, min_px: float) -> dict | None:
         "min_px": min_px,
         "small_share": round(small / sum(sizes.values()), 3),
     }
+
+
+FAMILY = Family(
+    name="eldercare",
+    rules=(ENTRANCE_MISSING, POPUP, REFLOW, SMALL_TEXT),
+    judge=judge,
+    settings=EldercareSettings,
+    needs=Needs(browser=pages_to_render),  # the pages axe-core tests
+    figures=(Figure("eldercare", "适老化"),),
+    points=Deduction(points=2, cap=6),
+)

@@ -8,28 +8,36 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Iterable
 
 from govscan.checks.context import kept_homepage
+from govscan.checks.family import Deduction, Family, Figure, NoSettings, Rule
 from govscan.checks.finding import Finding
 from govscan.checks.links import says_not_found
 from govscan.checks.marks import Marks, read_marks
 from govscan.store.inventory import SITE_CODE
-from govscan.store.models import Site
-from govscan.store.records import PageRecord
-from govscan.store.runs import RunData
+from govscan.store.view import Page, RunView, SiteInfo
 
 #: Real footers often leave out the closing 号: the number is what identifies the filing.
 ICP_NUMBER = re.compile(r"ICP备\d{6,10}(?!\d)号?")
-#: What each rule checks, for the messages.
+#: Every mark is a rule, by what it checks.
+MARKS = {
+    name: Rule(f"identity.{name}", title, "deduction", group="identity")
+    for name, title in (
+        ("site_code", "网站标识码"),
+        ("icp", "ICP 备案编号"),
+        ("psb", "公安机关备案编号"),
+        ("conac", "党政机关网站标识"),
+        ("jiucuo", "找错入口"),
+        ("sitemap", "网站地图"),
+        ("contact", "联系我们"),
+        ("sponsor", "主办单位"),
+    )
+}
+#: What each rule checks, for the messages, where its title is too short to say it.
 MARK_NAMES = {
-    "identity.site_code": "网站标识码",
-    "identity.icp": "ICP 备案编号",
-    "identity.psb": "公安机关备案编号",
-    "identity.conac": "党政机关网站标识",
+    **{rule.id: rule.title for rule in MARKS.values()},
     "identity.jiucuo": "“我为政府网站找错”入口",
-    "identity.sitemap": "网站地图",
-    "identity.contact": "联系我们",
-    "identity.sponsor": "主办单位",
 }
 #: The marks every page's footer must carry, and how to see one.
 EVERY_PAGE = {
@@ -43,33 +51,31 @@ EVERY_PAGE = {
 MAX_PAGES_LISTED = 20
 
 
-def check(site: Site, data: RunData) -> list[Finding]:
+def judge(view: RunView, settings: NoSettings) -> list[Finding]:
     """``identity.*`` for the homepage in full and the sampled pages' footers."""
-    if (kept := kept_homepage(data)) is None:
+    if (kept := kept_homepage(view)) is None:
         return []
     home, home_html = kept
-    sources = data.sources()
     marks = read_marks(home_html)
     sample = {
-        page.url: read_marks(sources[page.url])
-        for page in sampled_pages(data.pages(), sources, data.options["sample_pages"])
+        page.url: read_marks(page.html) for page in sampled_pages(view.pages, view.run.sample_pages)
     }
-    return [*homepage_findings(site, marks, home.url), *sample_findings(sample, home.url)]
+    return [*homepage_findings(view.site, marks, home.url), *sample_findings(sample, home.url)]
 
 
-def sampled_pages(pages: list[PageRecord], sources: dict[str, str], size: int) -> list[PageRecord]:
+def sampled_pages(pages: Iterable[Page], size: int) -> list[Page]:
     """Up to ``size`` of the kept pages a visitor opens as pages (not iframe contents, not
     not-found pages), chosen by a hash of their URL: the same pages on every run, so that
     a mark seen missing and then present was fixed, not merely sampled differently."""
     candidates = [
         page
         for page in pages
-        if page.role == "page" and page.url in sources and not says_not_found(page)
+        if page.role == "page" and page.html is not None and not says_not_found(page)
     ]
     return sorted(candidates, key=lambda page: zlib.crc32(page.url.encode()))[:size]
 
 
-def homepage_findings(site: Site, marks: Marks, url: str) -> list[Finding]:
+def homepage_findings(site: SiteInfo, marks: Marks, url: str) -> list[Finding]:
     """Every mark on the homepage: present, well-formed, and agreeing with the inventory."""
     problems = {
         "identity.site_code": site_code_problem(marks, site.site_code),
@@ -89,12 +95,9 @@ def homepage_findings(site: Site, marks: Marks, url: str) -> list[Finding]:
             continue
         problem, text = result
         findings.append(
-            Finding(
-                rule=rule,
-                severity="deduction",
-                url=url,
-                source=None,
-                message=f"首页{MARK_NAMES[rule]}不合规：{text}",
+            rule_of(rule).finding(
+                url,
+                f"首页{MARK_NAMES[rule]}不合规：{text}",
                 detail={"problem": problem, "page": "homepage", "found": found_values(rule, marks)},
             )
         )
@@ -175,14 +178,10 @@ def sample_findings(sample: dict[str, Marks], home_url: str) -> list[Finding]:
         lacking = sorted(url for url, marks in sample.items() if not has(marks))
         if lacking:
             findings.append(
-                Finding(
-                    rule=rule,
-                    severity="deduction",
-                    url=lacking[0],
+                rule_of(rule).finding(
+                    lacking[0],
+                    f"抽查的 {len(sample)} 个页面中有 {len(lacking)} 个未标注{MARK_NAMES[rule]}",
                     source=home_url,
-                    message=(
-                        f"抽查的 {len(sample)} 个页面中有 {len(lacking)} 个未标注{MARK_NAMES[rule]}"
-                    ),
                     detail={
                         "problem": "missing",
                         "page": "sample",
@@ -193,3 +192,16 @@ def sample_findings(sample: dict[str, Marks], home_url: str) -> list[Finding]:
                 )
             )
     return findings
+
+
+def rule_of(rule_id: str) -> Rule:
+    return MARKS[rule_id.removeprefix("identity.")]
+
+
+FAMILY = Family(
+    name="identity",
+    rules=tuple(MARKS.values()),
+    judge=judge,
+    figures=(Figure("identity", "标识"),),
+    points=Deduction(points=1, cap=6),  # 网站标识码, ICP, 公安备案, 党政机关标识… together
+)

@@ -11,6 +11,7 @@ For each site: ``unregistered``, an account the site links to that the register 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from urllib.parse import parse_qs, urlsplit
@@ -18,11 +19,12 @@ from zoneinfo import ZoneInfo
 
 import lxml.html
 
+from govscan.checks.family import Deduction, Family, Rule
 from govscan.checks.finding import Finding
 from govscan.markup import parse_document
 from govscan.store.accounts import ArchiveRecord
-from govscan.store.models import Site
-from govscan.store.runs import RunData
+from govscan.store.inventory import NewMediaSettings
+from govscan.store.view import KnownAccount, Link, RunView
 
 PLATFORM_NAMES = {
     "wechat": "微信公众号",
@@ -37,6 +39,18 @@ STATE_NAMES = {
     "unavailable": "暂时无法查看",
 }
 
+ZOMBIE = Rule("newmedia.zombie", "账号不更新（僵尸账号）", "veto")
+SHELL = Rule("newmedia.shell", "空壳账号", "veto")
+STALE = Rule("newmedia.stale", "账号即将超期未更新", "warning")
+ARCHIVE_UNREACHABLE = Rule("newmedia.archive_unreachable", "归档无法读取（未判断）", "warning")
+DELETED_POSTS = Rule("newmedia.deleted_posts", "信息被删除或无法查看", "warning")
+MISMATCH = Rule(
+    "newmedia.mismatch", "归档与台账账号不一致", "deduction", Deduction(points=2, cap=4)
+)
+UNREGISTERED = Rule(
+    "newmedia.unregistered", "未报备的政务新媒体账号", "deduction", Deduction(points=3, cap=9)
+)
+
 
 @dataclass
 class AccountSummary:
@@ -49,22 +63,27 @@ class AccountSummary:
 
 
 def check_account(
-    account: dict, reads: list[ArchiveRecord], started_at: datetime, options: dict
+    account: dict,
+    reads: list[ArchiveRecord],
+    started_at: datetime,
+    settings: NewMediaSettings,
+    timezone: str,
 ) -> tuple[list[Finding], AccountSummary]:
-    """Findings about one account and the summary they rest on."""
-    today = started_at.replace(tzinfo=UTC).astimezone(ZoneInfo(options["timezone"])).date()
+    """Findings about one account and the summary they rest on, judged against the scan's
+    day in the inventory's ``timezone``."""
+    today = started_at.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone)).date()
     posts = unique_posts(read for read in reads if read.error is None)
     last = max(
         (p["published_at"] for p in posts if p["state"] == "ok" and p["published_at"]), default=None
     )
-    days = (today - local_day(last, options["timezone"])).days if last else None
+    days = (today - local_day(last, timezone)).days if last else None
     failed = [read for read in reads if read.error is not None]
-    judged = bool(reads) and (not failed or (days is not None and days <= options["stale_days"]))
+    judged = bool(reads) and (not failed or (days is not None and days <= settings.stale_days))
     findings = [*mismatches(account, reads), *deleted_posts(account, posts)]
     if not judged:
         findings.insert(0, unreachable(account, failed))
     else:
-        fresh = freshness(account, posts, last, days, options)
+        fresh = freshness(account, posts, last, days, settings, timezone)
         findings[:0] = [*unreachable_warning(account, failed), *fresh]
     return findings, AccountSummary(len(posts), last, days, judged)
 
@@ -82,13 +101,11 @@ def local_day(moment: str, timezone: str) -> date:
     return datetime.fromisoformat(moment).astimezone(ZoneInfo(timezone)).date()
 
 
-def finding(
-    account: dict, rule: str, severity: str, message: str, url: str | None = None, **detail
-) -> Finding:
+def finding(account: dict, rule: Rule, message: str, url: str | None = None, **detail) -> Finding:
     """A finding about ``account``; its ``url`` is the account's first archive unless given."""
     where = url or first_archive(account)
     name = f"{PLATFORM_NAMES[account['platform']]}「{account['name']}」"
-    return Finding(f"newmedia.{rule}", severity, where, None, f"{name}{message}", detail)
+    return rule.finding(where, f"{name}{message}", detail=detail)
 
 
 def first_archive(account: dict) -> str:
@@ -98,18 +115,22 @@ def first_archive(account: dict) -> str:
 
 
 def freshness(
-    account: dict, posts: list[dict], last: str | None, days: int | None, options: dict
+    account: dict,
+    posts: list[dict],
+    last: str | None,
+    days: int | None,
+    settings: NewMediaSettings,
+    timezone: str,
 ) -> list[Finding]:
     """zombie, shell or stale, judged against the scan's day in the inventory's time zone."""
-    zombie, stale = options["zombie_days"], options["stale_days"]
+    zombie, stale = settings.zombie_days, settings.stale_days
     if not posts:
-        return [finding(account, "shell", "veto", "从未发布信息（空壳账号）")]
+        return [finding(account, SHELL, "从未发布信息（空壳账号）")]
     if last is None:
         return [
             finding(
                 account,
-                "zombie",
-                "veto",
+                ZOMBIE,
                 "没有可查看的、注明日期的发布信息",
                 posts=len(posts),
                 window_days=zombie,
@@ -119,9 +140,8 @@ def freshness(
         return [
             finding(
                 account,
-                "zombie",
-                "veto",
-                f"最近一次发布在 {local_day(last, options['timezone'])}，已 {days} 天未更新"
+                ZOMBIE,
+                f"最近一次发布在 {local_day(last, timezone)}，已 {days} 天未更新"
                 f"（超过 {zombie} 天即为不更新）",
                 last_post_at=last,
                 days_since=days,
@@ -132,8 +152,7 @@ def freshness(
         return [
             finding(
                 account,
-                "stale",
-                "warning",
+                STALE,
                 f"已 {days} 天未更新，超过 {zombie} 天将被认定为不更新",
                 last_post_at=last,
                 days_since=days,
@@ -148,15 +167,13 @@ def unreachable(account: dict, failed: list[ArchiveRecord]) -> Finding:
     if not account["archives"]:
         return finding(
             account,
-            "archive_unreachable",
-            "warning",
+            ARCHIVE_UNREACHABLE,
             "未登记归档来源，无法判断更新情况；请在台账中补充订阅源或文章链接",
         )
     reasons = "；".join(f"{read.source}：{read.error}" for read in failed[:3])
     return finding(
         account,
-        "archive_unreachable",
-        "warning",
+        ARCHIVE_UNREACHABLE,
         f"归档无法读取，本次未能判断更新情况（{reasons}）",
         url=failed[0].source,
         sources=[{"url": read.source, "error": read.error} for read in failed],
@@ -175,8 +192,7 @@ def deleted_posts(account: dict, posts: list[dict]) -> list[Finding]:
     return [
         finding(
             account,
-            "deleted_posts",
-            "warning",
+            DELETED_POSTS,
             f"有 {len(gone)} 篇信息已删除或无法查看",
             url=gone[0]["url"],
             posts=[
@@ -200,8 +216,7 @@ def mismatches(account: dict, reads: list[ArchiveRecord]) -> list[Finding]:
             return [
                 finding(
                     account,
-                    "mismatch",
-                    "deduction",
+                    MISMATCH,
                     f"的归档来源指向另一个账号（原始 ID {read.user_name}，台账为 {expected_id}）",
                     url=read.source,
                     field="account_id",
@@ -213,8 +228,7 @@ def mismatches(account: dict, reads: list[ArchiveRecord]) -> list[Finding]:
             return [
                 finding(
                     account,
-                    "mismatch",
-                    "deduction",
+                    MISMATCH,
                     f"的归档来源显示的账号名称为“{read.nickname}”，与台账不一致",
                     url=read.source,
                     field="name",
@@ -268,21 +282,21 @@ def account_link(url: str) -> tuple[str, str] | None:
     return None
 
 
-def check_site(site: Site, data: RunData) -> list[Finding]:
+def judge_site(view: RunView, settings: NewMediaSettings) -> list[Finding]:
     """``newmedia.unregistered``: accounts the site links to, or shows on its 政务新媒体
     matrix page, that the register does not list."""
-    known = data.options.get("known_accounts", [])
-    linked = {target: found for target in data.link_targets() if (found := account_link(target))}
-    sources = data.links_to(linked)
+    known = view.run.known_accounts
+    linked = {target: found for target in view.link_targets if (found := account_link(target))}
+    sources = view.links_to(linked)
     findings = []
     for target, (platform, identifier) in sorted(linked.items()):
-        links = sources.get(target, [])
+        links = sources.get(target, ())
         anchors = {link.anchor for link in links}
         if any(registered(entry, platform, identifier, anchors) for entry in known):
             continue
         similar = similar_account(known, platform, anchors)
         findings.append(unregistered(target, platform, identifier, links, similar))
-    for page_url, platform, name in matrix_accounts(data):
+    for page_url, platform, name in matrix_accounts(view):
         if not any(registered(entry, platform, name, {name}) for entry in known):
             similar = similar_account(known, platform, {name})
             findings.append(unregistered(page_url, platform, name, [], similar, shown_on=page_url))
@@ -309,17 +323,18 @@ def bare_name(text: str) -> str:
     return DECORATION.sub("", text)
 
 
-def matrix_accounts(data: RunData) -> list[tuple[str, str, str]]:
+def matrix_accounts(view: RunView) -> list[tuple[str, str, str]]:
     """``(page, platform, name)`` of the accounts a kept 政务新媒体 page shows by their QR
     codes: an image whose alt text or caption names the account and its platform."""
-    titles = {page.url: page.title for page in data.pages()}
     found = []
-    for url, html in data.sources().items():
-        if not MATRIX_PAGE.search(titles.get(url, "")) or (doc := parse_document(html)) is None:
+    for page in view.pages:
+        if page.html is None or not MATRIX_PAGE.search(page.title):
+            continue
+        if (doc := parse_document(page.html)) is None:
             continue
         for image in doc.iter("img"):
             if shown := shown_account(image):
-                found.append((url, *shown))
+                found.append((page.url, *shown))
     return sorted(set(found))
 
 
@@ -336,7 +351,7 @@ def unregistered(
     target: str,
     platform: str,
     identifier: str,
-    links: list,
+    links: Sequence[Link],
     similar: dict | None,
     shown_on: str | None = None,
 ) -> Finding:
@@ -350,14 +365,12 @@ def unregistered(
         if similar
         else ""
     )
-    return Finding(
-        "newmedia.unregistered",
-        "deduction",
+    return UNREGISTERED.finding(
         target,
-        shown_on or (first.source if first else None),
         f"网站{how}了未在台账中登记（未报备）的{PLATFORM_NAMES[platform]}：{anchor or identifier}"
         + near,
-        {
+        source=shown_on or (first.source if first else None),
+        detail={
             "platform": platform,
             "identifier": identifier,
             "anchor": anchor,
@@ -367,25 +380,34 @@ def unregistered(
     )
 
 
-def registered(entry: dict, platform: str, identifier: str, anchors: set[str]) -> bool:
+def registered(entry: KnownAccount, platform: str, identifier: str, anchors: set[str]) -> bool:
     """The register lists the account: same platform, and the same id or the same name."""
-    if entry["platform"] != platform:
+    if entry.platform != platform:
         return False
-    if (entry.get("account_id") or "").lower() == identifier.lower():
+    if (entry.account_id or "").lower() == identifier.lower():
         return True
-    return any(same_name(anchor, entry["name"]) for anchor in anchors)
+    return any(same_name(anchor, entry.name) for anchor in anchors)
 
 
-def similar_account(known: list[dict], platform: str, names: set[str]) -> dict | None:
+def similar_account(known: Sequence[KnownAccount], platform: str, names: set[str]) -> dict | None:
     """``{name, account_id}`` of the registered account of the platform whose name is nearest
     a similar name shown."""
     near = [
-        (abs(len(bare_name(entry["name"])) - len(bare_name(name))), index)
+        (abs(len(bare_name(entry.name)) - len(bare_name(name))), index)
         for index, entry in enumerate(known)
         for name in names
-        if entry["platform"] == platform and similar_name(name, entry["name"])
+        if entry.platform == platform and similar_name(name, entry.name)
     ]
     if not near:
         return None
     entry = known[min(near)[1]]
-    return {"name": entry["name"], "account_id": entry.get("account_id")}
+    return {"name": entry.name, "account_id": entry.account_id}
+
+
+FAMILY = Family(
+    name="newmedia",
+    # the site check finds unregistered accounts; the others are the register's accounts'
+    rules=(ZOMBIE, SHELL, STALE, ARCHIVE_UNREACHABLE, DELETED_POSTS, MISMATCH, UNREGISTERED),
+    judge=judge_site,
+    settings=NewMediaSettings,  # the register's accounts are judged with them too
+)

@@ -4,28 +4,16 @@ crawl could not reach the homepage runs it again to see whether the site is down
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from govscan.probes.http import Response, fetch
 from govscan.resolver import Lookup
-from govscan.store.runs import now
+from govscan.store.view import Attempt, now
 from govscan.urls import host_of
 
 TIMEOUT = 15.0
 #: Fetches of the homepage, the crawl's included, before a scan calls it unreachable.
 ATTEMPTS = 3
-
-
-@dataclass
-class Attempt:
-    """One fetch of the homepage: when, by whom (the crawl or the scan), and what came back."""
-
-    at: str  # UTC, ISO 8601
-    by: str  # crawl | scan
-    status: int | None = None
-    error_kind: str | None = None  # dns | refused | timeout | tls | connection | …
-    error: str | None = None
 
 
 def probe(url: str, lookup: Lookup, user_agent: str) -> Response:

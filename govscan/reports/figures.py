@@ -9,20 +9,8 @@ intranet is never fetched, so it is a figure of its own, not a dead link.
 
 from __future__ import annotations
 
+from govscan.checks.registry import registry
 from govscan.outcomes import PASSED
-
-#: A site's figures: name → (Chinese title, the check family that finds them, the rules or
-#: rule prefixes whose findings count).
-SITE_FIGURES = {
-    "dead_links": ("不可用链接", "links", ("links.broken", "links.soft404")),
-    "intranet_links": ("内网链接", "links", ("links.intranet",)),
-    "columns": ("栏目与更新", "columns", ("home.", "columns.")),
-    "identity": ("标识", "identity", ("identity.",)),
-    "disclosure": ("公开属性", "disclosure", ("disclosure.",)),
-    "ipv6": ("IPv6", "ipv6", ("ipv6.",)),
-    "a11y": ("无障碍", "a11y", ("a11y.",)),
-    "eldercare": ("适老化", "eldercare", ("eldercare.",)),
-}
 
 
 def counted(findings: list[dict]) -> list[dict]:
@@ -34,15 +22,22 @@ def problems(findings: list[dict]) -> int:
     return len(counted(findings))
 
 
+def summary_figures() -> list[tuple[str, str]]:
+    """(name, Chinese title) of every figure the check families declare, in their order."""
+    return [(figure.name, figure.title) for figure, _ in registry().figures()]
+
+
 def site_figures(findings: list[dict], checked: list[str]) -> dict[str, int | None]:
-    """Every figure of ``SITE_FIGURES`` for one site, None when its check family did not
-    run (0 would claim it found nothing), and the site's problems in all."""
+    """Every declared figure for one site: the findings of the rules in its group, None when
+    its check family did not run (0 would claim it found nothing); and the site's problems in
+    all."""
     kept = counted(findings)
+    groups = [registry().group(finding["rule"]) for finding in kept]
     return {
         "problems": len(kept),
         **{
-            name: sum(1 for f in kept if f["rule"].startswith(rules)) if family in checked else None
-            for name, (_, family, rules) in SITE_FIGURES.items()
+            figure.name: groups.count(figure.name) if family.name in checked else None
+            for figure, family in registry().figures()
         },
     }
 

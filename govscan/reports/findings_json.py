@@ -15,6 +15,9 @@ from govscan.store.inspections import get_inspection
 from govscan.store.models import AccountRun, Run
 from govscan.store.runs import findings_of, get_run, get_site
 
+#: The version of this file's contract: raised when a field changes meaning or goes away.
+SCHEMA_VERSION = 1
+
 
 def iso(moment) -> str | None:
     return moment.isoformat(timespec="seconds") + "Z" if moment else None
@@ -111,6 +114,7 @@ def build(engine: Engine, run_ids: list[int], account_run_id: int | None = None)
     every = [*runs, *filter(None, [account_run])]
     finished = [run.finished_at for run in every]
     return {
+        "schema_version": SCHEMA_VERSION,
         "tool": {"name": "govscan", "version": __version__},
         "run": {
             "id": ",".join(str(run_id) for run_id in run_ids),

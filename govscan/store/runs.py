@@ -5,7 +5,7 @@ from __future__ import annotations
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property
 
 from sqlalchemy import Engine, func, insert, literal, or_, select
@@ -25,13 +25,7 @@ from govscan.store.models import (
     url_key,
 )
 from govscan.store.records import FetchRecord, LinkRecord, PageRecord
-
-#: Elements whose target a browser loads into the page.
-EMBEDDED_ELEMENTS = ("img", "script", "link", "iframe", "frame")
-
-
-def now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+from govscan.store.view import EMBEDDED_ELEMENTS, now
 
 
 def save_site(engine: Engine, site: SiteEntry) -> None:
@@ -142,7 +136,8 @@ def findings_of(engine: Engine, run_id: int) -> list[dict]:
 
 
 class RunData:
-    """Read access to one run's crawl results, in plain records, for the checks."""
+    """Read access to one run's crawl results, in plain records: what the view the families
+    judge is built from (``govscan.store.snapshot``)."""
 
     def __init__(self, engine: Engine, run_id: int):
         self.engine = engine
