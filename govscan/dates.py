@@ -20,9 +20,10 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urldefrag, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
+import lxml.etree
 import lxml.html
 
-from govscan.markup import is_furniture, parse_document
+from govscan.markup import drop_furniture, parse_document
 
 #: The inventory's time zone unless its settings name another: Chinese sites write Beijing time.
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -79,7 +80,9 @@ def dated_items(html: str, base_url: str, today: date) -> list[DatedItem]:
     root = parse_document(html)
     if root is None:
         return []
-    _drop_boilerplate(root)
+    # what never holds a publication date: comments, the page's header and footer
+    lxml.etree.strip_elements(root, lxml.etree.Comment, with_tail=False)
+    drop_furniture(root)
     links = [a for a in root.iter("a") if a.get("href", "").strip() and a.text_content().strip()]
     link_set = set(links)
     items: dict[tuple[str, date], DatedItem] = {}
@@ -147,12 +150,6 @@ def _is_today_widget(text: str, start: int, end: int) -> bool:
     return bool(
         _TODAY_BEFORE.search(text, max(0, start - 12), start) or _TODAY_AFTER.match(text, end)
     )
-
-
-def _drop_boilerplate(root: lxml.html.HtmlElement) -> None:
-    """Remove what never holds a publication date: scripts, comments, header and footer."""
-    for el in [el for el in root.iter() if is_furniture(el)]:
-        el.drop_tree()
 
 
 def _item_date(

@@ -18,9 +18,12 @@ from html.parser import HTMLParser
 import lxml.etree
 import lxml.html
 
-#: id or class of a page's header and footer furniture.
-_FURNITURE_ATTR = re.compile(r"foot|bottom|copyright|banquan", re.IGNORECASE)
+#: Words in the id or class of a page's header and footer furniture (any case).
+_FURNITURE_WORDS = ("foot", "bottom", "copyright", "banquan")
 _UNSEEN_TAGS = frozenset({"head", "script", "style", "noscript", "header", "footer"})
+_FURNITURE_CANDIDATES = lxml.etree.XPath(
+    "|".join([*(f".//{tag}" for tag in sorted(_UNSEEN_TAGS)), ".//*[@id]", ".//*[@class]"])
+)
 _CLOSING_ROOT = re.compile(r"</\s*(?:html|body)\s*>", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 #: Plain lxml elements: the HTML element classes of ``lxml.html`` cost a lookup per node.
@@ -101,6 +104,15 @@ def parse_document(html: str) -> lxml.html.HtmlElement | None:
         return None
 
 
+def drop_furniture(root: lxml.etree._Element) -> None:
+    """Empty the elements below ``root`` that ``is_furniture`` names, keeping their tails (the
+    text after them is the page's). Only elements that can be furniture are tested: the unseen
+    tags and those with an id or a class, found by libxml2 rather than a Python walk."""
+    for element in _FURNITURE_CANDIDATES(root):
+        if is_furniture(element):
+            element.clear(keep_tail=True)
+
+
 def is_furniture(element: lxml.etree._Element) -> bool:
     """Whether ``element`` is unseen or the page's header or footer, by its tag, id or class:
     what never holds an article's own date or facts."""
@@ -108,6 +120,7 @@ def is_furniture(element: lxml.etree._Element) -> bool:
         return True
     if element.tag in _UNSEEN_TAGS:
         return True
-    attrs = f"{element.get('id') or ''} {element.get('class') or ''}"
-    # <body class="has-footer"> is still the page
-    return element.tag not in ("html", "body") and bool(_FURNITURE_ATTR.search(attrs))
+    if element.tag in ("html", "body"):  # <body class="has-footer"> is still the page
+        return False
+    attrs = f"{element.get('id') or ''} {element.get('class') or ''}".lower()
+    return any(word in attrs for word in _FURNITURE_WORDS)

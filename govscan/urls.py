@@ -55,12 +55,17 @@ def browser_href(href: str, base: str) -> str:
     """``href`` after the WHATWG URL parser's clean-up: outer spaces and controls stripped,
     tabs and newlines dropped, in http(s) URLs ``\\`` read as ``/`` up to the query, and
     extra slashes before a host dropped (``http:///www.csz.gov.cn/``)."""
-    href = _TAB_OR_NEWLINE.sub("", href.strip(_C0_OR_SPACE))
+    # each rule is tested with a plain substring search first: it rarely applies
+    href = href.strip(_C0_OR_SPACE)
+    if "\t" in href or "\n" in href or "\r" in href:
+        href = _TAB_OR_NEWLINE.sub("", href)
     if "\\" in href and _scheme(href, base) in _SPECIAL_SCHEMES:
         end = _QUERY_OR_FRAGMENT.search(href)
         end = end.start() if end else len(href)
         href = href[:end].replace("\\", "/") + href[end:]
-    return _AUTHORITY_SLASHES.sub(r"\1//", href)
+    if "///" in href[:9]:  # the slashes after https: at most
+        href = _AUTHORITY_SLASHES.sub(r"\1//", href)
+    return href
 
 
 def _scheme(href: str, base: str) -> str:

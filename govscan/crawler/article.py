@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
+from itertools import accumulate
 
 import lxml.etree
 
-from govscan.markup import is_furniture
-
+_TEXT_NODES = lxml.etree.XPath("descendant-or-self::text()", smart_strings=False)
 #: The 信息公开 metadata table's fields and the labels CMSs give them (spaces removed).
 TABLE_LABELS = {
     "index_no": ("索引号", "信息索引号", "信息索引", "索引"),
@@ -29,6 +30,7 @@ TABLE_LABELS = {
     "topic": ("主题分类", "信息分类", "分类"),
 }
 _LABEL_FIELD = {label: name for name, labels in TABLE_LABELS.items() for label in labels}
+_LABEL_STARTS = frozenset(label[0] for label in _LABEL_FIELD)
 #: A label that opens a chunk, or follows a value inside it (索引号：X 发布机构：Y); spaces may
 #: stand inside it (索 引 号); a colon or the chunk's end after it.
 _CHUNK_LABEL = re.compile(
@@ -97,38 +99,64 @@ class MetadataTable:
 
 
 def text_chunks(element: lxml.etree._Element) -> list[str]:
-    """The text nodes of ``element`` in reading order, each collapsed, without empty ones and
-    without the page's header and footer (their dates and labels are not the article's)."""
-    chunks = []
-    if collapsed := " ".join((element.text or "").split()):
-        chunks.append(collapsed)
-    for child in element:
-        if not is_furniture(child):
-            chunks += text_chunks(child)
-        if collapsed := " ".join((child.tail or "").split()):
-            chunks.append(collapsed)
-    return chunks
+    """The text nodes of ``element`` in reading order, each collapsed, without empty ones.
+
+    Call it after ``markup.drop_furniture``: the dates and labels of the page's header and
+    footer are not the article's."""
+    return [collapsed for text in _TEXT_NODES(element) if (collapsed := " ".join(text.split()))]
 
 
-def metadata_table(chunks: list[str]) -> MetadataTable:
+@dataclass(frozen=True, slots=True)
+class Article:
+    """What an article page says about itself, as it writes it."""
+
+    table: MetadataTable
+    date_text: str | None  # the publication date a visitor reads
+    doc_number: str | None  # its own 文号, without spaces
+
+
+def read_article(chunks: list[str], title: str) -> Article:
+    """The facts of the page whose text is ``chunks`` and whose own title is ``title``; the
+    labels and the title's place are found once and shared by the readers below."""
+    labels = list(labelled_chunks(chunks))
+    table = metadata_table(chunks, labels)
+    heading = title_chunk(chunks, title)
+    return Article(
+        table,
+        publication_date_text(chunks, heading, table),
+        own_doc_number(chunks, title, heading, table, labels),
+    )
+
+
+Label = tuple[int, str, str]  # (index of its chunk, field, value)
+
+
+def metadata_table(chunks: list[str], labels: list[Label]) -> MetadataTable:
     """The first value of each field of the page's metadata table, when it has one."""
     found: dict[str, str] = {}
-    for index, chunk in enumerate(chunks):
-        for name, value in labelled_values(chunk):
-            if name in found:
-                continue
-            if not value:  # the value is in the next cell
-                value = next_value(chunks, index + 1)
-            if value and value not in NOTHING:
-                found[name] = value[:MAX_VALUE_CHARS]
+    for index, name, value in labels:
+        if name in found:
+            continue
+        if not value:  # the value is in the next cell
+            value = next_value(chunks, index + 1)
+        if value and value not in NOTHING:
+            found[name] = value[:MAX_VALUE_CHARS]
     return MetadataTable(**found) if len(found) >= MIN_TABLE_FIELDS else MetadataTable()
+
+
+def labelled_chunks(chunks: list[str]) -> Iterator[Label]:
+    """``(index, field, value)`` for each label of the chunks that start with one."""
+    for index, chunk in enumerate(chunks):
+        if chunk[0] in _LABEL_STARTS:  # the cheap test first: most chunks are not labels
+            for name, value in labelled_values(chunk):
+                yield index, name, value
 
 
 def labelled_values(chunk: str) -> list[tuple[str, str]]:
     """``(field, value)`` for each label of a chunk that starts with one."""
-    labels = list(_CHUNK_LABEL.finditer(chunk))
-    if not labels or labels[0].start() != 0:
+    if not _CHUNK_LABEL.match(chunk):
         return []
+    labels = list(_CHUNK_LABEL.finditer(chunk))
     ends = [label.start() for label in labels[1:]] + [len(chunk)]
     return [
         (_LABEL_FIELD[re.sub(r"\s", "", label["label"])], chunk[label.end() : end].strip())
@@ -143,7 +171,9 @@ def next_value(chunks: list[str], start: int) -> str | None:
     return chunks[start].lstrip(":：").strip()
 
 
-def publication_date_text(chunks: list[str], title: str, table: MetadataTable) -> str | None:
+def publication_date_text(
+    chunks: list[str], heading: int | None, table: MetadataTable
+) -> str | None:
     """The text of the date a visitor reads as the page's publication date, or None.
 
     The metadata table's 发布日期 first; then a date labelled as the publication's near the
@@ -152,7 +182,6 @@ def publication_date_text(chunks: list[str], title: str, table: MetadataTable) -
     """
     if table.disclosure_date and (date := FULL_DATE.search(table.disclosure_date)):
         return date.group(0)
-    heading = title_chunk(chunks, title)
     if heading is not None:
         around = " ".join(chunks[max(0, heading - HEADER_CHUNKS) : heading + HEADER_CHUNKS])
         if date := labelled_date(around, PUBLICATION_LABEL):
@@ -181,10 +210,9 @@ def title_chunk(chunks: list[str], title: str) -> int | None:
     title = re.sub(r"\s+", "", TITLE_SUFFIX.split(title, 1)[0])
     if len(title) < MIN_TITLE:
         return None
-    squeezed, ends = "", []
-    for chunk in chunks:
-        squeezed += re.sub(r"\s+", "", chunk)
-        ends.append(len(squeezed))
+    # the chunks are collapsed: a space is their only white space
+    squeezed = "".join(chunks).replace(" ", "")
+    ends = list(accumulate(len(chunk) - chunk.count(" ") for chunk in chunks))
     for key in (title, title[:TITLE_PREFIX]):
         if (found := squeezed.find(key)) >= 0:
             return bisect_left(ends, found + len(key))
@@ -217,17 +245,19 @@ def heads_a_list(following: list[str]) -> bool:
     return False
 
 
-def own_doc_number(chunks: list[str], title: str, table: MetadataTable) -> str | None:
+def own_doc_number(
+    chunks: list[str], title: str, heading: int | None, table: MetadataTable, labels: list[Label]
+) -> str | None:
     """The document's own 文号: from its metadata table (or a lone 文号 label), its title, or
     a line of its own next to the title (the header of the document).
 
     A 文号 inside a sentence is one the document cites, and one in a list of links elsewhere
     on the page is another document's: never its own.
     """
-    for candidate in (table.doc_number or labelled_number(chunks), title):
+    for candidate in (table.doc_number or labelled_number(chunks, labels), title):
         if candidate and (match := DOC_NUMBER.search(candidate)):
             return normal_number(match.group(0))
-    if (heading := title_chunk(chunks, title)) is None:
+    if heading is None:
         return None
     for chunk in chunks[max(0, heading - HEADER_CHUNKS) : heading + HEADER_CHUNKS]:
         if len(chunk) <= 30 and (match := DOC_NUMBER.fullmatch(chunk.strip("（）() "))):
@@ -235,12 +265,11 @@ def own_doc_number(chunks: list[str], title: str, table: MetadataTable) -> str |
     return None
 
 
-def labelled_number(chunks: list[str]) -> str | None:
+def labelled_number(chunks: list[str], labels: list[Label]) -> str | None:
     """The value of a 文号 label (发文字号：…) where the page has no full metadata table."""
-    for index, chunk in enumerate(chunks):
-        for name, value in labelled_values(chunk):
-            if name == "doc_number":
-                return value or next_value(chunks, index + 1)
+    for index, name, value in labels:
+        if name == "doc_number":
+            return value or next_value(chunks, index + 1)
     return None
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
+from itertools import islice
 
 import lxml.etree
 
@@ -40,6 +43,8 @@ BLOCKS = frozenset(
 WRAPPERS = frozenset({"tbody", "thead", "tfoot", "tr", "td", "th", "dd", "dt", "center"})
 #: How many levels of blocks below ``<body>`` are the template's; deeper is content.
 MAX_DEPTH = 6
+#: Blocks of one name (the items of a list) outlined per parent; the others are alike.
+SAME_BLOCKS = 3
 #: A block with this many paragraphs is an article's text, whose editor markup varies.
 CONTENT_PARAGRAPHS = 2
 #: Numbers in class names (``list-3``, ``content_1024``) differ from page to page.
@@ -57,12 +62,18 @@ def layout_signature(doc: lxml.etree._Element) -> str:
 
 def block_outline(element: lxml.etree._Element, depth: int) -> str:
     """The blocks inside ``element``, each with its own outline, repeated ones once (twenty
-    list items read as one), in a fixed order."""
+    list items read as one), in a fixed order.
+
+    Only the first ``SAME_BLOCKS`` blocks of one name are outlined: the items of a list share
+    their template, and outlining all twenty was most of the cost of a page's signature."""
     if depth == 0 or is_content(element):
         return ""
-    outlines = {
-        f"{block_name(child)}({block_outline(child, depth - 1)})" for child in child_blocks(element)
-    }
+    outlines, seen = set(), Counter()
+    for child in child_blocks(element):
+        name = block_name(child)
+        seen[name] += 1
+        if seen[name] <= SAME_BLOCKS:
+            outlines.add(f"{name}({block_outline(child, depth - 1)})")
     return ",".join(sorted(outlines))
 
 
@@ -76,11 +87,17 @@ def child_blocks(element: lxml.etree._Element) -> Iterator[lxml.etree._Element]:
 
 
 def is_content(element: lxml.etree._Element) -> bool:
-    return sum(1 for child in element if child.tag == "p") >= CONTENT_PARAGRAPHS
+    return next(islice(element.iterchildren("p"), CONTENT_PARAGRAPHS - 1, None), None) is not None
 
 
 def block_name(element: lxml.etree._Element) -> str:
     """``div.box.list``: the tag and its classes, without numbers or state. Ids are left
     out: some systems give elements ids of their own on every page."""
-    classes = set(NUMBERS.sub("", element.get("class") or "").split()) - STATE_CLASSES
-    return ".".join([element.tag, *sorted(classes)])
+    return _block_name(element.tag, element.get("class"))
+
+
+@lru_cache(maxsize=4096)
+def _block_name(tag: str, classes: str | None) -> str:
+    """Cached: a template repeats a few class names on every page."""
+    kept = set(NUMBERS.sub("", classes or "").split()) - STATE_CLASSES
+    return ".".join([tag, *sorted(kept)])
