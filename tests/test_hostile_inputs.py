@@ -450,7 +450,7 @@ def started_crawl(args: list[str], db_url: str) -> psutil.Process:
     while time.monotonic() < deadline:
         for child in root.children(recursive=True):
             with contextlib.suppress(psutil.NoSuchProcess):
-                if "govscan.store.writer" in child.cmdline():
+                if "govscan.crawler.storing" in child.cmdline():
                     time.sleep(1)  # the crawl is waiting for the slow page now
                     return root
         time.sleep(0.1)

@@ -75,7 +75,7 @@ def wait_for_writer(scanner: psutil.Process) -> psutil.Process:
     while time.monotonic() < deadline:
         for process in scanner.children(recursive=True):
             with contextlib.suppress(psutil.NoSuchProcess):
-                if "govscan.store.writer" in process.cmdline():
+                if "govscan.crawler.storing" in process.cmdline():
                     return process
         time.sleep(0.1)
     raise AssertionError("the crawl never started its store writer")

@@ -2,6 +2,6 @@
 
 from govscan.store.records import FetchRecord as FetchItem
 from govscan.store.records import LinkRecord as LinkItem
-from govscan.store.records import PageRecord as PageItem
+from govscan.store.records import PageSource as PageItem
 
 __all__ = ["FetchItem", "LinkItem", "PageItem"]

@@ -13,16 +13,11 @@ from datetime import date
 
 import lxml.etree
 
-from govscan.crawler.article import (
-    metadata_table,
-    own_doc_number,
-    publication_date_text,
-    text_chunks,
-)
+from govscan.crawler.article import read_article, text_chunks
 from govscan.crawler.layout import layout_signature
 from govscan.dates import parse_date
-from govscan.markup import link_elements, parse_plain
-from govscan.store.records import LinkRecord, PageRecord
+from govscan.markup import drop_furniture, link_elements, parse_plain
+from govscan.store.records import LinkRecord, PageRecord, PageSource
 from govscan.urls import canonical_url, invalid_href
 
 #: Where each element keeps its link.
@@ -64,20 +59,40 @@ DOCUMENT_ENDINGS = (".pdf", ".ofd", ".wps", ".doc", ".docx")
 
 def read_page(url: str, html: str, role: str, depth: int, keep: bool = False) -> PageRecord:
     """Reduce an HTML page to what the checks read; ``keep`` also stores its source."""
+    return read_content(PageSource(url, role, depth, html, read_links(url, html), keep))
+
+
+def read_links(url: str, html: str) -> list[LinkRecord]:
+    """Every link of the page: what the crawl needs at once, to follow them."""
     doc, gave_up = parse_plain(html)
     if doc is None:  # nothing an HTML parser can read
-        return PageRecord(url, role, depth, "", "", 0)
+        return []
     # libxml2 dropped what followed where it gave up; a tokenizer still finds every link
     linking = doc if gave_up is None else link_elements(html, LINK_TAGS)
-    links = extract_links(linking, base_url(doc, url))
+    return extract_links(linking, base_url(doc, url))
+
+
+def read_content(source: PageSource) -> PageRecord:
+    """The page's title, text and facts, with its links as read by ``read_links``.
+
+    The crawl reads a page's links itself and leaves this, which costs as much again, to the
+    process that stores its results (``govscan.crawler.storing``), on another core; of the
+    links, that process is given only the downloads the facts name."""
+    url, role, depth, html = source.url, source.role, source.depth, source.html
+    doc, gave_up = parse_plain(html)
+    if doc is None:
+        return PageRecord(url, role, depth, "", "", 0, source.links)
     meta = guideline_meta(doc)
     lxml.etree.strip_elements(doc, "script", "style", "noscript", with_tail=False)
     title = " ".join((doc.findtext(".//title") or "").split())[:500]
+    layout = layout_signature(doc)
+    heading = article_title(doc, meta, title)
     body = doc.find("body")
+    drop_furniture(body if body is not None else doc)
     chunks = text_chunks(body if body is not None else doc)
     text = " ".join(chunks)
-    facts = page_facts(meta, chunks, article_title(doc, meta, title), links)
-    facts["layout"] = layout_signature(doc)
+    facts = page_facts(meta, chunks, heading, source.links)
+    facts["layout"] = layout
     if gave_up is not None:
         facts["malformed"] = gave_up
     return PageRecord(
@@ -87,10 +102,15 @@ def read_page(url: str, html: str, role: str, depth: int, keep: bool = False) ->
         title,
         text[:EXCERPT_CHARS],
         len(text),
-        links,
+        source.links,
         facts=facts,
-        html=zlib.compress(html.encode("utf-8")) if keep else None,
+        html=zlib.compress(html.encode("utf-8")) if source.keep else None,
     )
+
+
+def is_download(link: LinkRecord) -> bool:
+    """A downloadable version of a document (PDF, OFD, WPS, Word)."""
+    return link.target.lower().endswith(DOCUMENT_ENDINGS)
 
 
 def base_url(doc: lxml.etree._Element, url: str) -> str:
@@ -126,23 +146,23 @@ def page_facts(
 ) -> dict:
     """What the date, identity and disclosure checks need from a page they do not keep."""
     facts: dict = {"meta": meta} if meta else {}
-    downloads = [link.target for link in links if link.target.lower().endswith(DOCUMENT_ENDINGS)]
+    downloads = [link.target for link in links if is_download(link)]
     if downloads:
         facts["downloads"] = downloads[:5]
-    table = metadata_table(chunks)
-    if disclosure := table.as_dict():
+    article = read_article(chunks, title)
+    if disclosure := article.table.as_dict():
         facts["disclosure"] = disclosure
-    if date_text := publication_date_text(chunks, title, table):
+    if date_text := article.date_text:
         facts["date_text"] = date_text
         if differs(date_text, meta.get("PubDate")):
             facts["date_conflict"] = meta["PubDate"]  # the visible date wins; keep the other
     text = " ".join(chunks)
     if attribute := DISCLOSURE_ATTRIBUTE.search(text):
         facts["attribute"] = attribute.group(0)
-    elif table.attribute:
-        facts["attribute"] = table.attribute
-    if number := own_doc_number(chunks, title, table):
-        facts["doc_number"] = number
+    elif article.table.attribute:
+        facts["attribute"] = article.table.attribute
+    if article.doc_number:
+        facts["doc_number"] = article.doc_number
     if "规范性文件" in text:
         facts["normative"] = True
     return facts

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from govscan.crawler.items import FetchItem
+from govscan.crawler.pages import is_download
+from govscan.crawler.storing import StoringProcess
 from govscan.store.accounts import ArchiveRecord, save_archive_read
 from govscan.store.db import open_engine
-from govscan.store.writer import RunWriter, WriterProcess
+from govscan.store.writer import RunWriter
 
 
 class StorePipeline:
@@ -14,7 +16,7 @@ class StorePipeline:
     def __init__(self, db_url: str, run_id: int):
         self.db_url = db_url
         self.run_id = run_id
-        self.process: WriterProcess | None = None
+        self.process: StoringProcess | None = None
         self.writer: RunWriter | None = None
 
     @classmethod
@@ -23,8 +25,8 @@ class StorePipeline:
         return cls(settings.get("GOVSCAN_DB_URL"), settings.getint("GOVSCAN_RUN_ID"))
 
     def open_spider(self) -> None:
-        self.process = WriterProcess(self.db_url)
-        self.writer = RunWriter(self.process, self.run_id)
+        self.process = StoringProcess(self.db_url)
+        self.writer = RunWriter(self.process, self.run_id, reader_needs=is_download)
 
     def close_spider(self) -> None:
         self.writer.flush()

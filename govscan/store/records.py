@@ -31,6 +31,19 @@ class PageRecord:
 
 
 @dataclass(slots=True)
+class PageSource:
+    """An internal HTML page as the crawl fetched it, with the links it read at once to follow
+    them; its title, text and facts are read on the store's side (``PageRecord``)."""
+
+    url: str
+    role: str
+    depth: int
+    html: str
+    links: list[LinkRecord] = field(default_factory=list)
+    keep: bool = False  # store its source too (the homepage, its columns)
+
+
+@dataclass(slots=True)
 class FetchRecord:
     """The outcome of fetching one URL: a status, or the kind of network error."""
 
@@ -41,7 +54,7 @@ class FetchRecord:
     error: str | None = None
     final_url: str | None = None
     elapsed_ms: int | None = None
-    page: PageRecord | None = None  # what the crawl read, when this was a page of the site
+    page: PageSource | None = None  # what the crawl read, when this was a page of the site
 
 
 #: The fetch fields that are stored as columns of ``fetches``.

@@ -18,7 +18,7 @@ from scrapy.http import HtmlResponse, Response
 
 from govscan.crawler.errors import error_kind
 from govscan.crawler.items import FetchItem, PageItem
-from govscan.crawler.pages import read_page
+from govscan.crawler.pages import read_links
 from govscan.urls import (
     canonical_url,
     host_of,
@@ -121,12 +121,14 @@ class SiteSpider(scrapy.Spider):
         fetch = self.fetch_item(response)
         if self.should_parse(response):
             self.parsed.add(response.url)
-            fetch.page = read_page(
-                response.url,
-                response.text,
+            url, html = response.url, response.text
+            fetch.page = PageItem(
+                url,
                 meta["role"],
                 meta["level"],
-                keep=self.keeps_source(response.url, meta["level"]),
+                html,
+                read_links(url, html),
+                keep=self.keeps_source(url, meta["level"]),
             )
         yield fetch  # one item per response: Scrapy's cost per item is high
         if fetch.page is not None and meta["role"] != "notfound_probe":
