@@ -5,14 +5,14 @@ from __future__ import annotations
 from views import HOME, view
 
 from govscan.checks.availability import judge
-from govscan.checks.family import NoSettings
+from govscan.store.inventory import AvailabilitySettings
 from govscan.store.view import Attempt, Availability, ProbeCounts, ProbeFailure
 
 FAILURE = ProbeFailure("2026-11-26T03:00:00Z", None, "连接被拒绝")
 
 
 def judged(availability: Availability) -> list:
-    return judge(view(availability=availability), NoSettings())
+    return judge(view(availability=availability), AvailabilitySettings())
 
 
 def test_five_percent_of_failed_probes_is_the_veto_fewer_a_warning():

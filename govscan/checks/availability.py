@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
 
-from govscan.checks.family import Family, Needs, NoSettings, Rule
+from govscan.checks.family import Family, Needs, Rule
 from govscan.checks.finding import Finding
 from govscan.checks.links import NETWORK_KINDS
+from govscan.outcomes import FAILURE_NAMES
+from govscan.store.inventory import AvailabilitySettings
 from govscan.store.view import Attempt, ProbeCounts, RunView
 
 WINDOW = timedelta(days=7)
@@ -23,7 +25,7 @@ VETO_SHARE = 0.05
 UNREACHABLE = Rule("availability.unreachable", "站点无法访问", "veto")
 
 
-def judge(view: RunView, settings: NoSettings) -> list[Finding]:
+def judge(view: RunView, settings: AvailabilitySettings) -> list[Finding]:
     """The scan's own attempts when they decide (no probes of the week), else the probes."""
     if view.availability.attempts:
         return judge_attempts(view.site.url, view.availability.attempts)
@@ -91,7 +93,7 @@ def no_answer(attempt: Attempt) -> str | None:
 def outcome(attempt: Attempt) -> str:
     """What came back, for people: 连接被拒绝, HTTP 503, …"""
     if attempt.error_kind in NETWORK_KINDS:
-        return NETWORK_KINDS[attempt.error_kind]
+        return FAILURE_NAMES[attempt.error_kind]
     return f"HTTP {attempt.status}" if attempt.status else attempt.error or "无应答"
 
 
@@ -103,5 +105,6 @@ FAMILY = Family(
     name="availability",
     rules=(UNREACHABLE,),
     judge=judge,
+    settings=AvailabilitySettings,  # the scan's own attempts at the homepage
     needs=Needs(probe_window=WINDOW),
 )

@@ -10,19 +10,15 @@ from urllib.parse import urlsplit
 
 from govscan.checks.family import Deduction, Family, Figure, NoSettings, Rule
 from govscan.checks.finding import Finding
+from govscan.outcomes import FAILURE_NAMES
 from govscan.store.view import Fetch, Link, Page, RunView
 from govscan.urls import host_of, invalid_href, is_fetchable, is_intranet_host, origin_of
 
 #: Network failures that make a link dead, as the crawl names them.
-NETWORK_KINDS = {
-    "dns": "域名无法解析",
-    "refused": "连接被拒绝",
-    "timeout": "超时无响应",
-    "tls": "HTTPS 证书或加密连接错误",
-    "redirect_loop": "重定向循环",
-    "connection": "连接中断",
-    "invalid_url": "链接地址无效，浏览器无法打开",
-}
+#: The failures of a link that are not an HTTP status: it is dead (names: FAILURE_NAMES).
+NETWORK_KINDS = frozenset(
+    {"dns", "refused", "timeout", "tls", "redirect_loop", "connection", "invalid_url"}
+)
 #: 429 Too Many Requests: the server asks to slow down; the link is not dead.
 TOO_MANY_REQUESTS = 429
 #: What Chinese (and English) not-found pages say.
@@ -167,9 +163,11 @@ def evidence(links: Sequence[Link], home: set[str]) -> tuple[str | None, dict]:
 def broken_link(fetch: Fetch, links: Sequence[Link], home: set[str]) -> Finding:
     kind = failure_kind(fetch)
     source, detail = evidence(links, home)
-    reason = NETWORK_KINDS.get(kind) or f"HTTP {fetch.status}" + (
-        "，服务器错误" if kind == "http_5xx" else "，页面不存在或无法访问"
-    )
+    if kind in NETWORK_KINDS:
+        reason = FAILURE_NAMES[kind]
+    else:
+        problem = "服务器错误" if kind == "http_5xx" else "页面不存在或无法访问"
+        reason = f"HTTP {fetch.status}，{problem}"
     where = "首页上的" if detail["on_homepage"] else ""
     subject = "首页无法访问" if not links else f"{where}链接不可用"
     return BROKEN.finding(
@@ -194,7 +192,7 @@ def invalid_link(target: str, links: Sequence[Link], home: set[str]) -> Finding:
     where = "首页上的" if detail["on_homepage"] else ""
     return BROKEN.finding(
         href,
-        f"{where}链接不可用：{NETWORK_KINDS['invalid_url']}（{href}）",
+        f"{where}链接不可用：{FAILURE_NAMES['invalid_url']}（{href}）",
         source=source,
         detail={"kind": "invalid_url", "status": None, "error": None, "final_url": None, **detail},
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from govscan.outcomes import FAILURE_NAMES
 from govscan.probes.http import Response, fetch
 from govscan.resolver import Lookup
 from govscan.store.view import Attempt, now
@@ -19,7 +20,7 @@ ATTEMPTS = 3
 def probe(url: str, lookup: Lookup, user_agent: str) -> Response:
     addresses = lookup.addresses(host_of(url))
     if not addresses:
-        return Response("", error="域名无法解析", error_kind="dns")
+        return Response("", error=FAILURE_NAMES["dns"], error_kind="dns")
     return fetch(url, addresses[0], TIMEOUT, user_agent)
 
 

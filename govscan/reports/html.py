@@ -10,7 +10,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from govscan.checks.a11y import IMPACT_NAMES
 from govscan.checks.registry import registry
-from govscan.outcomes import COMPLETED, INCOMPLETE, NOT_PASSED, PASSED
+from govscan.outcomes import COMPLETED, FAILURE_NAMES, INCOMPLETE, NOT_PASSED, PASSED
 from govscan.reports.figures import summary_figures
 
 PLATFORM_NAMES = {
@@ -19,19 +19,6 @@ PLATFORM_NAMES = {
     "douyin": "抖音",
     "toutiao": "今日头条",
     "other": "其他",
-}
-KIND_TITLES = {
-    "http_4xx": "HTTP 4xx",
-    "http_5xx": "HTTP 5xx",
-    "dns": "域名无法解析",
-    "refused": "连接被拒绝",
-    "timeout": "超时",
-    "tls": "证书/加密错误",
-    "redirect_loop": "重定向循环",
-    "connection": "连接中断",
-    "invalid_url": "链接地址无效",
-    "too_large": "超过抓取上限",
-    "rate_limited": "访问频率受限（HTTP 429）",
 }
 VERDICT_CLASS = {PASSED: "pass", NOT_PASSED: "fail", INCOMPLETE: "incomplete"}
 
@@ -68,7 +55,7 @@ environment.globals.update(
     rule_title=rule_title,
     rule_name=rule_name,
     summary_figures=summary_figures,
-    kind_titles=KIND_TITLES,
+    kind_titles=FAILURE_NAMES,
     verdict_class=VERDICT_CLASS,
     COMPLETED=COMPLETED,
     platform_names=PLATFORM_NAMES,

@@ -17,20 +17,15 @@ from scrapy.http import Response
 
 from govscan.crawler.errors import error_kind
 from govscan.feeds import ArchiveError, Post, read_archive
+from govscan.outcomes import FAILURE_NAMES
 from govscan.store.accounts import ArchiveRecord
 from govscan.store.inventory import ArchiveSource
 
 #: Chinese names of network failures, for the supervisor.
-FAILURES = {
-    "dns": "域名无法解析",
-    "refused": "连接被拒绝",
-    "timeout": "访问超时",
-    "tls": "证书或加密连接错误",
-    "connection": "连接中断",
-    "too_large": "内容超过抓取上限（过大、传输不结束或解压后过大）",
-    "rate_limited": "服务器多次返回 HTTP 429（请求过于频繁）",
-    "robots": "robots.txt 禁止抓取",
-}
+#: The failures an archive's message names (FAILURE_NAMES); others are unexpected.
+FAILURES = frozenset(
+    {"dns", "refused", "timeout", "tls", "connection", "too_large", "rate_limited", "robots"}
+)
 
 
 class ArchiveSpider(scrapy.Spider):
@@ -90,7 +85,7 @@ class ArchiveSpider(scrapy.Spider):
             return f"重定向超过 {redirects} 次（可能是循环重定向），请检查归档地址是否正确"
         kind = error_kind(failure)
         if kind in FAILURES:
-            return FAILURES[kind]
+            return FAILURE_NAMES[kind]
         return self.unexpected(failure.request.url, failure.value)
 
     def unexpected(self, url: str, error: BaseException) -> str:
