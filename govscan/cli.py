@@ -17,7 +17,7 @@ from rich.spinner import Spinner
 from rich.table import Table
 
 from govscan import __version__, inspections
-from govscan.checks.registry import family_names
+from govscan.checks.registry import RegistryError, family_names
 from govscan.demo import serve_demo_world
 from govscan.inspections import Plan
 from govscan.options import OptionsError, load_config, scan_options
@@ -328,10 +328,10 @@ def command_demo(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)  # the parser lists the registered families
         return args.handler(args)
-    except (UsageError, InventoryError, OptionsError) as error:
+    except (UsageError, InventoryError, OptionsError, RegistryError) as error:
         console.print(f"[red]错误：[/]{error}", highlight=False)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -50,7 +50,7 @@ class Plan:
             sites=[SiteEntry.model_validate(site) for site in inspection.sites],
             accounts=[AccountEntry.model_validate(account) for account in inspection.accounts],
             options=ScanOptions(**inspection.options),
-            settings=Settings.model_validate(inspection.settings),
+            settings=Settings.model_validate(own_sections(inspection.settings)),
             notify=inspection.notify,
         )
 
@@ -141,3 +141,9 @@ def finish(engine: Engine, inspection_id: int, watch: Watch | None = None) -> Fi
         else []
     )
     return Finished(inspection, outputs, deliveries)
+
+
+def own_sections(settings: dict) -> dict:
+    """The stored settings without the sections of families from other packages: those
+    reach their judges through the options (``ScanOptions.settings``)."""
+    return {name: value for name, value in settings.items() if name in Settings.model_fields}

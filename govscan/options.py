@@ -7,10 +7,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from pydantic import BaseModel
+
+from govscan.checks.family import NoSettings
+from govscan.checks.registry import registry
 from govscan.checks.scoring import load_profile
 from govscan.pipeline import ScanOptions
 from govscan.resolver import parse_nameserver
-from govscan.store.inventory import Inventory, load_inventory
+from govscan.store.inventory import Catalogue, Inventory, Settings, load_inventory
 from govscan.store.register import load_register
 
 
@@ -18,11 +22,42 @@ class OptionsError(ValueError):
     """Settings no scan can run with; ``str()`` says why, in Chinese."""
 
 
+#: The check families whose settings the inventory holds at its top level, not in a section
+#: named after the family: columns' ``freshness`` and ``veto`` predate the sections.
+TOP_LEVEL_SETTINGS = {"columns": ("freshness", "veto")}
+
+
 def load_config(path: Path) -> Inventory:
     """A YAML inventory, or an .xlsx register of accounts."""
     if path.suffix.lower() in (".xlsx", ".xls"):
         return Inventory(accounts=load_register(path))
-    return load_inventory(path)
+    return load_inventory(path, catalogue())
+
+
+def catalogue() -> Catalogue:
+    """The registered families' settings sections that the inventory's schema does not declare
+    itself (those of families from other packages), and the rule ids waivers may name."""
+    own = set(Settings.model_fields) | set(TOP_LEVEL_SETTINGS)
+    sections = {
+        family.name: family.settings
+        for family in registry().families
+        if family.settings is not NoSettings and family.name not in own
+    }
+    return Catalogue(sections, is_rule=lambda rule_id: registry().rule(rule_id) is not None)
+
+
+def family_settings(settings: Settings) -> dict[str, dict]:
+    """Each registered family's settings as the inventory gives them, by family name."""
+    found = {}
+    for family in registry().families:
+        if family.settings is NoSettings:
+            continue
+        names = TOP_LEVEL_SETTINGS.get(family.name)
+        if names is not None:
+            found[family.name] = {name: getattr(settings, name).model_dump() for name in names}
+        elif isinstance(section := getattr(settings, family.name, None), BaseModel):
+            found[family.name] = section.model_dump()
+    return found
 
 
 def scan_options(inventory: Inventory, chosen: ScanOptions | None = None) -> ScanOptions:
@@ -42,17 +77,9 @@ def scan_options(inventory: Inventory, chosen: ScanOptions | None = None) -> Sca
         nameserver=nameserver,
         user_agent=chosen.user_agent or settings.user_agent,
         timezone=settings.timezone,
-        freshness=settings.freshness.model_dump(),
-        veto=settings.veto.model_dump(),
         sample_pages=settings.sample_pages,
-        ipv6_probes=settings.ipv6.probes,
-        ipv6_sample=settings.ipv6.sample,
-        ipv6_min_rate=settings.ipv6.min_rate,
-        min_font_px=settings.eldercare.min_font_px,
-        zombie_days=settings.newmedia.zombie_days,
-        stale_days=settings.newmedia.stale_days,
+        settings=family_settings(settings),
         scoring_profile=settings.scoring_profile,
-        homepage_retry_seconds=settings.availability.retry_seconds,
         limits=settings.limits.model_dump(exclude_none=True),
         known_accounts=[
             {"platform": a.platform, "name": a.name, "account_id": a.account_id}

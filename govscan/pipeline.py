@@ -35,13 +35,10 @@ from govscan.store.accounts import (
 from govscan.store.inventory import (
     AccountEntry,
     AvailabilitySettings,
-    EldercareSettings,
-    Freshness,
     IPv6Settings,
     NewMediaSettings,
     Settings,
     SiteEntry,
-    VetoThresholds,
 )
 from govscan.store.runs import (
     RunData,
@@ -75,42 +72,20 @@ class ScanOptions:
     obey_robots: bool = False
     skip_hosts: list[str] = field(default_factory=list)  # linked, never fetched nor judged
     checks: list[str] = field(default_factory=family_names)
-    # How the checks judge: the inventory's settings, kept with the run (defaults: theirs).
     timezone: str = Settings().timezone
-    freshness: dict[str, int] = field(default_factory=lambda: Freshness().model_dump())
-    veto: dict[str, int] = field(default_factory=lambda: VetoThresholds().model_dump())
     sample_pages: int = Settings().sample_pages
-    ipv6_probes: int = IPv6Settings().probes
-    ipv6_sample: int = IPv6Settings().sample
-    ipv6_min_rate: float = IPv6Settings().min_rate
-    min_font_px: float = EldercareSettings().min_font_px
-    zombie_days: int = NewMediaSettings().zombie_days
-    stale_days: int = NewMediaSettings().stale_days
+    # each check family's settings, by family name, as the inventory gives them; a family
+    # without an entry judges with its settings model's defaults
+    settings: dict[str, dict] = field(default_factory=dict)
     # the register's accounts, {platform, name, account_id}: links to others are unregistered
     known_accounts: list[dict] = field(default_factory=list)
     # bounds of a link, page or host that the inventory sets (CrawlLimits); others: the crawl's
     limits: dict[str, float] = field(default_factory=dict)
     scoring_profile: str | None = None  # default: govscan/checks/scoring.yaml
-    # between fetches of a homepage that did not answer the crawl (no availability probes)
-    homepage_retry_seconds: float = AvailabilitySettings().retry_seconds
-
-    def family_settings(self) -> dict[str, dict]:
-        """The check families' settings by family, as the inventory's sections hold them; a
-        family without a section here judges with its settings' defaults."""
-        return {
-            "columns": {"freshness": self.freshness, "veto": self.veto},
-            "ipv6": {
-                "probes": self.ipv6_probes,
-                "sample": self.ipv6_sample,
-                "min_rate": self.ipv6_min_rate,
-            },
-            "eldercare": {"min_font_px": self.min_font_px},
-            "newmedia": {"zombie_days": self.zombie_days, "stale_days": self.stale_days},
-        }
 
     def job(self) -> dict:
-        """What the run keeps of the options: every one, and the families' settings."""
-        return {**asdict(self), "settings": self.family_settings()}
+        """What the run keeps of the options: every one."""
+        return asdict(self)
 
 
 @dataclass
@@ -200,7 +175,7 @@ def judge_accounts(engine: Engine, run_id: int, job: dict) -> dict:
     reads = archive_reads(engine, run_id)
     started_at = get_account_run(engine, run_id).started_at
     profile = load_profile(job.get("scoring_profile"))
-    settings = NewMediaSettings.model_validate(job["settings"]["newmedia"])
+    settings = NewMediaSettings.model_validate(job["settings"].get("newmedia", {}))
     summaries = {}
     for account in job["accounts"]:
         found, summary = newmedia.check_account(
@@ -281,12 +256,14 @@ def unscanned_reason(evidence: str | None, attempts: list[Attempt]) -> str:
 
 
 def fetch_homepage_again(first: Attempt, url: str, options: ScanOptions) -> list[Attempt]:
-    """The crawl's attempt and the scan's own, ``homepage_retry_seconds`` apart, until the
-    homepage answers or ``ATTEMPTS`` have failed: three over a minute by default."""
+    """The crawl's attempt and the scan's own, the availability settings' ``retry_seconds``
+    apart, until the homepage answers or ``ATTEMPTS`` have failed: three over a minute by
+    default."""
+    pause = AvailabilitySettings.model_validate(options.settings.get("availability", {}))
     attempts = [first]
     user_agent = options.user_agent or USER_AGENT
     while len(attempts) < ATTEMPTS and availability.no_answer(attempts[-1]):
-        time.sleep(options.homepage_retry_seconds)
+        time.sleep(pause.retry_seconds)
         attempts.append(attempt(url, options.resolve, options.nameserver, user_agent))
     return attempts
 
@@ -309,7 +286,7 @@ def run_probes(engine: Engine, view: RunView, options: ScanOptions) -> None:
     user_agent = options.user_agent or USER_AGENT
     families = selected(options)
     if any(family.needs.ipv6 for family in families):
-        settings = IPv6Settings.model_validate(options.family_settings()["ipv6"])
+        settings = IPv6Settings.model_validate(options.settings.get("ipv6", {}))
         found = ipv6.measure(view, settings, lookup, user_agent, options.timeout)
         save_metrics(engine, view.run.id, "ipv6", as_json(found))
     if any(family.needs.browser for family in families):

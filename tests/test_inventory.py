@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from govscan.cli import main
+from govscan.options import load_config
 from govscan.store.inventory import InventoryError, load_inventory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,3 +105,15 @@ def test_site_without_config_reads_sites_yaml(tmp_path, capsys, db_url, monkeypa
     monkeypatch.chdir(tmp_path)
     assert main(["scan", "--site", "csz-portal"]) == 2
     assert "sites.yaml: 无法读取清单文件" in capsys.readouterr().err
+
+
+def test_a_waiver_of_an_undeclared_rule_names_its_line(tmp_path):
+    waivers = "    waivers:\n      - {rule: links.brokn, reason: 外部系统}\n"
+    path = write(tmp_path, SITE + waivers)
+    with pytest.raises(InventoryError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(
+        f"{path}:7: sites.0.waivers.0.rule: 未知的规则：links.brokn（请检查拼写"
+    )
+    declared = write(tmp_path, SITE + waivers.replace("links.brokn", "links.broken"))
+    assert load_config(declared).sites[0].waivers[0].rule == "links.broken"

@@ -37,26 +37,49 @@ def plugin_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-@pytest.fixture(scope="module")
-def scanned(plugin_path: Path, tmp_path_factory: pytest.TempPathFactory):
-    """``govscan scan`` of a site with one untitled page, the example package installed."""
-    folder = tmp_path_factory.mktemp("scan")
-    routes = {"/": page("首页", "<a href='/a.html'>通知</a>"), "/a.html": "<p>没有标题的页面</p>"}
+def run_govscan(arguments: list[str], plugin_path: Path, folder: Path):
+    """``govscan`` in a process of its own, with the plugin folder on its path."""
     environment = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(plugin_path), str(CHECKOUT)]),
         "GOVSCAN_DB": f"sqlite:///{folder / 'govscan.db'}",
         "COLUMNS": "200",  # the terminal summary's table, unwrapped
     }
-    command = [sys.executable, "-m", "govscan.cli", "scan", "--checks", "links,pagetitle"]
+    return subprocess.run(
+        [sys.executable, "-m", "govscan.cli", *arguments],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=folder,
+    )
+
+
+def inventory(folder: Path, url: str, listed: int) -> Path:
+    """An inventory that sets the plugin's own settings in ``settings.pagetitle``."""
+    path = folder / "sites.yaml"
+    path.write_text(
+        f"settings:\n  pagetitle:\n    listed: {listed}\n"
+        f"sites:\n  - {{id: demo, name: 示例站点, url: '{url}', unit: 示例单位}}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def scanned(plugin_path: Path, tmp_path_factory: pytest.TempPathFactory):
+    """``govscan scan`` of a site with two untitled pages, the example package installed and
+    its settings in the inventory."""
+    folder = tmp_path_factory.mktemp("scan")
+    routes = {
+        "/": page("首页", "<a href='/a.html'>通知</a><a href='/b.html'>公告</a>"),
+        "/a.html": "<p>没有标题的页面</p>",
+        "/b.html": "<p>另一个没有标题的页面</p>",
+    }
     with http_site(routes) as site:
-        scan = subprocess.run(
-            [*command, site.url, "--out", str(folder / "out")],
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        config = inventory(folder, site.url, listed=1)
+        arguments = ["scan", "--config", str(config), "--checks", "links,pagetitle"]
+        scan = run_govscan([*arguments, "--out", str(folder / "out")], plugin_path, folder)
     return scan, folder / "out", site
 
 
@@ -68,6 +91,8 @@ def test_its_finding_is_in_findings_json_with_its_figure_and_points(scanned):
     [found] = result["sites"][0]["findings"]
     assert (found["rule"], found["severity"]) == (RULE, "deduction")
     assert found["url"] == site.url_for("/a.html")
+    # the inventory's settings.pagetitle.listed: 1 reached the family
+    assert (found["detail"]["page_count"], found["detail"]["pages"]) == (2, [found["url"]])
     assert result["sites"][0]["figures"]["untitled"] == 1
     assert result["sites"][0]["deductions"] == {RULE: 1.0}
     assert result["sites"][0]["score"] == 99.0
@@ -94,3 +119,26 @@ def test_its_figure_and_finding_are_in_the_terminal_summary(scanned):
     scan, _, site = scanned
     assert FIGURE in scan.stderr
     assert f"{site.url_for('/a.html')}  ← " in scan.stderr and "个页面缺少标题" in scan.stderr
+
+
+def test_its_settings_are_validated_with_the_inventorys_line(plugin_path, tmp_path):
+    config = inventory(tmp_path, "http://www.example.gov.cn/", listed=0)
+    scan = run_govscan(["scan", "--config", str(config)], plugin_path, tmp_path)
+    assert scan.returncode == 2
+    assert f"{config}:3: settings.pagetitle.listed: 数值太小" in scan.stderr
+    assert "Traceback" not in scan.stderr
+
+
+def test_a_plugin_that_cannot_be_loaded_is_named_without_a_traceback(tmp_path):
+    """A package whose entry point fails to import: every command says which, and stops."""
+    (tmp_path / "govscan_broken.py").write_text("import not_installed_anywhere\n")
+    metadata = tmp_path / "govscan_broken-1.0.dist-info"
+    metadata.mkdir()
+    (metadata / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: govscan-broken\nVersion: 1.0\n"
+    )
+    (metadata / "entry_points.txt").write_text("[govscan.checks]\nbroken = govscan_broken:FAMILY\n")
+    scan = run_govscan(["scan", "http://www.example.gov.cn/"], tmp_path, tmp_path)
+    assert scan.returncode == 2
+    assert "检查项 broken（govscan_broken:FAMILY）无法加载" in scan.stderr
+    assert "not_installed_anywhere" in scan.stderr and "Traceback" not in scan.stderr

@@ -116,7 +116,10 @@ def load(point: EntryPoint) -> Family:
     try:
         family = point.load()
     except Exception as error:
-        raise RegistryError(f"检查项 {point.name}（{point.value}）无法加载：{error!r}") from error
+        raise RegistryError(
+            f"检查项 {point.name}（{point.value}）无法加载：{error}；"
+            "请检查提供它的软件包是否完整安装，或卸载该软件包"
+        ) from error
     if not isinstance(family, Family) or family.name != point.name:
         raise RegistryError(f"检查项 {point.name}（{point.value}）不是名为 {point.name} 的 Family")
     return family

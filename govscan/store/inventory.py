@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from govscan.dates import DEFAULT_TIMEZONE
 
@@ -190,6 +202,14 @@ class Waiver(Strict):
     url: str | None = None  # only this finding of the rule; without it, every one
     reason: str
 
+    @field_validator("rule")
+    @classmethod
+    def _declared_rule(cls, rule: str, info: ValidationInfo) -> str:
+        is_rule = (info.context or {}).get("is_rule")
+        if is_rule is not None and not is_rule(rule):
+            raise ValueError(f"未知的规则：{rule}（请检查拼写；规则编号见 findings.json）")
+        return rule
+
 
 class SiteEntry(Strict):
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
@@ -301,7 +321,17 @@ class Inventory(Strict):
         raise InventoryError(f"清单中没有 id 为 {site_id} 的站点；已有：{known}")
 
 
-def load_inventory(path: str | Path) -> Inventory:
+@dataclass(frozen=True)
+class Catalogue:
+    """What an inventory is checked against besides its own schema, from the check families:
+    the settings sections of families from other packages (``settings.<family>``), and
+    whether a rule id a waiver names is declared."""
+
+    sections: Mapping[str, type[BaseModel]] = field(default_factory=dict)
+    is_rule: Callable[[str], bool] | None = None
+
+
+def load_inventory(path: str | Path, catalogue: Catalogue = Catalogue()) -> Inventory:
     """Read and validate an inventory file; errors name the file, the line and the field."""
     path = Path(path)
     try:
@@ -321,9 +351,25 @@ def load_inventory(path: str | Path) -> Inventory:
             f"{where}: YAML 语法错误：{getattr(error, 'problem', error)}"
         ) from error
     try:
-        return Inventory.model_validate(data)
+        model = inventory_model(tuple(sorted(catalogue.sections.items())))
+        return model.model_validate(data, context={"is_rule": catalogue.is_rule})
     except ValidationError as error:
         raise InventoryError(_describe(error, path, root)) from error
+
+
+@cache
+def inventory_model(sections: tuple[tuple[str, type[BaseModel]], ...]) -> type[Inventory]:
+    """``Inventory`` whose settings also hold these families' sections, each validated by the
+    family's own model (with its defaults when the section is absent)."""
+    if not sections:
+        return Inventory
+    fields: dict[str, Any] = {
+        name: (model, Field(default_factory=model)) for name, model in sections
+    }
+    settings = create_model("Settings", __base__=Settings, **fields)
+    return create_model(
+        "Inventory", __base__=Inventory, settings=(settings, Field(default_factory=settings))
+    )
 
 
 class _Loader(yaml.SafeLoader):
