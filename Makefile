@@ -23,7 +23,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	scripts/ensure-debs $(TEST_DEBS)
-	$(PYTHON) -m pytest -q
+	$(PYTHON) -m pytest -q -n auto --dist loadfile  # a worker per core; a module's tests together
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
