@@ -23,8 +23,9 @@ class OptionsError(ValueError):
 
 
 #: The check families whose settings the inventory holds at its top level, not in a section
-#: named after the family: columns' ``freshness`` and ``veto`` predate the sections.
-TOP_LEVEL_SETTINGS = {"columns": ("freshness", "veto")}
+#: named after the family: columns' ``freshness`` and ``veto`` predate the sections, and
+#: the dictionaries are named for what they hold.
+TOP_LEVEL_SETTINGS = {"columns": ("freshness", "veto"), "content": ("dictionaries",)}
 
 
 def load_config(path: Path) -> Inventory:
@@ -54,9 +55,11 @@ def family_settings(settings: Settings) -> dict[str, dict]:
             continue
         names = TOP_LEVEL_SETTINGS.get(family.name)
         if names is not None:
-            found[family.name] = {name: getattr(settings, name).model_dump() for name in names}
+            found[family.name] = {
+                name: getattr(settings, name).model_dump(mode="json") for name in names
+            }
         elif isinstance(section := getattr(settings, family.name, None), BaseModel):
-            found[family.name] = section.model_dump()
+            found[family.name] = section.model_dump(mode="json")
     return found
 
 

@@ -117,3 +117,24 @@ def test_a_waiver_of_an_undeclared_rule_names_its_line(tmp_path):
     )
     declared = write(tmp_path, SITE + waivers.replace("links.brokn", "links.broken"))
     assert load_config(declared).sites[0].waivers[0].rule == "links.broken"
+
+
+def test_dictionaries_are_entries_or_files_beside_the_inventory(tmp_path):
+    (tmp_path / "local.yaml").write_text("- {wrong: 苍山洲, right: 苍山州}\n", encoding="utf-8")
+    settings = (
+        "settings:\n  dictionaries:\n    typo:\n      - local.yaml\n"
+        "      - {wrong: 仓山州, right: 苍山州}\n"
+    )
+    typo = load_config(write(tmp_path, settings + SITE)).settings.dictionaries.typo
+    assert [(entry.wrong, entry.right) for entry in typo] == [
+        ("苍山洲", "苍山州"),
+        ("仓山州", "苍山州"),
+    ]
+
+
+def test_a_dictionary_file_with_a_mistake_stops_the_inventory_with_both_lines(tmp_path):
+    (tmp_path / "local.yaml").write_text("- {wrong: 苍山洲}\n", encoding="utf-8")
+    path = write(tmp_path, "settings:\n  dictionaries:\n    serious: [local.yaml]\n" + SITE)
+    message = error_of(path)
+    assert message.startswith(f"{path}:3: settings.dictionaries.serious: 词典文件有误：")
+    assert f"{tmp_path / 'local.yaml'}:1: 0.right: 缺少必填字段" in message

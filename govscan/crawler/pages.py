@@ -35,6 +35,8 @@ LINK_TAGS = frozenset({*LINK_ATTRIBUTE, "meta"})  # and <meta http-equiv="refres
 HINT_RELS = frozenset({"dns-prefetch", "preconnect"})
 REFRESH_URL = re.compile(r"url\s*=\s*(.+)$", re.IGNORECASE)
 EXCERPT_CHARS = 300
+#: The visible text kept of a page, at most: a page of a million characters is a data dump.
+MAX_TEXT_CHARS = 200_000
 ANCHOR_CHARS = 200
 
 #: The meta tags of the guideline's 网页设计规范 (国办发〔2017〕47号), by lower-case name.
@@ -88,11 +90,14 @@ def read_content(source: PageSource) -> PageRecord:
     layout = layout_signature(doc)
     heading = article_title(doc, meta, title)
     body = doc.find("body")
+    visible = visible_text(body if body is not None else doc)
     drop_furniture(body if body is not None else doc)
     chunks = text_chunks(body if body is not None else doc)
     text = " ".join(chunks)
     facts = page_facts(meta, chunks, heading, source.links)
     facts["layout"] = layout
+    if len(visible) > MAX_TEXT_CHARS:
+        facts["text_cut"] = len(visible)  # the checks read the first MAX_TEXT_CHARS
     if gave_up is not None:
         facts["malformed"] = gave_up
     return PageRecord(
@@ -105,7 +110,15 @@ def read_content(source: PageSource) -> PageRecord:
         source.links,
         facts=facts,
         html=zlib.compress(html.encode("utf-8")) if source.keep else None,
+        text=zlib.compress(visible[:MAX_TEXT_CHARS].encode("utf-8")),
     )
+
+
+def visible_text(element: lxml.etree._Element) -> str:
+    """Every word a visitor reads on the page, its header and footer included (a 主办单位 in
+    the footer can name a body renamed years ago), collapsed."""
+    text = lxml.etree.tostring(element, method="text", encoding=str, with_tail=False)
+    return " ".join(text.split())
 
 
 def is_download(link: LinkRecord) -> bool:

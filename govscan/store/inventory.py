@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -16,6 +17,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    TypeAdapter,
     ValidationError,
     ValidationInfo,
     create_model,
@@ -158,6 +160,47 @@ class NewMediaSettings(Strict):
     stale_days: Annotated[int, Field(ge=1)] = 7  # a warning before that
 
 
+class DictionaryEntry(Strict):
+    """A wrong form and its correct one (see ``govscan/checks/dictionaries``)."""
+
+    wrong: Annotated[str, Field(min_length=2)]
+    right: str
+    kind: Literal["leader", "body", "expression", "typo"] = "typo"
+    since: date | None = None  # a renamed body: pages published before this day are history
+    allow: list[str] = []  # correct words that contain the wrong form
+
+    @model_validator(mode="after")
+    def _differs(self) -> DictionaryEntry:
+        if self.wrong == self.right:
+            raise ValueError(f"错误写法与正确写法相同：{self.wrong}")
+        return self
+
+
+class Dictionaries(Strict):
+    """The inventory's additions to the dictionaries govscan ships: entries, or the paths of
+    dictionary files (relative to the inventory's folder), read when the inventory is."""
+
+    serious: list[DictionaryEntry] = []  # 严重表述错误: a veto
+    typo: list[DictionaryEntry] = []  # 错别字: a deduction
+
+    @field_validator("serious", "typo", mode="before")
+    @classmethod
+    def _files_read(cls, items: Any, info: ValidationInfo) -> Any:
+        if not isinstance(items, list):
+            return items
+        folder = Path((info.context or {}).get("folder", "."))
+        entries = []
+        for item in items:
+            if isinstance(item, str):
+                try:
+                    entries += load_dictionary(folder / item)
+                except InventoryError as error:
+                    raise ValueError(f"词典文件有误：{error}") from error
+            else:
+                entries.append(item)
+        return entries
+
+
 class Settings(Strict):
     timezone: str = DEFAULT_TIMEZONE
     nameserver: str | None = None
@@ -172,6 +215,7 @@ class Settings(Strict):
     availability: AvailabilitySettings = AvailabilitySettings()
     limits: CrawlLimits = CrawlLimits()
     scoring_profile: str | None = None  # a YAML file like govscan/checks/scoring.yaml
+    dictionaries: Dictionaries = Dictionaries()
     notify: NotifySettings = NotifySettings()
     schedule: ScheduleSettings = ScheduleSettings()
 
@@ -334,27 +378,45 @@ class Catalogue:
 def load_inventory(path: str | Path, catalogue: Catalogue = Catalogue()) -> Inventory:
     """Read and validate an inventory file; errors name the file, the line and the field."""
     path = Path(path)
+    data, root = _read_yaml(path, "清单文件")
+    model = inventory_model(tuple(sorted(catalogue.sections.items())))
+    context = {"is_rule": catalogue.is_rule, "folder": path.parent}
+    try:
+        return model.model_validate(data or {}, context=context)
+    except ValidationError as error:
+        raise InventoryError(_describe(error, path, root)) from error
+
+
+def load_dictionary(path: str | Path) -> list[DictionaryEntry]:
+    """A dictionary file: a YAML list of entries; errors name the file, the line and the
+    field, as the inventory's do."""
+    path = Path(path)
+    data, root = _read_yaml(path, "词典文件")
+    try:
+        return _DICTIONARY.validate_python(data or [])
+    except ValidationError as error:
+        raise InventoryError(_describe(error, path, root)) from error
+
+
+def _read_yaml(path: Path, what: str) -> tuple[Any, yaml.Node | None]:
+    """The document in ``path`` and its node tree (for the lines of errors)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise InventoryError(f"{path}: 无法读取清单文件（{error.strerror}）") from error
+        raise InventoryError(f"{path}: 无法读取{what}（{error.strerror}）") from error
     except UnicodeDecodeError as error:
-        raise InventoryError(f"{path}: 清单文件应为 UTF-8 编码") from error
+        raise InventoryError(f"{path}: {what}应为 UTF-8 编码") from error
     try:
         _check_depth(text, path)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=_Loader) if root is not None else {}
+        data = yaml.load(text, Loader=_Loader) if root is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         raise InventoryError(
             f"{where}: YAML 语法错误：{getattr(error, 'problem', error)}"
         ) from error
-    try:
-        model = inventory_model(tuple(sorted(catalogue.sections.items())))
-        return model.model_validate(data, context={"is_rule": catalogue.is_rule})
-    except ValidationError as error:
-        raise InventoryError(_describe(error, path, root)) from error
+    return data, root
 
 
 @cache
@@ -370,6 +432,9 @@ def inventory_model(sections: tuple[tuple[str, type[BaseModel]], ...]) -> type[I
     return create_model(
         "Inventory", __base__=Inventory, settings=(settings, Field(default_factory=settings))
     )
+
+
+_DICTIONARY = TypeAdapter(list[DictionaryEntry])
 
 
 class _Loader(yaml.SafeLoader):

@@ -102,6 +102,7 @@ class Page(Base):
     link_count: Mapped[int] = mapped_column(default=0, server_default="0")  # with repeats
     facts: Mapped[dict | None] = mapped_column(JSON)  # see govscan.crawler.pages.page_facts
     html: Mapped[bytes | None] = mapped_column(LargeBinary)  # zlib; homepage and depth 1
+    text: Mapped[bytes | None] = mapped_column(LargeBinary)  # zlib; the visible text, bounded
 
 
 Index("ix_pages_run_url", Page.run_id, url_key(Page.url), unique=True)

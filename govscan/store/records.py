@@ -28,6 +28,7 @@ class PageRecord:
     # guideline meta tags, date label text, 公开属性, 文号, layout (see govscan.crawler.pages)
     facts: dict = field(default_factory=dict)
     html: bytes | None = None  # zlib-compressed source: homepage and depth-1 pages only
+    text: bytes | None = None  # zlib-compressed visible text, header and footer included
 
 
 @dataclass(slots=True)

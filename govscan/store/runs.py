@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from functools import cached_property
 
@@ -196,6 +196,15 @@ class RunData:
                 row.url: zlib.decompress(row.html).decode("utf-8")
                 for row in connection.execute(query)
             }
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        """``(url, visible text)`` of each page that has it, streamed from the database."""
+        query = select(Page.url, Page.text).where(
+            Page.run_id == self.run_id, Page.text.is_not(None)
+        )
+        with self.engine.connect() as connection:
+            for row in connection.execution_options(yield_per=500).execute(query):
+                yield row.url, zlib.decompress(row.text).decode("utf-8")
 
     def links_to(self, targets: Iterable[str]) -> dict[str, list[LinkRecord]]:
         """For each target, the links that point to it (source page, element, anchor)."""

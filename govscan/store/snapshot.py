@@ -63,6 +63,7 @@ def load_view(engine: Engine, run_id: int, probe_window: timedelta | None = None
         ),
         link_targets=tuple(data.link_targets()),
         embedded_targets=tuple(data.embedded_targets()),
+        read_texts=data.texts,
         lookup_links=lambda targets: {
             target: tuple(Link(r.target, r.element, r.anchor, r.count, r.source) for r in found)
             for target, found in data.links_to(targets).items()

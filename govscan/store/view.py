@@ -9,7 +9,7 @@ probes' results have declared models here, and ``findings.json`` shows them as t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from functools import cache, cached_property
@@ -42,6 +42,7 @@ class PageFacts:
     normative: bool = False  # says 规范性文件
     downloads: tuple[str, ...] = ()  # PDF, OFD, WPS or Word versions it links to
     disclosure: Mapping[str, str] = field(default_factory=dict)  # 信息公开 metadata table
+    text_cut: int | None = None  # the visible text's length, when only its start was kept
 
     @classmethod
     def of(cls, facts: Mapping) -> PageFacts:
@@ -346,6 +347,7 @@ class RunInfo:
 
 
 LinkLookup = Callable[[list[str]], Mapping[str, tuple[Link, ...]]]
+TextReader = Callable[[], Iterator[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -362,6 +364,12 @@ class RunView:
     ipv6: IPv6Measurement | None = None
     availability: Availability = Availability()
     lookup_links: LinkLookup = field(default=lambda targets: {}, repr=False, compare=False)
+    read_texts: TextReader = field(default=lambda: iter(()), repr=False, compare=False)
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        """``(url, visible text)`` of every page, read one at a time from the store: the text
+        of 20,000 pages is too much to hold at once."""
+        return self.read_texts()
 
     def links_to(self, targets: Iterable[str]) -> Mapping[str, tuple[Link, ...]]:
         """For each target, the links that point to it, in page order. Looked up by target:
@@ -379,12 +387,14 @@ class RunView:
         site: SiteInfo,
         *,
         links: Iterable[Link] = (),
+        texts: Mapping[str, str] | None = None,
         started_at: datetime | None = None,
         **parts,
     ) -> RunView:
-        """A view of a few records, for a family's unit tests: ``links`` are looked up in
-        memory, ``started_at`` is now unless given, ``parts`` are the other fields (``run``
-        too, to set more than the start)."""
+        """A view of a few records, for a family's unit tests: ``links`` are looked up and
+        ``texts`` (the pages' visible text by URL) read in memory, ``started_at`` is now unless
+        given, ``parts`` are the other fields (``run`` too, to set more than the start)."""
+        texts = dict(texts or {})
         links = tuple(links)
         by_target = defaultdict(list)
         for link in links:
@@ -398,6 +408,7 @@ class RunView:
             lookup_links=lambda targets: {
                 t: tuple(by_target[t]) for t in targets if t in by_target
             },
+            read_texts=lambda: iter(texts.items()),
             **parts,
         )
 

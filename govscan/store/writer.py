@@ -33,6 +33,7 @@ COLUMNS = {
         "link_count",
         "facts",
         "html",
+        "text",
     ),
     "links": ("run_id", "source", "target", "element", "anchor", "count"),
     "fetches": ("run_id", *FETCH_FIELDS),
@@ -115,6 +116,7 @@ def page_row(run_id: int, page: PageRecord, link_count: int) -> tuple:
         link_count,
         json.dumps(page.facts, ensure_ascii=False),
         page.html,
+        page.text,
     )
 
 
