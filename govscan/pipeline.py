@@ -112,6 +112,7 @@ def scan_site(
         "hosts": site.all_hosts,
         "columns": columns,
         "waivers": waivers,
+        "external_services": site.external_services,
         **options.job(),
     }
     run_id = start_run(engine, inspection_id, site.id, job)

@@ -69,4 +69,4 @@ def view(
     )
 
 
-RUN_FIELDS = ("columns", "known_accounts", "sample_pages")
+RUN_FIELDS = ("columns", "known_accounts", "sample_pages", "external_services")

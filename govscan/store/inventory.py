@@ -262,6 +262,7 @@ class SiteEntry(Strict):
     unit: str
     level: Literal["national", "province", "prefecture", "county", "township"] | None = None
     profile: Literal["portal", "department", "county", "other"] = "portal"
+    external_services: bool = True  # False: the unit serves no public (no 办事服务 to check)
     site_code: str | None = None
     hosts: list[str] = []
     columns: list[ColumnEntry] = []

@@ -55,6 +55,7 @@ def load_view(engine: Engine, run_id: int, probe_window: timedelta | None = None
             sample_pages=options["sample_pages"],
             columns=tuple(ColumnEntry(**column) for column in options.get("columns", [])),
             known_accounts=tuple(KnownAccount(**a) for a in options.get("known_accounts", [])),
+            external_services=options.get("external_services", True),
         ),
         pages=tuple(page_of(record, sources.get(record.url)) for record in data.pages()),
         fetches=tuple(

@@ -339,6 +339,7 @@ class RunInfo:
     sample_pages: int = DEFAULTS.sample_pages  # article pages sampled by identity and browser
     columns: tuple[ColumnEntry, ...] = ()  # the inventory's
     known_accounts: tuple[KnownAccount, ...] = ()
+    external_services: bool = True  # the unit serves the public: its 办事服务 are checked
 
     @property
     def day(self) -> date:
