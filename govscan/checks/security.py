@@ -1,0 +1,281 @@
+"""security: dark links, defacement, suspicious scripts, and personal data made public.
+
+国办秘函〔2019〕19号 treats a government site that has been defaced or carries 暗链 as a
+serious failure, and 信息公开 pages that publish 身份证号, bank accounts or lists of mobile
+numbers break the personal-information rules every inspection checks. govscan looks for them
+in what the crawl kept:
+
+* **dark links** in the HTML of the homepage and the pages it links to (where they are
+  planted): links to other sites hidden by inline style (display:none, visibility:hidden, far
+  off screen, zero size) or written by a script's ``document.write``; with gambling, sex or
+  invoice words they are a veto, otherwise a warning for review;
+* **defacement** in every page's title and visible text: those words in a title, or three of
+  them in a text that does not warn against them (打击, 严禁, 警惕 …);
+* **suspicious scripts**: scripts from hosts outside the site, the government's domains, the
+  inventory's ``settings.security.allowed_script_hosts`` and well-known statistics and
+  accessibility services, and obfuscated inline scripts (eval of packed or encoded code), for
+  review;
+* **personal data** in every page's text: 身份证号 that pass their check digit, bank card
+  numbers that pass Luhn's check next to 账号/卡号, and pages listing five or more mobile
+  numbers; every output shows a masked example, never a whole number.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import lxml.html
+from pydantic import BaseModel, ConfigDict
+
+from govscan.checks.family import Deduction, Family, Figure, Rule
+from govscan.checks.finding import Finding
+from govscan.store.view import RunView
+from govscan.urls import host_of
+
+HIDDEN_LINKS = Rule("security.hidden_links", "网页存在暗链", "veto", group="security")
+DEFACED = Rule(
+    "security.defaced", "网页疑似被篡改（出现赌博、色情等内容）", "veto", group="security"
+)
+SCRIPT = Rule("security.suspicious_script", "网页引用可疑脚本", "warning", group="security")
+SENSITIVE = Rule(
+    "security.sensitive_data",
+    "网页公开了个人敏感信息",
+    "deduction",
+    Deduction(points=2, cap=6),
+    "security",
+)
+
+SPAM_WORDS = (
+    "博彩", "百家乐", "六合彩", "时时彩", "北京赛车", "澳门葡京", "威尼斯人", "金沙娱乐",
+    "真人娱乐", "真人视讯", "体育投注", "网上赌场", "澳门赌场", "娱乐城", "彩金", "首存",
+    "bet365", "皇冠体育", "开元棋牌", "成人视频", "色情电影", "裸聊", "一夜情", "代开发票",
+    "代开增值税", "发票代开", "casino", "baccarat", "bocai", "xpj", "amjs",
+)  # fmt: skip
+SPAM = re.compile("|".join(map(re.escape, SPAM_WORDS)), re.IGNORECASE)
+#: Words of a text that warns against gambling or fraud rather than advertising it.
+WARNING_WORDS = re.compile(r"打击|严禁|警惕|防范|查处|整治|诈骗|违法|犯罪|取缔|提醒|谨防")
+WARNING_REACH = 40
+MIN_SPAM_WORDS = 3
+HIDING_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|(?:left|top|text-indent)\s*:\s*-\d{3,}"
+    r"|font-size\s*:\s*0(?![.\d])|(?:height|width)\s*:\s*[01]px",
+    re.IGNORECASE,
+)
+WRITTEN = re.compile(r"document\.write(?:ln)?\s*\((.{0,2000}?)\)\s*;?", re.DOTALL)
+WRITTEN_HREF = re.compile(r"href\s*=\s*\\?[\"']?(https?://[^\"'\\\s>]+)")
+TAG = re.compile(r"<[^>]*>")
+OBFUSCATED = re.compile(
+    r"eval\s*\(\s*(?:function\s*\(\s*p\s*,\s*a\s*,\s*c\s*,\s*k|unescape|atob|String\.fromCharCode)"
+    r"|(?:\\x[0-9a-f]{2}){40,}|[A-Za-z0-9+/]{600,}={0,2}",
+    re.IGNORECASE,
+)
+#: Script hosts every government site may load: statistics, sharing and accessibility tools.
+WELL_KNOWN_SCRIPT_HOSTS = (
+    ".gov.cn", "hm.baidu.com", "zz.bdstatic.com", "api.map.baidu.com", "s4.cnzz.com",
+    "s9.cnzz.com", "s95.cnzz.com", "c.cnzz.com", "js.users.51.la", "res.wx.qq.com",
+    "cdn.bootcdn.net", "cdn.bootcss.com", "lib.baomitu.com", "cdn.jsdelivr.net",
+    "unpkg.com", "cdnjs.cloudflare.com", "ajax.googleapis.com", "code.jquery.com",
+    "wza.cn", "yunmd.net", "govwza.cn", "jiathis.com", "bshare.cn", "dcs.conac.cn",
+)  # fmt: skip
+
+ID_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
+    r"(?![0-9A-Za-z])"
+)
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+MIN_MOBILES = 5
+BANK_CARD = re.compile(r"(?:账号|卡号|帐号|账户|开户)[^0-9]{0,12}((?:\d[ -]?){15,18}\d)(?!\d)")
+
+
+class SecuritySettings(BaseModel):
+    """Script hosts the province trusts besides the well-known ones."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    allowed_script_hosts: list[str] = []
+
+
+def judge(view: RunView, settings: SecuritySettings) -> list[Finding]:
+    findings = []
+    for url, html in view.sources.items():
+        findings += hidden_links(url, html, view)
+    titles = {page.url: page.title for page in view.pages}
+    for url, text in view.texts():
+        title = titles.get(url, "")
+        if (found := defaced(url, title, text)) is not None:
+            findings.append(found)
+        if (found := sensitive(url, text)) is not None:
+            findings.append(found)
+    findings += suspicious_scripts(view, settings)
+    return findings
+
+
+def hidden_links(url: str, html: str, view: RunView) -> list[Finding]:
+    """Links to other sites with gambling, sex or invoice words that the page hides, or that
+    a script writes into it. Hidden links without them (a 友情链接 menu opened on hover) are
+    the page's own business."""
+    try:
+        root = lxml.html.fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    hidden = [
+        (anchor.get("href", ""), " ".join(anchor.text_content().split()))
+        for anchor in root.iter("a")
+        if is_foreign(anchor.get("href", ""), view) and is_hidden(anchor)
+    ]
+    for script in root.iter("script"):
+        for written in WRITTEN.findall(script.text or ""):
+            text = " ".join(TAG.sub(" ", written).strip("'\" ").split())
+            hrefs = WRITTEN_HREF.findall(written)
+            hidden += [(href, text) for href in hrefs if is_foreign(href, view)]
+    spam = [(href, text) for href, text in hidden if SPAM.search(text) or SPAM.search(href)]
+    if not spam:
+        return []
+    return [
+        HIDDEN_LINKS.finding(
+            url,
+            f"页面中有 {len(spam)} 个隐藏的外部链接，含赌博、色情或代开发票等内容",
+            detail={"links": [{"href": href, "text": text} for href, text in spam[:20]]},
+        )
+    ]
+
+
+def is_foreign(href: str, view: RunView) -> bool:
+    host = host_of(href) if href.startswith(("http://", "https://", "//")) else None
+    return bool(host) and host not in site_hosts(view)
+
+
+def site_hosts(view: RunView) -> set[str]:
+    return {host_of(view.site.url), *view.site.hosts}
+
+
+def is_hidden(element: lxml.html.HtmlElement) -> bool:
+    """Hidden by its own inline style or an ancestor's."""
+    return any(
+        HIDING_STYLE.search(node.get("style") or "") for node in [element, *element.iterancestors()]
+    )
+
+
+def defaced(url: str, title: str, text: str) -> Finding | None:
+    in_title = SPAM.findall(title)
+    advertised = {
+        match.group(0)
+        for match in SPAM.finditer(text)
+        if not WARNING_WORDS.search(
+            text, max(0, match.start() - WARNING_REACH), match.end() + WARNING_REACH
+        )
+    }
+    if not in_title and len(advertised) < MIN_SPAM_WORDS:
+        return None
+    words = sorted(set(in_title) | advertised)
+    where = "标题" if in_title else "正文"
+    return DEFACED.finding(
+        url,
+        f"页面{where}出现“{'、'.join(words[:5])}”等赌博、色情或代开发票内容，疑似被篡改",
+        detail={"words": words, "in_title": bool(in_title), "title": title},
+    )
+
+
+def sensitive(url: str, text: str) -> Finding | None:
+    ids = {number for number in ID_NUMBER.findall(text) if valid_id(number)}
+    cards = {re.sub(r"[ -]", "", number) for number in BANK_CARD.findall(text)}
+    cards = {number for number in cards if luhn(number)}
+    mobiles = set(MOBILE.findall(text))
+    listed_mobiles = mobiles if len(mobiles) >= MIN_MOBILES else set()
+    if not (ids or cards or listed_mobiles):
+        return None
+    parts = [
+        f"身份证号 {len(ids)} 个（如 {mask(min(ids))}）" if ids else "",
+        f"银行账号 {len(cards)} 个（如 {mask(min(cards))}）" if cards else "",
+        f"手机号码 {len(listed_mobiles)} 个（如 {mask(min(listed_mobiles))}）"
+        if listed_mobiles
+        else "",
+    ]
+    return SENSITIVE.finding(
+        url,
+        f"页面公开了{'、'.join(filter(None, parts))}，应去标识化处理",
+        detail={
+            "id_numbers": len(ids),
+            "bank_accounts": len(cards),
+            "mobiles": len(listed_mobiles),
+            "examples": sorted(mask(number) for number in [*ids, *cards, *listed_mobiles])[:5],
+        },
+        severity=None if ids or cards else "warning",  # a list of mobiles: for review
+    )
+
+
+def valid_id(number: str) -> bool:
+    """Whether an 18-digit 身份证号 passes its ISO 7064 MOD 11-2 check digit."""
+    total = sum(int(digit) * weight for digit, weight in zip(number[:17], ID_WEIGHTS, strict=True))
+    return ID_CHECK[total % 11] == number[17].upper()
+
+
+def luhn(number: str) -> bool:
+    digits = [int(digit) for digit in reversed(number)]
+    total = sum(digits[0::2]) + sum(sum(divmod(2 * digit, 10)) for digit in digits[1::2])
+    return total % 10 == 0
+
+
+def mask(number: str) -> str:
+    """The number with all but its first three and last two characters hidden."""
+    return number[:3] + "*" * (len(number) - 5) + number[-2:]
+
+
+def suspicious_scripts(view: RunView, settings: SecuritySettings) -> list[Finding]:
+    own = site_hosts(view)
+    trusted = (*WELL_KNOWN_SCRIPT_HOSTS, *settings.allowed_script_hosts)
+    scripts = [
+        target for target in view.embedded_targets if target.startswith(("http://", "https://"))
+    ]
+    linked = view.links_to(scripts)
+    foreign = {}
+    for target in scripts:
+        host = (urlsplit(target).hostname or "").lower()
+        by_script = [link for link in linked.get(target, ()) if link.element == "script"]
+        if by_script and host and host not in own and not is_trusted(host, trusted):
+            foreign[target] = by_script[0].source
+    packed = [url for url, html in view.sources.items() if inline_obfuscated(html)]
+    if not foreign and not packed:
+        return []
+    return [
+        SCRIPT.finding(
+            view.site.url,
+            f"{len(foreign)} 个外部主机的脚本、{len(packed)} 个页面有混淆的内嵌脚本，请人工核查",
+            detail={
+                "scripts": [{"src": src, "page": page} for src, page in sorted(foreign.items())][
+                    :30
+                ],
+                "obfuscated_pages": packed[:30],
+            },
+        )
+    ]
+
+
+def is_trusted(host: str, trusted: tuple[str, ...]) -> bool:
+    return any(
+        host == name.lstrip(".") or host.endswith("." + name.lstrip(".")) for name in trusted
+    )
+
+
+def inline_obfuscated(html: str) -> bool:
+    try:
+        root = lxml.html.fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return False
+    return any(
+        OBFUSCATED.search(script.text or "")
+        for script in root.iter("script")
+        if not script.get("src")
+    )
+
+
+FAMILY = Family(
+    name="security",
+    rules=(HIDDEN_LINKS, DEFACED, SCRIPT, SENSITIVE),
+    judge=judge,
+    settings=SecuritySettings,
+    figures=(Figure("security", "安全"),),
+)

@@ -1,0 +1,90 @@
+"""The security family from kept HTML, page texts and the scripts pages load."""
+
+from __future__ import annotations
+
+from views import home, link, page, url, view
+
+from govscan.checks.security import SecuritySettings, judge
+
+SETTINGS = SecuritySettings()
+#: 身份证号 and a bank card made up for the tests, with valid check digits.
+ID_1, ID_2 = "110101198001011232", "53290119921231002X"
+CARD = "6222020200112345679"
+
+
+def rules(run) -> dict[str, object]:
+    return {finding.rule: finding for finding in judge(run, SETTINGS)}
+
+
+def test_a_hidden_gambling_link_on_the_homepage_is_a_veto_and_a_hidden_menu_is_not():
+    dark = (
+        "<div style='position:absolute;left:-9999px'><a href='http://www.xpj-casino.com/'>"
+        "澳门葡京百家乐</a></div>"
+        "<script>document.write('<a href=\"http://bet.example.com/\">真人娱乐</a>')</script>"
+    )
+    menu = "<ul style='display:none'><li><a href='http://www.people.com.cn/'>人民网</a></li></ul>"
+    found = rules(view([home(dark + menu)]))
+    [hidden] = found.values()
+    assert (hidden.rule, hidden.severity) == ("security.hidden_links", "veto")
+    assert [item["href"] for item in hidden.detail["links"]] == [
+        "http://www.xpj-casino.com/",
+        "http://bet.example.com/",
+    ]
+    assert rules(view([home(menu)])) == {}
+
+
+def test_gambling_words_in_a_title_are_defacement_and_a_police_warning_is_not():
+    defaced = page("/a.html", title="澳门葡京娱乐城-首存送彩金")
+    notice = page("/b.html", title="警方提醒：警惕网络赌博")
+    texts = {
+        url("/a.html"): "澳门葡京娱乐城 百家乐 真人视讯",
+        url(
+            "/b.html"
+        ): "警方严厉打击百家乐、六合彩、时时彩等网络赌博违法犯罪活动，提醒群众谨防诈骗。",
+    }
+    [found] = judge(view([defaced, notice], texts=texts), SETTINGS)
+    assert (found.rule, found.url, found.detail["in_title"]) == (
+        "security.defaced",
+        url("/a.html"),
+        True,
+    )
+
+
+def test_id_numbers_and_bank_accounts_are_reported_masked():
+    text = (
+        f"2026年低保发放名单：张三 {ID_1} 开户银行账号：{CARD}；李四 {ID_2}；"
+        "王五 110101198001011233（校验位不符，不是身份证号）"
+    )
+    [found] = judge(view([page("/gs.html")], texts={url("/gs.html"): text}), SETTINGS)
+    assert (found.rule, found.severity) == ("security.sensitive_data", "deduction")
+    assert (found.detail["id_numbers"], found.detail["bank_accounts"]) == (2, 1)
+    shown = repr(found.as_dict())
+    assert ID_1 not in shown and ID_2 not in shown and CARD not in shown
+    assert "110*************32" in found.detail["examples"]
+
+
+def test_a_list_of_mobile_numbers_is_a_warning_and_a_contact_line_is_nothing():
+    people = "；".join(f"村民{n} 1380000{n:04d}" for n in range(6))
+    found = judge(view([page("/l.html")], texts={url("/l.html"): people}), SETTINGS)
+    assert [(f.rule, f.severity, f.detail["mobiles"]) for f in found] == [
+        ("security.sensitive_data", "warning", 6)
+    ]
+    contact = "联系人：张科长 13800001234"
+    assert judge(view([page("/c.html")], texts={url("/c.html"): contact}), SETTINGS) == []
+
+
+def test_scripts_from_unknown_hosts_and_packed_inline_code_are_listed_for_review():
+    packed = "<script>eval(function(p,a,c,k,e,d){return p}('0 1',2,2,'a|b'.split('|')))</script>"
+    links = [
+        link("/", "http://hm.baidu.com/hm.js", element="script"),
+        link("/", "http://js.unknown-cdn.example/x.js", element="script"),
+        link("/", "http://www.csz.gov.cn/js/common.js", element="script"),
+        link("/", "http://s.trusted.example/a.js", element="script"),
+    ]
+    run = view([home(packed)], links=links)
+    [found] = judge(run, SecuritySettings(allowed_script_hosts=["trusted.example"]))
+    assert (found.rule, found.severity) == ("security.suspicious_script", "warning")
+    assert [item["src"] for item in found.detail["scripts"]] == [
+        "http://js.unknown-cdn.example/x.js"
+    ]
+    assert found.detail["obfuscated_pages"] == [url("/")]
