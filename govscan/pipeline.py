@@ -21,7 +21,7 @@ from govscan.checks.family import Family
 from govscan.checks.registry import family_names, registry
 from govscan.checks.scoring import load_profile, score, waive
 from govscan.outcomes import COMPLETED, FAILED
-from govscan.probes import browser, ipv6
+from govscan.probes import browser, ipv6, tls
 from govscan.probes.availability import ATTEMPTS, attempt, stamp
 from govscan.resolver import Lookup
 from govscan.store.accounts import (
@@ -290,6 +290,9 @@ def run_probes(engine: Engine, view: RunView, options: ScanOptions) -> None:
         settings = IPv6Settings.model_validate(options.settings.get("ipv6", {}))
         found = ipv6.measure(view, settings, lookup, user_agent, options.timeout)
         save_metrics(engine, view.run.id, "ipv6", as_json(found))
+    if any(family.needs.tls for family in families):
+        found = tls.measure(view.site.url, lookup, options.timeout)
+        save_metrics(engine, view.run.id, "tls", as_json(found))
     if any(family.needs.browser for family in families):
         render_pages(engine, view, options, lookup, user_agent)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from views import home, link, page, url, view
 
 from govscan.checks.security import SecuritySettings, judge
+from govscan.store.view import Link, TlsMeasurement
 
 SETTINGS = SecuritySettings()
 #: 身份证号 and a bank card made up for the tests, with valid check digits.
@@ -88,3 +91,37 @@ def test_scripts_from_unknown_hosts_and_packed_inline_code_are_listed_for_review
         "http://js.unknown-cdn.example/x.js"
     ]
     assert found.detail["obfuscated_pages"] == [url("/")]
+
+
+def test_a_self_signed_or_expiring_certificate_and_a_site_without_https():
+    expiring = TlsMeasurement("www.csz.gov.cn", 443, True, version="TLSv1.2", days_left=12)
+    expiring = replace(expiring, not_after="2026-12-09T00:00:00Z")
+    [soon] = judge(view([], tls=expiring), SETTINGS)
+    assert (soon.rule, soon.severity, soon.detail["problem"]) == (
+        "security.tls",
+        "warning",
+        "expiring",
+    )
+    self_signed = replace(
+        expiring, days_left=300, problem="self_signed", detail="self-signed certificate"
+    )
+    [bad] = judge(view([], tls=self_signed), SETTINGS)
+    assert (bad.severity, bad.detail["problem"]) == ("deduction", "self_signed")
+    old = replace(expiring, days_left=300, version="TLSv1")
+    assert [f.detail["problem"] for f in judge(view([], tls=old), SETTINGS)] == ["old_protocol"]
+    plain = TlsMeasurement(
+        "www.csz.gov.cn", 443, False, error="443 端口拒绝连接，网站未提供 HTTPS 访问"
+    )
+    [none] = judge(view([], tls=plain), SETTINGS)
+    assert (none.severity, none.detail["problem"]) == ("warning", "no_https")
+
+
+def test_http_images_on_https_pages_are_mixed_content():
+    https = "https://www.csz.gov.cn/xwdt/1.html"
+    links = [Link("http://img.csz.gov.cn/a.jpg", "img", "", 1, https)]
+    [mixed] = judge(view([], links=links), SETTINGS)
+    assert (mixed.rule, mixed.url, mixed.detail["problem"]) == (
+        "security.tls",
+        https,
+        "mixed_content",
+    )

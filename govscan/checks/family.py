@@ -89,6 +89,7 @@ class Needs:
     """What a family needs measured beyond the crawl's facts (which every family gets)."""
 
     ipv6: bool = False  # DNS, nameservers and fetches over IPv6 (``govscan.probes.ipv6``)
+    tls: bool = False  # the site's HTTPS handshake and certificate (``govscan.probes.tls``)
     #: the pages to open in Chromium, measured with axe-core and the layout probes
     browser: Callable[[RunView], list[BrowserPage]] | None = None
     probe_window: timedelta | None = None  # the scheduler's homepage probes over this time

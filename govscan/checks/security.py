@@ -28,9 +28,9 @@ from urllib.parse import urlsplit
 import lxml.html
 from pydantic import BaseModel, ConfigDict
 
-from govscan.checks.family import Deduction, Family, Figure, Rule
+from govscan.checks.family import Deduction, Family, Figure, Needs, Rule
 from govscan.checks.finding import Finding
-from govscan.store.view import RunView
+from govscan.store.view import RunView, TlsMeasurement
 from govscan.urls import host_of
 
 HIDDEN_LINKS = Rule("security.hidden_links", "网页存在暗链", "veto", group="security")
@@ -38,6 +38,7 @@ DEFACED = Rule(
     "security.defaced", "网页疑似被篡改（出现赌博、色情等内容）", "veto", group="security"
 )
 SCRIPT = Rule("security.suspicious_script", "网页引用可疑脚本", "warning", group="security")
+TLS = Rule("security.tls", "HTTPS 证书或加密配置有问题", "deduction", group="security")
 SENSITIVE = Rule(
     "security.sensitive_data",
     "网页公开了个人敏感信息",
@@ -110,7 +111,94 @@ def judge(view: RunView, settings: SecuritySettings) -> list[Finding]:
         if (found := sensitive(url, text)) is not None:
             findings.append(found)
     findings += suspicious_scripts(view, settings)
+    findings += tls_findings(view)
     return findings
+
+
+#: A certificate this close to its end is a warning.
+EXPIRY_WARNING_DAYS = 30
+OLD_PROTOCOLS = ("SSLv3", "TLSv1", "TLSv1.1")
+CERTIFICATE_PROBLEMS = {
+    "expired": "证书已过期",
+    "self_signed": "证书为自签名证书，浏览器不信任",
+    "name_mismatch": "证书与网站域名不符",
+    "untrusted": "证书不是受信任的机构签发的（或缺少中间证书）",
+    "other": "证书无法通过浏览器校验",
+}
+
+
+def tls_findings(view: RunView) -> list[Finding]:
+    """The HTTPS probe's verdict, and HTTP resources on the site's HTTPS pages."""
+    measured = view.tls
+    findings = [] if measured is None else certificate_findings(view.site.url, measured)
+    return findings + mixed_content(view)
+
+
+def certificate_findings(url: str, tls: TlsMeasurement) -> list[Finding]:
+    evidence = {
+        "host": tls.host,
+        "port": tls.port,
+        "version": tls.version,
+        "not_after": tls.not_after,
+    }
+    if not tls.https:
+        return [
+            TLS.finding(
+                url,
+                f"网站未提供可用的 HTTPS 访问：{tls.error}",
+                detail={**evidence, "problem": "no_https", "error": tls.error},
+                severity="warning",
+            )
+        ]
+    findings = []
+    if tls.problem is not None:
+        findings.append(
+            TLS.finding(
+                url,
+                f"HTTPS {CERTIFICATE_PROBLEMS[tls.problem]}（{tls.detail}）",
+                detail={**evidence, "problem": tls.problem, "reason": tls.detail},
+            )
+        )
+    elif tls.days_left is not None and tls.days_left < EXPIRY_WARNING_DAYS:
+        findings.append(
+            TLS.finding(
+                url,
+                f"HTTPS 证书将于 {tls.not_after[:10]} 到期（剩余 {tls.days_left} 天），请及时更换",
+                detail={**evidence, "problem": "expiring", "days_left": tls.days_left},
+                severity="warning",
+            )
+        )
+    if tls.version in OLD_PROTOCOLS:
+        findings.append(
+            TLS.finding(
+                url,
+                f"服务器最高只支持 {tls.version}，低于 TLS 1.2",
+                detail={**evidence, "problem": "old_protocol"},
+            )
+        )
+    return findings
+
+
+def mixed_content(view: RunView) -> list[Finding]:
+    """Images, scripts and styles over plain HTTP on the site's HTTPS pages."""
+    insecure = [target for target in view.embedded_targets if target.startswith("http://")]
+    pages = []
+    for target, links in view.links_to(insecure).items():
+        pages += [(link.source, target) for link in links if link.source.startswith("https://")]
+    if not pages:
+        return []
+    return [
+        TLS.finding(
+            pages[0][0],
+            f"{len({page for page, _ in pages})} 个 HTTPS 页面加载了 HTTP 资源（混合内容），"
+            "浏览器会拦截或提示不安全",
+            detail={
+                "problem": "mixed_content",
+                "examples": [{"page": page, "resource": target} for page, target in pages[:20]],
+            },
+            severity="warning",
+        )
+    ]
 
 
 def hidden_links(url: str, html: str, view: RunView) -> list[Finding]:
@@ -274,8 +362,9 @@ def inline_obfuscated(html: str) -> bool:
 
 FAMILY = Family(
     name="security",
-    rules=(HIDDEN_LINKS, DEFACED, SCRIPT, SENSITIVE),
+    rules=(HIDDEN_LINKS, DEFACED, SCRIPT, TLS, SENSITIVE),
     judge=judge,
     settings=SecuritySettings,
+    needs=Needs(tls=True),
     figures=(Figure("security", "安全"),),
 )

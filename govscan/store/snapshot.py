@@ -27,6 +27,7 @@ from govscan.store.view import (
     RunInfo,
     RunView,
     SiteInfo,
+    TlsMeasurement,
     measured,
 )
 
@@ -92,6 +93,7 @@ def with_measurements(
         view,
         rendered=tuple(measured(RenderedPage, result) for result in data.rendered()),
         ipv6=measured(IPv6Measurement, ipv6) if ipv6 is not None else None,
+        tls=measured(TlsMeasurement, metrics["tls"]) if "tls" in metrics else None,
         availability=Availability(
             probes=probes_before(engine, view, probe_window) if probe_window else ProbeCounts(),
             attempts=tuple(Attempt(**a) for a in scan_attempts(metrics.get("availability", {}))),

@@ -249,6 +249,21 @@ class Resources:
 
 
 @model(frozen=True)
+class TlsMeasurement:
+    """What ``govscan.probes.tls`` found at the site's HTTPS address."""
+
+    host: str
+    port: int
+    https: bool  # a TLS handshake succeeded, whatever the certificate
+    error: str | None = None  # why there is no HTTPS, in Chinese
+    version: str | None = None  # the newest protocol the server speaks: TLSv1.3, TLSv1.1, …
+    not_after: str | None = None  # the certificate's end, ISO UTC
+    days_left: int | None = None
+    problem: str | None = None  # expired | self_signed | name_mismatch | untrusted | other
+    detail: str | None = None  # the verifier's own words
+
+
+@model(frozen=True)
 class IPv6Measurement:
     """What ``govscan.probes.ipv6`` measured: parts are None where it stopped early."""
 
@@ -363,6 +378,7 @@ class RunView:
     embedded_targets: tuple[str, ...] = ()  # distinct targets of img, script, link, iframe
     rendered: tuple[RenderedPage, ...] = ()  # in the order the pages were chosen
     ipv6: IPv6Measurement | None = None
+    tls: TlsMeasurement | None = None
     availability: Availability = Availability()
     lookup_links: LinkLookup = field(default=lambda targets: {}, repr=False, compare=False)
     read_texts: TextReader = field(default=lambda: iter(()), repr=False, compare=False)
