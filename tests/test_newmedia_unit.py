@@ -114,3 +114,23 @@ def test_an_archive_that_cannot_be_read_is_never_a_zombie():
 def test_an_archive_of_another_account_is_a_mismatch():
     other = ArchiveRecord("fabu", FEED, 200, user_name="gh_ffffffffffff", posts=[post(1)])
     assert judged(other)[0] == {"newmedia.mismatch": "deduction"}
+
+
+def titled(days_ago: int, title: str) -> dict:
+    return {**post(days_ago), "url": f"https://mp.weixin.qq.com/s/t{days_ago}", "title": title}
+
+
+def test_wrong_forms_in_post_titles_are_found_with_the_dictionaries():
+    posts = [
+        titled(2, "深入学习习近平新时代中国特色社会主意思想"),
+        titled(3, "全州安全生产工作布署会召开"),
+        titled(4, "苍山州产业基金转让全部份额的公告"),  # 部份 across a word boundary
+    ]
+    rules, _ = judged(ArchiveRecord("fabu", FEED, 200, posts=posts))
+    assert rules == {"newmedia.serious_error": "veto", "newmedia.typo": "deduction"}
+
+
+def test_a_renamed_body_is_history_in_a_post_older_than_the_rename():
+    old = {**titled(3, "市环境保护局开展执法检查"), "published_at": "2017-06-01T02:00:00+00:00"}
+    fresh = titled(1, "今日要闻")
+    assert judged(ArchiveRecord("fabu", FEED, 200, posts=[fresh, old]))[0] == {}

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import lxml.html
 
+from govscan.checks.dictionary import Dictionary, Hit, shipped
 from govscan.checks.family import Deduction, Family, Rule
 from govscan.checks.finding import Finding
 from govscan.markup import parse_document
@@ -44,6 +45,8 @@ SHELL = Rule("newmedia.shell", "空壳账号", "veto")
 STALE = Rule("newmedia.stale", "账号即将超期未更新", "warning")
 ARCHIVE_UNREACHABLE = Rule("newmedia.archive_unreachable", "归档无法读取（未判断）", "warning")
 DELETED_POSTS = Rule("newmedia.deleted_posts", "信息被删除或无法查看", "warning")
+SERIOUS_ERROR = Rule("newmedia.serious_error", "信息标题存在严重表述错误", "veto")
+TYPO = Rule("newmedia.typo", "信息标题存在错别字", "deduction", Deduction(points=1, cap=3))
 MISMATCH = Rule(
     "newmedia.mismatch", "归档与台账账号不一致", "deduction", Deduction(points=2, cap=4)
 )
@@ -80,6 +83,7 @@ def check_account(
     failed = [read for read in reads if read.error is not None]
     judged = bool(reads) and (not failed or (days is not None and days <= settings.stale_days))
     findings = [*mismatches(account, reads), *deleted_posts(account, posts)]
+    findings += title_errors(account, posts)
     if not judged:
         findings.insert(0, unreachable(account, failed))
     else:
@@ -206,6 +210,52 @@ def deleted_posts(account: dict, posts: list[dict]) -> list[Finding]:
             ],
         )
     ]
+
+
+def title_errors(account: dict, posts: list[dict]) -> list[Finding]:
+    """The shipped dictionaries' wrong forms in the titles the archives give (a renamed body
+    counts only in posts published after the rename). The inventory's own entries are read
+    for pages, not yet for posts."""
+    found = []
+    for rule, name in ((SERIOUS_ERROR, "serious"), (TYPO, "typo")):
+        dictionary = Dictionary(list(shipped(name)))
+        hits = [
+            (post, hit)
+            for post in posts
+            if post["state"] == "ok"
+            for hit in dictionary.hits(post["title"])
+            if not renamed_before(hit, post)
+        ]
+        if hits:
+            post, hit = hits[0]
+            found.append(
+                finding(
+                    account,
+                    rule,
+                    f"有 {len(hits)} 处标题写法有误，如“{hit.entry.wrong}”应为“{hit.entry.right}”"
+                    f"（{post['title']}）",
+                    url=post["url"],
+                    posts=[
+                        {
+                            "url": p["url"],
+                            "title": p["title"],
+                            "wrong": h.entry.wrong,
+                            "right": h.entry.right,
+                        }
+                        for p, h in hits[:20]
+                    ],
+                )
+            )
+    return found
+
+
+def renamed_before(hit: Hit, post: dict) -> bool:
+    """A renamed body in a post published before the rename (or with no date) is history."""
+    since = hit.entry.since
+    if since is None:
+        return False
+    published = post["published_at"]
+    return published is None or datetime.fromisoformat(published).date() < since
 
 
 def mismatches(account: dict, reads: list[ArchiveRecord]) -> list[Finding]:
@@ -407,7 +457,17 @@ def similar_account(known: Sequence[KnownAccount], platform: str, names: set[str
 FAMILY = Family(
     name="newmedia",
     # the site check finds unregistered accounts; the others are the register's accounts'
-    rules=(ZOMBIE, SHELL, STALE, ARCHIVE_UNREACHABLE, DELETED_POSTS, MISMATCH, UNREGISTERED),
+    rules=(
+        ZOMBIE,
+        SHELL,
+        STALE,
+        ARCHIVE_UNREACHABLE,
+        DELETED_POSTS,
+        SERIOUS_ERROR,
+        TYPO,
+        MISMATCH,
+        UNREGISTERED,
+    ),
     judge=judge_site,
     settings=NewMediaSettings,  # the register's accounts are judged with them too
 )
