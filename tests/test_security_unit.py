@@ -7,7 +7,7 @@ from dataclasses import replace
 from views import home, link, page, url, view
 
 from govscan.checks.security import SecuritySettings, judge
-from govscan.store.view import Link, TlsMeasurement
+from govscan.store.view import Link, Page, TlsMeasurement
 
 SETTINGS = SecuritySettings()
 #: 身份证号 and a bank card made up for the tests, with valid check digits.
@@ -119,7 +119,7 @@ def test_a_self_signed_or_expiring_certificate_and_a_site_without_https():
 def test_http_images_on_https_pages_are_mixed_content():
     https = "https://www.csz.gov.cn/xwdt/1.html"
     links = [Link("http://img.csz.gov.cn/a.jpg", "img", "", 1, https)]
-    [mixed] = judge(view([], links=links), SETTINGS)
+    [mixed] = judge(view([Page(https, "page", 1, "", "", 0)], links=links), SETTINGS)
     assert (mixed.rule, mixed.url, mixed.detail["problem"]) == (
         "security.tls",
         https,

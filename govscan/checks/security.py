@@ -181,6 +181,8 @@ def certificate_findings(url: str, tls: TlsMeasurement) -> list[Finding]:
 
 def mixed_content(view: RunView) -> list[Finding]:
     """Images, scripts and styles over plain HTTP on the site's HTTPS pages."""
+    if not any(page.url.startswith("https://") for page in view.pages):
+        return []  # an HTTP site's resources are all plain: nothing is mixed
     insecure = [target for target in view.embedded_targets if target.startswith("http://")]
     pages = []
     for target, links in view.links_to(insecure).items():
@@ -315,15 +317,16 @@ def mask(number: str) -> str:
 def suspicious_scripts(view: RunView, settings: SecuritySettings) -> list[Finding]:
     own = site_hosts(view)
     trusted = (*WELL_KNOWN_SCRIPT_HOSTS, *settings.allowed_script_hosts)
-    scripts = [
-        target for target in view.embedded_targets if target.startswith(("http://", "https://"))
+    # the hosts first: a site's own assets are linked from every page, thousands of links each
+    outside = [
+        target
+        for target in view.embedded_targets
+        if (host := external_host(target)) and host not in own and not is_trusted(host, trusted)
     ]
-    linked = view.links_to(scripts)
     foreign = {}
-    for target in scripts:
-        host = (urlsplit(target).hostname or "").lower()
-        by_script = [link for link in linked.get(target, ()) if link.element == "script"]
-        if by_script and host and host not in own and not is_trusted(host, trusted):
+    for target, links in view.links_to(outside).items():
+        by_script = [link for link in links if link.element == "script"]
+        if by_script:
             foreign[target] = by_script[0].source
     packed = [url for url, html in view.sources.items() if inline_obfuscated(html)]
     if not foreign and not packed:
@@ -340,6 +343,12 @@ def suspicious_scripts(view: RunView, settings: SecuritySettings) -> list[Findin
             },
         )
     ]
+
+
+def external_host(target: str) -> str | None:
+    if not target.startswith(("http://", "https://")):
+        return None
+    return (urlsplit(target).hostname or "").lower() or None
 
 
 def is_trusted(host: str, trusted: tuple[str, ...]) -> bool:
