@@ -35,6 +35,7 @@ from govscan.store.accounts import (
 from govscan.store.inventory import (
     AccountEntry,
     AvailabilitySettings,
+    Dictionaries,
     IPv6Settings,
     NewMediaSettings,
     Settings,
@@ -177,10 +178,12 @@ def judge_accounts(engine: Engine, run_id: int, job: dict) -> dict:
     started_at = get_account_run(engine, run_id).started_at
     profile = load_profile(job.get("scoring_profile"))
     settings = NewMediaSettings.model_validate(job["settings"].get("newmedia", {}))
+    # the inventory's dictionaries, which the content family reads pages with
+    added = Dictionaries.model_validate(job["settings"].get("content", {}).get("dictionaries", {}))
     summaries = {}
     for account in job["accounts"]:
         found, summary = newmedia.check_account(
-            account, reads[account["id"]], started_at, settings, job["timezone"]
+            account, reads[account["id"]], started_at, settings, job["timezone"], added
         )
         rows = waive([finding.as_dict() for finding in found], account.get("waivers", []))
         save_account_findings(engine, run_id, [{"account_id": account["id"], **r} for r in rows])

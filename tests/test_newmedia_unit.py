@@ -9,7 +9,7 @@ from views import STARTED_AT, home, link, page, url, view
 
 from govscan.checks.newmedia import check_account, judge_site
 from govscan.store.accounts import ArchiveRecord
-from govscan.store.inventory import AccountEntry, NewMediaSettings
+from govscan.store.inventory import AccountEntry, Dictionaries, DictionaryEntry, NewMediaSettings
 from govscan.store.view import KnownAccount
 
 REGISTER = (
@@ -134,3 +134,12 @@ def test_a_renamed_body_is_history_in_a_post_older_than_the_rename():
     old = {**titled(3, "市环境保护局开展执法检查"), "published_at": "2017-06-01T02:00:00+00:00"}
     fresh = titled(1, "今日要闻")
     assert judged(ArchiveRecord("fabu", FEED, 200, posts=[fresh, old]))[0] == {}
+
+
+def test_the_inventorys_dictionary_entries_are_read_in_post_titles_too():
+    added = Dictionaries(typo=[DictionaryEntry(wrong="仓山州", right="苍山州")])
+    read = ArchiveRecord("fabu", FEED, 200, posts=[titled(1, "仓山州召开防汛会议")])
+    found, _ = check_account(
+        ACCOUNT, [read], STARTED_AT, NewMediaSettings(), "Asia/Shanghai", added
+    )
+    assert [(f.rule, f.detail["posts"][0]["wrong"]) for f in found] == [("newmedia.typo", "仓山州")]

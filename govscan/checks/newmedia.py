@@ -24,8 +24,10 @@ from govscan.checks.family import Deduction, Family, Rule
 from govscan.checks.finding import Finding
 from govscan.markup import parse_document
 from govscan.store.accounts import ArchiveRecord
-from govscan.store.inventory import NewMediaSettings
+from govscan.store.inventory import Dictionaries, NewMediaSettings
 from govscan.store.view import KnownAccount, Link, RunView
+
+NO_ADDITIONS = Dictionaries()  # the inventory adds no dictionary entries
 
 PLATFORM_NAMES = {
     "wechat": "微信公众号",
@@ -71,6 +73,7 @@ def check_account(
     started_at: datetime,
     settings: NewMediaSettings,
     timezone: str,
+    added: Dictionaries = NO_ADDITIONS,
 ) -> tuple[list[Finding], AccountSummary]:
     """Findings about one account and the summary they rest on, judged against the scan's
     day in the inventory's ``timezone``."""
@@ -83,7 +86,7 @@ def check_account(
     failed = [read for read in reads if read.error is not None]
     judged = bool(reads) and (not failed or (days is not None and days <= settings.stale_days))
     findings = [*mismatches(account, reads), *deleted_posts(account, posts)]
-    findings += title_errors(account, posts)
+    findings += title_errors(account, posts, added)
     if not judged:
         findings.insert(0, unreachable(account, failed))
     else:
@@ -212,13 +215,12 @@ def deleted_posts(account: dict, posts: list[dict]) -> list[Finding]:
     ]
 
 
-def title_errors(account: dict, posts: list[dict]) -> list[Finding]:
-    """The shipped dictionaries' wrong forms in the titles the archives give (a renamed body
-    counts only in posts published after the rename). The inventory's own entries are read
-    for pages, not yet for posts."""
+def title_errors(account: dict, posts: list[dict], added: Dictionaries) -> list[Finding]:
+    """The dictionaries' wrong forms (shipped, and ``added`` by the inventory) in the titles
+    the archives give; a renamed body counts only in posts published after the rename."""
     found = []
     for rule, name in ((SERIOUS_ERROR, "serious"), (TYPO, "typo")):
-        dictionary = Dictionary(list(shipped(name)))
+        dictionary = Dictionary([*shipped(name), *getattr(added, name)])
         hits = [
             (post, hit)
             for post in posts
