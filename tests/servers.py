@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -519,8 +520,10 @@ def tls_site(
     routes: Mapping[str, RouteSpec] | None = None,
     host: str = "127.0.0.1",
     not_found: NotFound = "hard",
+    newest: ssl.TLSVersion | None = None,
 ) -> Iterator[Site]:
-    """Like :func:`http_site` over HTTPS with a throwaway self-signed certificate.
+    """Like :func:`http_site` over HTTPS with a throwaway self-signed certificate, speaking
+    protocols up to ``newest`` (an old server's TLSv1_1) when given.
 
     A verifying client must fail; ``site.cert_path`` can be given as a CA file to pass.
     """
@@ -528,6 +531,12 @@ def tls_site(
         cert_path, key_path = _self_signed_cert(Path(tmp))
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert_path, key_path)
+        if newest is not None:
+            with warnings.catch_warnings():  # TLS 1.0 and 1.1 are deprecated: the point here
+                warnings.simplefilter("ignore", DeprecationWarning)
+                context.minimum_version = ssl.TLSVersion.TLSv1
+                context.maximum_version = newest
+            context.set_ciphers("DEFAULT:@SECLEVEL=0")
         with _run_site(routes, host, not_found, tls_context=context) as site:
             site.cert_path = cert_path
             yield site

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ssl
+
 from servers import closed_port, page, tls_site
 
 from govscan.probes.tls import measure
@@ -24,3 +26,9 @@ def test_a_host_that_refuses_https_has_none():
         False,
         f"{endpoint.port} 端口拒绝连接，网站未提供 HTTPS 访问",
     )
+
+
+def test_a_server_stuck_on_tls_1_1_is_seen_as_such():
+    with tls_site({"/": page("首页", "<p>欢迎</p>")}, newest=ssl.TLSVersion.TLSv1_1) as site:
+        found = measure(site.url, LOOKUP, 5)
+    assert (found.https, found.version, found.problem) == (True, "TLSv1.1", None)

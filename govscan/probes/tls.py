@@ -32,6 +32,10 @@ PROBLEMS = (
 )
 
 
+#: What a verifying client says when the server only speaks a protocol it refuses.
+OLD_PROTOCOL_ERRORS = ("PROTOCOL_VERSION", "UNSUPPORTED_PROTOCOL", "NO_PROTOCOLS_AVAILABLE")
+
+
 def measure(url: str, lookup: Lookup, timeout: float) -> TlsMeasurement:
     """The HTTPS of ``url``'s host: its own port when ``url`` is https, else 443."""
     parts = urlsplit(url)
@@ -90,7 +94,11 @@ def verdict(address: str, port: int, host: str, timeout: float) -> tuple[str | N
         reason = error.verify_message or str(error)
         kind = next((kind for words, kind in PROBLEMS if words in reason), "other")
         return kind, reason
-    except (OSError, ssl.SSLError) as error:
+    except ssl.SSLError as error:
+        if any(words in str(error) for words in OLD_PROTOCOL_ERRORS):
+            return None, None  # the protocol is the problem, reported as such, not the certificate
+        return "other", str(error)
+    except OSError as error:
         return "other", str(error)
     return None, None
 
