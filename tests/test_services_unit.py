@@ -73,3 +73,12 @@ def test_a_form_that_does_not_download_and_a_dead_online_entrance():
 def test_a_unit_without_public_services_is_not_judged():
     run = view([guide()], texts={url("/bsfw/bszn/1.html"): "办事指南"}, external_services=False)
     assert judge(run, NoSettings()) == []
+
+
+def test_a_homepages_service_tabs_are_labels_without_values_not_a_guide():
+    """科技部's homepage lists the elements as the tabs of its 办事服务 box (tests/corpus)."""
+    tabs = (
+        "申报咨询 | 计划年度报告 适用范围 设定依据 申请条件 办理材料 办理地点 办理时间 "
+        "联系电话 办理流程 服务指南"
+    )
+    assert judge(view([page("/bsfw/")], texts={url("/bsfw/"): tabs}), NoSettings()) == []

@@ -59,17 +59,22 @@ ELEMENTS = {
         "办理部门",
         "实施机构",
     ),
-    "收费标准": ("收费标准", "收费依据", "是否收费", "收费情况", "不收费", "收费项目"),
+    "收费标准": ("收费标准", "收费依据", "是否收费", "收费情况", "收费项目"),
     "联系电话": ("联系电话", "咨询电话", "咨询方式", "监督电话", "联系方式"),
     "办理流程": ("办理流程", "办理程序", "办事流程", "受理流程", "办理步骤", "流程图"),
 }
-#: What states an element without its label: office hours, a telephone number.
+#: What states an element without its label: office hours, no fee, a telephone number.
 UNLABELLED = {
+    "收费标准": re.compile(r"不收费|免费办理|免收|无收费"),
     "办理时间": re.compile(
         r"工作日|周[一二三四五]至周[一二三四五六日]|\d{1,2}[:：]\d{2}\s*[-—–~至]"
     ),
     "联系电话": re.compile(r"(?<!\d)(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9}|12345)(?!\d)"),
 }
+ANY_LABEL = re.compile(
+    "|".join(sorted((label for labels in ELEMENTS.values() for label in labels), key=len)[::-1])
+)
+VALUE_REACH = 20
 #: Labels a page must show before it is read as a guide by its vocabulary alone.
 MIN_ELEMENTS = 4
 GUIDE_TITLE = re.compile(r"办事指南|服务指南|办理指南")
@@ -97,7 +102,9 @@ def is_guide(page: Page | None, text: str) -> bool:
         return False
     if GUIDE_TITLE.search(page.title):
         return True
-    labelled = [name for name, labels in ELEMENTS.items() if any(a in text for a in labels)]
+    labelled = [
+        name for name, labels in ELEMENTS.items() if any(with_value(a, text) for a in labels)
+    ]
     return len(labelled) >= MIN_ELEMENTS
 
 
@@ -108,9 +115,21 @@ def lacks(text: str) -> list[str]:
 
 
 def states(name: str, labels: tuple[str, ...], text: str) -> bool:
-    if any(label in text for label in labels):
+    if any(with_value(label, text) for label in labels):
         return True
     return name in UNLABELLED and UNLABELLED[name].search(text) is not None
+
+
+def with_value(label: str, text: str) -> bool:
+    """Whether ``label`` stands somewhere with a value after it, not only among other labels
+    (a homepage's 办事服务 tabs: 设定依据 申请条件 办理材料 …)."""
+    start = text.find(label)
+    while start >= 0:
+        after = text[start + len(label) : start + len(label) + VALUE_REACH].lstrip(" :：")
+        if after and not ANY_LABEL.match(after):
+            return True
+        start = text.find(label, start + 1)
+    return False
 
 
 def incomplete(page: Page, missing: list[str]) -> Finding:
