@@ -62,12 +62,28 @@ def test_an_answer_later_than_the_sites_promise_is_slow():
     assert judged({"/hdjl/4.html": letter("2026-10-01", in_time)}) == []
 
 
-def test_a_list_of_letters_is_not_one_letter():
+def test_a_mailboxs_list_is_read_row_by_row_not_as_one_letter():
     rows = " ".join(
         f"关于第{n}路公交的建议 来信时间 2026-0{n}-01 {'办理中' if n % 2 else '已回复'}"
         for n in range(1, 6)
     )
-    assert judged({"/hdjl/list.html": rows}) == []
+    [veto] = judged({"/hdjl/list.html": rows})
+    assert veto.rule == "interaction.unanswered"
+    assert [(m["title"], m["sent"]) for m in veto.detail["messages"]] == [
+        ("关于第1路公交的建议", "2026-01-01"),
+        ("关于第3路公交的建议", "2026-03-01"),
+        ("关于第5路公交的建议", "2026-05-01"),
+    ]
+
+
+def test_rows_of_other_lists_and_other_column_orders_are_not_letters():
+    services = page("/bsfw/bjgs.html", title="办件公示")  # 办理中 applications, not letters
+    status_first = page("/hdjl/list2.html", title="领导信箱")
+    texts = {
+        url("/bsfw/bjgs.html"): "张** 营业执照变更 2026-03-01 办理中",
+        url("/hdjl/list2.html"): "关于路灯的建议 办理中 2026-03-01",
+    }
+    assert judge(view([CHANNEL_HOME, services, status_first], texts=texts), SETTINGS) == []
 
 
 def test_a_site_without_any_channel_is_missing_one():

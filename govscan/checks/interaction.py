@@ -47,6 +47,13 @@ ANSWERED = re.compile(r"(?:回复|答复|办理|处理|反馈)(?:时间|日期)\
 ANSWER = re.compile(r"(?:回复|答复|办理|处理)(?:内容|意见|结果)\s*[:：]?\s*(\S)")
 NO_ANSWER = re.compile(r"未回复|待回复|未答复|暂未回复|尚未回复|正在办理|办理中|待处理")
 STATUS = re.compile(rf"{NO_ANSWER.pattern}|已回复|已答复|已办结|已处理")
+#: A mailbox's list page, whose rows may show that letters wait for an answer.
+MAILBOX_TITLE = re.compile(r"信箱|留言|来信|咨询|信件|诉求|问政|12345")
+PENDING_ROW = re.compile(
+    r"(?P<date>(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日))"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:" + NO_ANSWER.pattern + r")"
+)
+ROW_TITLE_CHARS = 40
 PROMISE = re.compile(r"(\d{1,2})\s*个工作日(?:内|之内)")
 #: What a link into an interaction channel says.
 CHANNEL = re.compile(
@@ -78,19 +85,33 @@ class Message:
     promised: int | None  # working days the page promises
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A letter still unanswered: its message page, or a row of its mailbox's list."""
+
+    url: str
+    title: str
+    sent: date
+
+
 def judge(view: RunView, settings: InteractionSettings) -> list[Finding]:
     today = view.run.day
     pages = {page.url: page for page in view.pages if page.role == "page"}
-    messages, surveys = [], []
+    messages, rows, surveys = [], [], []
     for url, text in view.texts():
         page = pages.get(url)
         if page is None:
             continue
         if (message := read_message(page, text, today)) is not None:
             messages.append(message)
+        elif MAILBOX_TITLE.search(page.title):
+            rows += pending_rows(page, text, today)
         elif (closed := closed_survey(page, text, today)) is not None:
             surveys.append((page, closed))
-    findings = unanswered(messages, today, settings) + slow(messages, settings)
+    pending = [
+        Pending(m.page.url, m.page.title, m.sent) for m in messages if not m.has_answer
+    ] + rows
+    findings = unanswered(pending, today, settings) + slow(messages, settings)
     findings += survey_findings(surveys, list(pages.values()))
     if not messages and not has_channel(view):
         findings.append(
@@ -125,22 +146,32 @@ def date_after(label: re.Pattern[str], text: str, today: date) -> date | None:
     return parse_date(text[match.end() : match.end() + DATE_AFTER_LABEL], today)
 
 
-def unanswered(
-    messages: list[Message], today: date, settings: InteractionSettings
-) -> list[Finding]:
-    old = [
-        m for m in messages if not m.has_answer and (today - m.sent).days > settings.unanswered_days
-    ]
+def pending_rows(page: Page, text: str, today: date) -> list[Pending]:
+    """The rows of a mailbox's list that show a date and, right after it, that the letter
+    is still unanswered (2026-05-01 办理中); other column orders are not read, rather than
+    read wrong."""
+    found = []
+    for row in PENDING_ROW.finditer(text):
+        sent = parse_date(row.group("date"), today)
+        before = STATUS.split(text[max(0, row.start() - ROW_TITLE_CHARS) : row.start()])[-1]
+        before = SENT.sub("", before)
+        if sent is not None:
+            found.append(Pending(page.url, before.strip(" 0123456789.、|"), sent))
+    return found
+
+
+def unanswered(pending: list[Pending], today: date, settings: InteractionSettings) -> list[Finding]:
+    old = [item for item in pending if (today - item.sent).days > settings.unanswered_days]
     if not old:
         return []
     listed = [
         {
-            "url": m.page.url,
-            "title": m.page.title,
-            "sent": m.sent.isoformat(),
-            "days": (today - m.sent).days,
+            "url": item.url,
+            "title": item.title,
+            "sent": item.sent.isoformat(),
+            "days": (today - item.sent).days,
         }
-        for m in sorted(old, key=lambda m: m.sent)
+        for item in sorted(old, key=lambda item: item.sent)
     ]
     return [
         UNANSWERED.finding(
