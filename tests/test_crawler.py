@@ -270,3 +270,23 @@ def test_links_after_a_stray_closing_html_tag_are_followed(scan):
         output = scan(site.url)
     assert site.count("GET", "/b.html") == 1
     assert output.broken() == {(site.url_for("/gone.html"), "http_4xx")}
+
+
+def test_a_columns_next_pages_stand_at_its_depth_and_their_items_are_read(scan):
+    """A column of eight pages (index.html, index_1.html …, 下一页) under --depth 2: every
+    page of the list is crawled at depth 1, and every item it lists at depth 2."""
+
+    def list_page(n: int) -> str:
+        items = f"<a href='/xwdt/{n}.html'>第{n}条</a>"
+        following = f"<a href='/xwdt/index_{n + 1}.html'>下一页</a>" if n < 7 else ""
+        return page(f"列表第{n}页", items + following)
+
+    routes = {"/": page("首页", "<a href='/xwdt/'>新闻</a>"), "/xwdt/": list_page(0)}
+    routes |= {f"/xwdt/index_{n}.html": list_page(n) for n in range(1, 8)}
+    routes |= {f"/xwdt/{n}.html": page(f"第{n}条") for n in range(8)}
+    with http_site(routes) as site:
+        output = scan(site.url, "--depth", "2")
+    depths = {p.url: p.depth for p in output.data.pages()}
+    assert depths[site.url_for("/xwdt/index_7.html")] == 1
+    assert depths[site.url_for("/xwdt/7.html")] == 2
+    assert len([url for url in depths if "/xwdt/" in url]) == 16

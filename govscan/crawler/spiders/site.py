@@ -6,7 +6,9 @@ violation is decided later by ``govscan.checks``.
 
 from __future__ import annotations
 
+import re
 import secrets
+from collections import Counter
 from collections.abc import Iterator
 from posixpath import splitext
 from urllib.parse import urlsplit
@@ -17,7 +19,7 @@ from scrapy.exceptions import StopDownload
 from scrapy.http import HtmlResponse, Response
 
 from govscan.crawler.errors import error_kind
-from govscan.crawler.items import FetchItem, PageItem
+from govscan.crawler.items import FetchItem, LinkItem, PageItem
 from govscan.crawler.pages import read_links
 from govscan.urls import (
     canonical_url,
@@ -39,6 +41,12 @@ NON_HTML_ENDINGS = frozenset(
     " .bmp .webp .svg .ico .mp3 .mp4 .avi .flv .wmv .mov .apk .exe .css .js .txt .xml".split()
 )
 MAX_REDIRECTS = 10
+#: The anchors of a list's other pages, and how many pages of one list stand at its depth
+#: (a calendar whose 下一页 never ends stops there).
+PAGINATION_ANCHOR = re.compile(r"^(?:下一页|下页|后页|尾页|末页|›|»|>|>>|\d{1,3})$")
+MAX_LIST_PAGES = 50
+PAGE_SUFFIX = re.compile(r"[_-]\d+(?=\.\w+$)")  # index_2.html
+INDEX_FILE = re.compile(r"(?<=/)(?:index|default)\.\w+$")
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "::1", "localhost"})
 #: Statuses with which servers refuse HEAD though GET works.
 HEAD_REFUSED = frozenset({403, 405, 501})
@@ -70,6 +78,7 @@ class SiteSpider(scrapy.Spider):
         self.seen: set[str] = set()
         self.parsed: set[str] = set()
         self.pages_scheduled = 0
+        self.list_pages: Counter[str] = Counter()  # pages of each list at the list's depth
         self.keep_urls = frozenset(canonical_url(url, self.start_url) for url in keep_urls)
 
     @classmethod
@@ -212,14 +221,15 @@ class SiteSpider(scrapy.Spider):
             if url in self.seen or not is_fetchable(url) or not self.may_fetch(url):
                 continue
             self.seen.add(url)
+            depth = page.depth if self.continues_list(link, page.url) else page.depth + 1
             if page.role == "home" and link.element == "meta":  # a front page that only redirects
                 requests.append(self.request(url, "GET", role="home", depth=page.depth))
-            elif self.is_crawlable(url, link.element, page.depth + 1):
+            elif self.is_crawlable(url, link.element, depth):
                 self.pages_scheduled += 1
                 role = "frame" if link.element in FRAME_ELEMENTS else "page"
-                requests.append(self.request(url, "GET", role=role, depth=page.depth + 1))
+                requests.append(self.request(url, "GET", role=role, depth=depth))
             else:
-                requests.append(self.request(url, "HEAD", role="check", depth=page.depth + 1))
+                requests.append(self.request(url, "HEAD", role="check", depth=depth))
         if page.role == "home":  # declared columns, linked or not, after the homepage's links
             requests += [self.column_request(url) for url in sorted(self.keep_urls - self.seen)]
         return requests
@@ -238,6 +248,18 @@ class SiteSpider(scrapy.Spider):
             return True
         return self.site_is_intranet and (host in self.hosts or host in LOOPBACK_NAMES)
 
+    def continues_list(self, link: LinkItem, page_url: str) -> bool:
+        """Whether ``link`` is the next page of the list ``page_url`` shows (下一页, 2, 3 …,
+        in the same folder): it stands at the list's depth, so that a column's older items
+        are reached however many pages it has, up to ``MAX_LIST_PAGES`` a list."""
+        if link.element != "a" or not PAGINATION_ANCHOR.match(link.anchor):
+            return False
+        key = list_key(link.target)
+        if key != list_key(page_url):
+            return False
+        self.list_pages[key] += 1
+        return self.list_pages[key] <= MAX_LIST_PAGES
+
     def is_crawlable(self, url: str, element: str, depth: int) -> bool:
         return (
             element in DOCUMENT_ELEMENTS
@@ -246,6 +268,18 @@ class SiteSpider(scrapy.Spider):
             and self.pages_scheduled < self.max_pages
             and splitext(urlsplit(url).path)[1].lower() not in NON_HTML_ENDINGS
         )
+
+
+def list_key(url: str) -> str:
+    """A list page's address without its page number, as CMSs write them: /xwdt/,
+    /xwdt/index.html and /xwdt/index_2.html are one list, as are list.jsp?col=3 and
+    list.jsp?col=3&page=2 (a parameter whose value is a number is dropped)."""
+    parts = urlsplit(url)
+    path = INDEX_FILE.sub("", PAGE_SUFFIX.sub("", parts.path))
+    kept = [
+        pair for pair in parts.query.split("&") if pair and not pair.partition("=")[2].isdigit()
+    ]
+    return f"{parts.netloc}{path}?{'&'.join(kept)}"
 
 
 def redirect_failure(target: str) -> str:
