@@ -90,6 +90,8 @@ def test_a_site_without_any_channel_is_missing_one():
     run = view([home("<a href='/xwdt/'>新闻</a>")], texts={})
     [missing] = judge(run, SETTINGS)
     assert (missing.rule, missing.url) == ("interaction.missing", url("/"))
+    banner = home("<a href='/szxx/'><img src='/images/szxx.png' alt='州长信箱'></a>")
+    assert judge(view([banner], texts={}), SETTINGS) == []
 
 
 def test_a_closed_consultation_without_a_result_and_one_with_it():

@@ -264,10 +264,15 @@ def has_channel(view: RunView) -> bool:
             root = lxml.html.fromstring(html)
         except (lxml.etree.ParserError, ValueError):
             continue
-        for anchor in root.iter("a"):
-            if CHANNEL.search(anchor.text_content() or ""):
-                return True
+        if any(CHANNEL.search(said(anchor)) for anchor in root.iter("a")):
+            return True
     return False
+
+
+def said(anchor: lxml.html.HtmlElement) -> str:
+    """What a link says: its text, its title, and the alt of its images (a 信箱 banner)."""
+    images = [image.get("alt") or "" for image in anchor.iter("img")]
+    return " ".join([anchor.text_content() or "", anchor.get("title") or "", *images])
 
 
 def squeeze(text: str) -> str:
