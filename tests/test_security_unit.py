@@ -125,3 +125,9 @@ def test_http_images_on_https_pages_are_mixed_content():
         https,
         "mixed_content",
     )
+
+
+def test_a_dark_link_planted_after_a_stray_closing_html_tag_is_found():
+    """Injected footers often follow the template's own </html>; browsers show them."""
+    html = "<p>首页</p></body></html><div style='display:none'><a href='http://x.example/'>百家乐</a></div>"
+    assert [f.rule for f in judge(view([home(html)]), SETTINGS)] == ["security.hidden_links"]

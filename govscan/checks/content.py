@@ -25,7 +25,6 @@ from pydantic import BaseModel, ConfigDict
 from govscan.checks.dictionary import Dictionary, Hit, shipped
 from govscan.checks.family import Deduction, Family, Figure, Rule
 from govscan.checks.finding import Finding
-from govscan.dates import parse_date
 from govscan.store.inventory import Dictionaries
 from govscan.store.view import Page, RunView
 
@@ -60,18 +59,13 @@ def judge(view: RunView, settings: ContentSettings) -> list[Finding]:
         page = pages.get(url)
         if page is None or page.role == "notfound_probe":
             continue
-        published = page_day(page, view.run.day)
+        published = page.published(view.run.day)
         findings += serious_errors(page, published, serious.hits(text), text)
         findings += page_findings(TYPO, page, list(typos.hits(text)))
     cut = sorted(page.url for page in view.pages if page.facts.text_cut)
     if cut:
         findings.append(text_cut(cut, pages))
     return findings
-
-
-def page_day(page: Page, today: date) -> date | None:
-    """The day the page says it was published, if it says."""
-    return parse_date(page.facts.date_text, today) if page.facts.date_text else None
 
 
 def serious_errors(

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from govscan.checks.family import Deduction, Family, Figure, Rule
 from govscan.checks.finding import Finding
 from govscan.dates import parse_date
+from govscan.markup import parse_document
 from govscan.store.view import Page, RunView
 
 UNANSWERED = Rule("interaction.unanswered", "留言长期未回复", "veto", group="interaction")
@@ -260,11 +261,8 @@ def survey_key(title: str) -> str:
 def has_channel(view: RunView) -> bool:
     """Whether the homepage or a page it links to (their kept HTML) links to a channel."""
     for html in view.sources.values():
-        try:
-            root = lxml.html.fromstring(html)
-        except (lxml.etree.ParserError, ValueError):
-            continue
-        if any(CHANNEL.search(said(anchor)) for anchor in root.iter("a")):
+        root = parse_document(html)
+        if root is not None and any(CHANNEL.search(said(anchor)) for anchor in root.iter("a")):
             return True
     return False
 

@@ -26,7 +26,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from govscan.checks.family import Deduction, Family, Figure, Rule
 from govscan.checks.finding import Finding
-from govscan.dates import parse_date
 from govscan.store.view import Link, Page, RunView
 
 MISSING = Rule(
@@ -99,7 +98,7 @@ class Pairing:
 
 def judge(view: RunView, settings: InterpretationSettings) -> list[Finding]:
     today = view.run.day
-    documents = [Document(page, published(page, today)) for page in view.pages]
+    documents = [Document(page, page.published(today)) for page in view.pages]
     readings = [d for d in documents if INTERPRETATION_TITLE.search(d.page.title)]
     policy_paths = [column.url for column in view.run.columns if column.category == "policy"]
     policies = [
@@ -121,10 +120,6 @@ def judge(view: RunView, settings: InterpretationSettings) -> list[Finding]:
         elif is_late(policy, pairing.interpretation, settings):
             findings.append(late(policy, pairing, settings))
     return findings
-
-
-def published(page: Page, today: date) -> date | None:
-    return parse_date(page.facts.date_text, today) if page.facts.date_text else None
 
 
 def is_policy(page: Page, policy_paths: Iterable[str | None]) -> bool:

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict
 
 from govscan.checks.family import Deduction, Family, Figure, Needs, Rule
 from govscan.checks.finding import Finding
+from govscan.markup import parse_document
 from govscan.store.view import RunView, TlsMeasurement
 from govscan.urls import host_of
 
@@ -100,9 +101,14 @@ class SecuritySettings(BaseModel):
 
 
 def judge(view: RunView, settings: SecuritySettings) -> list[Finding]:
+    kept = {
+        url: root
+        for url, html in view.sources.items()
+        if (root := parse_document(html)) is not None
+    }
     findings = []
-    for url, html in view.sources.items():
-        findings += hidden_links(url, html, view)
+    for url, root in kept.items():
+        findings += hidden_links(url, root, view)
     titles = {page.url: page.title for page in view.pages}
     for url, text in view.texts():
         title = titles.get(url, "")
@@ -110,7 +116,7 @@ def judge(view: RunView, settings: SecuritySettings) -> list[Finding]:
             findings.append(found)
         if (found := sensitive(url, text)) is not None:
             findings.append(found)
-    findings += suspicious_scripts(view, settings)
+    findings += suspicious_scripts(view, kept, settings)
     findings += tls_findings(view)
     return findings
 
@@ -203,14 +209,10 @@ def mixed_content(view: RunView) -> list[Finding]:
     ]
 
 
-def hidden_links(url: str, html: str, view: RunView) -> list[Finding]:
+def hidden_links(url: str, root: lxml.html.HtmlElement, view: RunView) -> list[Finding]:
     """Links to other sites with gambling, sex or invoice words that the page hides, or that
     a script writes into it. Hidden links without them (a 友情链接 menu opened on hover) are
     the page's own business."""
-    try:
-        root = lxml.html.fromstring(html)
-    except (lxml.etree.ParserError, ValueError):
-        return []
     hidden = [
         (anchor.get("href", ""), " ".join(anchor.text_content().split()))
         for anchor in root.iter("a")
@@ -314,7 +316,9 @@ def mask(number: str) -> str:
     return number[:3] + "*" * (len(number) - 5) + number[-2:]
 
 
-def suspicious_scripts(view: RunView, settings: SecuritySettings) -> list[Finding]:
+def suspicious_scripts(
+    view: RunView, kept: dict[str, lxml.html.HtmlElement], settings: SecuritySettings
+) -> list[Finding]:
     own = site_hosts(view)
     trusted = (*WELL_KNOWN_SCRIPT_HOSTS, *settings.allowed_script_hosts)
     # the hosts first: a site's own assets are linked from every page, thousands of links each
@@ -328,7 +332,7 @@ def suspicious_scripts(view: RunView, settings: SecuritySettings) -> list[Findin
         by_script = [link for link in links if link.element == "script"]
         if by_script:
             foreign[target] = by_script[0].source
-    packed = [url for url, html in view.sources.items() if inline_obfuscated(html)]
+    packed = [url for url, root in kept.items() if inline_obfuscated(root)]
     if not foreign and not packed:
         return []
     return [
@@ -357,11 +361,7 @@ def is_trusted(host: str, trusted: tuple[str, ...]) -> bool:
     )
 
 
-def inline_obfuscated(html: str) -> bool:
-    try:
-        root = lxml.html.fromstring(html)
-    except (lxml.etree.ParserError, ValueError):
-        return False
+def inline_obfuscated(root: lxml.html.HtmlElement) -> bool:
     return any(
         OBFUSCATED.search(script.text or "")
         for script in root.iter("script")

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from pydantic import TypeAdapter
 from pydantic.dataclasses import dataclass as model
 
+from govscan.dates import parse_date
 from govscan.store.inventory import ColumnEntry, Settings
 
 Measurement = TypeVar("Measurement")
@@ -65,6 +66,10 @@ class Page:
     text_length: int
     facts: PageFacts = PageFacts()
     html: str | None = None  # kept: the homepage, the pages it links to, declared columns
+
+    def published(self, today: date) -> date | None:
+        """The day the page says it was published, if it says."""
+        return parse_date(self.facts.date_text, today) if self.facts.date_text else None
 
 
 @dataclass(frozen=True, slots=True)
