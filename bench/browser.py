@@ -32,6 +32,7 @@ from govscan.demo import SITE_DIR, fill_placeholders
 from govscan.probes.browser import (
     PARALLEL,
     Target,
+    Visit,
     find_chromium,
     host_rules,
     launch,
@@ -39,6 +40,7 @@ from govscan.probes.browser import (
     render,
     run_axe,
 )
+from govscan.checks.security import SPAM
 from govscan.resolver import Lookup
 
 TARGET_PAGES_PER_SECOND = 5.0  # axe-core on loaded pages, browser warm
@@ -65,7 +67,7 @@ def write_portal(root: Path, port: int) -> list[str]:
 
 def timed_render(targets: list[Target], lookup: Lookup) -> tuple[float, list[dict]]:
     start = time.perf_counter()
-    results = render(targets, set(), lookup, True, "govscan-bench", 15.0)
+    results = render(targets, set(), lookup, True, "govscan-bench", 15.0, SPAM.pattern)
     return time.perf_counter() - start, results
 
 
@@ -74,7 +76,8 @@ async def axe_seconds(urls: list[str], lookup: Lookup) -> float:
     on all tabs at once, timed; the sum over rounds."""
     async with async_playwright() as playwright:
         browser = await launch(playwright, find_chromium(), host_rules({HOST}, lookup, True))
-        tabs = [await open_tab(browser, "govscan-bench", 15.0) for _ in range(PARALLEL)]
+        visit = Visit("govscan-bench", 15.0, None)
+        tabs = [await open_tab(browser, visit) for _ in range(PARALLEL)]
         spent = 0.0
         for start in range(0, len(urls), PARALLEL):
             batch = list(zip(tabs, urls[start : start + PARALLEL], strict=False))
@@ -107,6 +110,7 @@ def main() -> int:
         asyncio.run(axe_seconds(urls[:WARM_UP], lookup))  # start-up, untimed
         axe_only = asyncio.run(axe_seconds(urls[WARM_UP:], lookup))
     failed = [r for r in results if r.get("error")]
+    shots = [picture for r in results[WARM_UP:] for picture in r.get("shots", {}).values()]
     rate = args.pages / (total - cold)
     figures = {
         "pages": args.pages,
@@ -116,6 +120,8 @@ def main() -> int:
         "pages_per_second_warm": round(rate, 2),
         "axe_only_pages_per_second": round(args.pages / axe_only, 2),
         "untested": len(failed),
+        "screenshots": len(shots),
+        "screenshot_kb_total": round(sum(map(len, shots)) / 1024, 1),
         "machine": machine_info(),
         "chromium": subprocess.getoutput(f"{find_chromium()} --version").splitlines()[0],
         "playwright": version("playwright"),

@@ -265,6 +265,8 @@ def print_written(outputs: Outputs) -> None:
         f"结果：{outputs.findings}\n报告：{outputs.report}\n检查通报：{outputs.bulletin}\n"
         f"整改清单：{outputs.folder / 'xlsx'}"
     )
+    if outputs.shots:
+        console.print(f"问题截图：{outputs.shots[0].parent}（{len(outputs.shots)} 张）")
 
 
 def print_summary(result: dict) -> None:

@@ -307,6 +307,12 @@ def browser_targets(view: RunView, families: list[Family]) -> list[browser.Targe
     return [browser.Target(page.url, page.role, page.layout) for page in chosen.values()]
 
 
+def suspect_words(families: list[Family]) -> str | None:
+    """The words any of the families wants photographed, as one regular expression."""
+    words = [family.needs.suspect_words for family in families if family.needs.suspect_words]
+    return "|".join(f"(?:{pattern})" for pattern in words) or None
+
+
 def render_pages(
     engine: Engine, view: RunView, options: ScanOptions, lookup: Lookup, user_agent: str
 ) -> None:
@@ -321,6 +327,7 @@ def render_pages(
             only_known_hosts=options.nameserver is not None,
             user_agent=user_agent,
             timeout=options.timeout,
+            suspect_words=suspect_words(families),
         )
     except browser.BrowserMissing as missing:
         rendered, summary = [], {"not_run": str(missing)}

@@ -6,8 +6,9 @@ from dataclasses import replace
 
 from views import home, link, page, url, view
 
-from govscan.checks.security import SecuritySettings, judge
-from govscan.store.view import Link, Page, TlsMeasurement
+from govscan.checks.family import EVIDENCE_ROLE
+from govscan.checks.security import SecuritySettings, judge, pages_to_render
+from govscan.store.view import HiddenLink, Link, Page, RenderedPage, TlsMeasurement
 
 SETTINGS = SecuritySettings()
 #: 身份证号 and a bank card made up for the tests, with valid check digits.
@@ -29,11 +30,55 @@ def test_a_hidden_gambling_link_on_the_homepage_is_a_veto_and_a_hidden_menu_is_n
     found = rules(view([home(dark + menu)]))
     [hidden] = found.values()
     assert (hidden.rule, hidden.severity) == ("security.hidden_links", "veto")
-    assert [item["href"] for item in hidden.detail["links"]] == [
+    assert [item["href"] for item in hidden.detail["hidden_links"]] == [
         "http://www.xpj-casino.com/",
         "http://bet.example.com/",
     ]
     assert rules(view([home(menu)])) == {}
+
+
+def hidden(href: str, text: str, how: str = "hidden", shot: str | None = None) -> HiddenLink:
+    return HiddenLink(href, text, how, "div.yc > a", f"<a href='{href}'>{text}</a>", shot=shot)
+
+
+def test_links_the_rendered_page_hides_count_with_their_screenshot_and_harmless_ones_do_not():
+    source_dark = "<div style='display:none'><a href='http://a.example.com/'>百家乐</a></div>"
+    rendered = RenderedPage(
+        url("/"),
+        "home",
+        status=200,
+        hidden_links=(
+            hidden("http://a.example.com/", "百家乐", shot="k1"),  # also in the source
+            hidden("http://b.example.com/", "澳门葡京娱乐城", "same_colour", shot="k2"),
+            hidden("http://www.gov.cn/", "中国政府网"),  # a 友情链接 menu
+            hidden(url("/x.html"), "北京赛车"),  # the site's own page: not a dark link
+        ),
+    )
+    [found] = judge(view([home(source_dark)], rendered=(rendered,)), SETTINGS)
+    assert found.rule == "security.hidden_links"
+    links = {item["href"]: item for item in found.detail["hidden_links"]}
+    assert set(links) == {"http://a.example.com/", "http://b.example.com/"}
+    assert (
+        links["http://b.example.com/"]["how_title"],
+        links["http://b.example.com/"]["shot"],
+    ) == (
+        "文字与背景同色",
+        "k2",
+    )
+    assert links["http://a.example.com/"]["shot"] == "k1"  # found twice, listed once
+
+
+def test_the_browser_opens_the_homepage_and_pages_with_spam_titles_as_evidence():
+    pages = [
+        home("<p>首页</p>"),
+        page("/a.html", title="澳门葡京娱乐城"),
+        page("/b.html", title="通知"),
+    ]
+    chosen = pages_to_render(view(pages))
+    assert [(p.url, p.role) for p in chosen] == [
+        (url("/"), "home"),
+        (url("/a.html"), EVIDENCE_ROLE),
+    ]
 
 
 def test_gambling_words_in_a_title_are_defacement_and_a_police_warning_is_not():

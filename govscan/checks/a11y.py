@@ -20,7 +20,16 @@ import lxml.html
 
 from govscan.checks.columns import is_navigation, links_in, site_columns
 from govscan.checks.context import homepage, kept_homepage
-from govscan.checks.family import BrowserPage, Deduction, Family, Figure, Needs, NoSettings, Rule
+from govscan.checks.family import (
+    EVIDENCE_ROLE,
+    BrowserPage,
+    Deduction,
+    Family,
+    Figure,
+    Needs,
+    NoSettings,
+    Rule,
+)
 from govscan.checks.finding import Finding
 from govscan.checks.links import says_not_found
 from govscan.markup import parse_document
@@ -163,8 +172,14 @@ def judge(view: RunView, settings: NoSettings) -> list[Finding]:
     return [rule_finding(rule, pages) for rule, pages in sorted(hits.items())]
 
 
+def sampled(rendered: Iterable[RenderedPage]) -> list[RenderedPage]:
+    """The pages opened as the accessibility sample, not those another family opened only
+    as evidence (security's suspect pages)."""
+    return [page for page in rendered if page.role != EVIDENCE_ROLE]
+
+
 def tested(rendered: Iterable[RenderedPage]) -> list[RenderedPage]:
-    return [page for page in rendered if not page.error]
+    return [page for page in sampled(rendered) if not page.error]
 
 
 def rule_finding(rule: str, pages: list[tuple[str, AxeViolation]]) -> Finding:
@@ -204,8 +219,8 @@ def summary(rendered: list[RenderedPage], layouts_found: int) -> dict:
     compares across runs of the same pages: the mean over pages of the share of applicable axe
     rules the page passes."""
     pages = tested(rendered)
-    untested = [{"url": p.url, "error": p.error} for p in rendered if p.error]
-    if rendered and not pages:
+    untested = [{"url": p.url, "error": p.error} for p in sampled(rendered) if p.error]
+    if untested and not pages:
         return {"not_run": f"浏览器未能检测任何页面：{untested[0]['error']}", "untested": untested}
     violations = {impact: 0 for impact in IMPACTS}
     nodes = {impact: 0 for impact in IMPACTS}

@@ -128,6 +128,7 @@ def popup_of(page: RenderedPage) -> dict | None:
         "share": round(layer.share, 3),
         "target": layer.selector,
         "html": layer.html,
+        "shot": layer.shot,
     }
 
 
@@ -141,6 +142,7 @@ def reflow_of(page: RenderedPage) -> dict | None:
         "scroll_width": reflow.scroll_width,
         "target": culprit.selector if culprit else None,
         "html": culprit.html if culprit else None,
+        "shot": culprit.shot if culprit else None,
     }
 
 

@@ -74,6 +74,11 @@ class Figure:
     title: str  # Chinese, the column of the summaries
 
 
+#: The role of a page another family opens in the browser only as evidence: not part of the
+#: accessibility sample.
+EVIDENCE_ROLE = "suspect"
+
+
 @dataclass(frozen=True)
 class BrowserPage:
     """A page the browser opens, why (``home``, ``nav``, ``layout``, ``column``, ``article``)
@@ -92,6 +97,9 @@ class Needs:
     tls: bool = False  # the site's HTTPS handshake and certificate (``govscan.probes.tls``)
     #: the pages to open in Chromium, measured with axe-core and the layout probes
     browser: Callable[[RunView], list[BrowserPage]] | None = None
+    #: a regular expression: rendered pages whose first screen or hidden links carry these
+    #: words are photographed as evidence
+    suspect_words: str | None = None
     probe_window: timedelta | None = None  # the scheduler's homepage probes over this time
 
 

@@ -5,12 +5,17 @@ serious failure, and 信息公开 pages that publish 身份证号, bank accounts
 numbers break the personal-information rules every inspection checks. govscan looks for them
 in what the crawl kept:
 
-* **dark links** in the HTML of the homepage and the pages it links to (where they are
-  planted): links to other sites hidden by inline style (display:none, visibility:hidden, far
-  off screen, zero size) or written by a script's ``document.write``; with gambling, sex or
-  invoice words they are a veto, otherwise a warning for review;
+* **dark links** with gambling, sex or invoice words, a veto: in the HTML of the homepage and
+  the pages it links to (where they are planted), links to other sites hidden by inline style
+  (display:none, visibility:hidden, far off screen, zero size) or written by a script's
+  ``document.write``; and in the pages the browser renders (the homepage, the accessibility
+  sample and every page whose title carries such words), links hidden by a style sheet, of no
+  size, in the background's colour or in a marquee too small to read, each shown, outlined
+  and photographed. Hidden links without those words (a 友情链接 menu opened on hover) are
+  the page's own business;
 * **defacement** in every page's title and visible text: those words in a title, or three of
-  them in a text that does not warn against them (打击, 严禁, 警惕 …);
+  them in a text that does not warn against them (打击, 严禁, 警惕 …), with a screenshot of
+  the page's first screen when the browser opened it;
 * **suspicious scripts**: scripts from hosts outside the site, the government's domains, the
   inventory's ``settings.security.allowed_script_hosts`` and well-known statistics and
   accessibility services, and obfuscated inline scripts (eval of packed or encoded code), for
@@ -23,15 +28,17 @@ in what the crawl kept:
 from __future__ import annotations
 
 import re
+from itertools import islice
 from urllib.parse import urlsplit
 
 import lxml.html
 from pydantic import BaseModel, ConfigDict
 
-from govscan.checks.family import Deduction, Family, Figure, Needs, Rule
+from govscan.checks.context import homepage
+from govscan.checks.family import EVIDENCE_ROLE, BrowserPage, Deduction, Family, Figure, Needs, Rule
 from govscan.checks.finding import Finding
 from govscan.markup import parse_document
-from govscan.store.view import RunView, TlsMeasurement
+from govscan.store.view import HiddenLink, RenderedPage, RunView, TlsMeasurement
 from govscan.urls import host_of
 
 HIDDEN_LINKS = Rule("security.hidden_links", "网页存在暗链", "veto", group="security")
@@ -59,6 +66,7 @@ SPAM = re.compile("|".join(map(re.escape, SPAM_WORDS)), re.IGNORECASE)
 WARNING_WORDS = re.compile(r"打击|严禁|警惕|防范|查处|整治|诈骗|违法|犯罪|取缔|提醒|谨防")
 WARNING_REACH = 40
 MIN_SPAM_WORDS = 3
+SUSPECT_PAGES_RENDERED = 5  # pages with such titles opened in the browser as evidence
 HIDING_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|(?:left|top|text-indent)\s*:\s*-\d{3,}"
     r"|font-size\s*:\s*0(?![.\d])|(?:height|width)\s*:\s*[01]px",
@@ -106,19 +114,33 @@ def judge(view: RunView, settings: SecuritySettings) -> list[Finding]:
         for url, html in view.sources.items()
         if (root := parse_document(html)) is not None
     }
+    rendered = {page.url: page for page in view.rendered if not page.error}
     findings = []
-    for url, root in kept.items():
-        findings += hidden_links(url, root, view)
+    for url in dict.fromkeys([*kept, *rendered]):
+        source_found = hidden_in_source(kept[url], view) if url in kept else []
+        found = dark_links(url, source_found, rendered.get(url), view)
+        findings += [found] if found is not None else []
     titles = {page.url: page.title for page in view.pages}
     for url, text in view.texts():
         title = titles.get(url, "")
-        if (found := defaced(url, title, text)) is not None:
+        if (found := defaced(url, title, text, rendered.get(url))) is not None:
             findings.append(found)
         if (found := sensitive(url, text)) is not None:
             findings.append(found)
     findings += suspicious_scripts(view, kept, settings)
     findings += tls_findings(view)
     return findings
+
+
+def pages_to_render(view: RunView) -> list[BrowserPage]:
+    """The homepage, where dark links are planted, and the first few pages whose title
+    carries gambling, sex or invoice words, to photograph as they show."""
+    home = homepage(view.pages)
+    chosen = [BrowserPage(home.url, "home", home.facts.layout)] if home is not None else []
+    suspect = (page for page in view.pages if page.role == "page" and SPAM.search(page.title))
+    for page in islice(suspect, SUSPECT_PAGES_RENDERED):
+        chosen.append(BrowserPage(page.url, EVIDENCE_ROLE, page.facts.layout))
+    return chosen
 
 
 #: A certificate this close to its end is a warning.
@@ -209,30 +231,69 @@ def mixed_content(view: RunView) -> list[Finding]:
     ]
 
 
-def hidden_links(url: str, root: lxml.html.HtmlElement, view: RunView) -> list[Finding]:
-    """Links to other sites with gambling, sex or invoice words that the page hides, or that
-    a script writes into it. Hidden links without them (a 友情链接 menu opened on hover) are
-    the page's own business."""
+def hidden_in_source(root: lxml.html.HtmlElement, view: RunView) -> list[dict]:
+    """Links to other sites that the page's source hides by inline style, or that a script
+    writes into it."""
     hidden = [
-        (anchor.get("href", ""), " ".join(anchor.text_content().split()))
+        {"href": anchor.get("href", ""), "text": " ".join(anchor.text_content().split())}
         for anchor in root.iter("a")
         if is_foreign(anchor.get("href", ""), view) and is_hidden(anchor)
     ]
+    hidden = [{**link, "how": "inline_style"} for link in hidden]
     for script in root.iter("script"):
         for written in WRITTEN.findall(script.text or ""):
             text = " ".join(TAG.sub(" ", written).strip("'\" ").split())
             hrefs = WRITTEN_HREF.findall(written)
-            hidden += [(href, text) for href in hrefs if is_foreign(href, view)]
-    spam = [(href, text) for href, text in hidden if SPAM.search(text) or SPAM.search(href)]
-    if not spam:
-        return []
-    return [
-        HIDDEN_LINKS.finding(
-            url,
-            f"页面中有 {len(spam)} 个隐藏的外部链接，含赌博、色情或代开发票等内容",
-            detail={"links": [{"href": href, "text": text} for href, text in spam[:20]]},
-        )
+            hidden += [
+                {"href": href, "text": text, "how": "document_write"}
+                for href in hrefs
+                if is_foreign(href, view)
+            ]
+    return hidden
+
+
+def dark_links(
+    url: str, in_source: list[dict], rendered: RenderedPage | None, view: RunView
+) -> Finding | None:
+    """A page's hidden links to other sites with gambling, sex or invoice words, found in its
+    source or its rendering (each once, the rendering's with its screenshot)."""
+    seen = {link["href"]: link for link in in_source}
+    for link in rendered.hidden_links if rendered is not None else ():
+        if is_foreign(link.href, view):
+            seen[link.href] = rendered_link(link)
+    spam = [
+        link for link in seen.values() if SPAM.search(link["text"]) or SPAM.search(link["href"])
     ]
+    if not spam:
+        return None
+    return HIDDEN_LINKS.finding(
+        url,
+        f"页面中有 {len(spam)} 个隐藏的外部链接，含赌博、色情或代开发票等内容",
+        detail={
+            "hidden_links": [
+                {**link, "how_title": HIDING_NAMES[link["how"]]} for link in spam[:20]
+            ],
+            "rendered": rendered is not None,
+        },
+    )
+
+
+#: How a link is hidden, for people.
+HIDING_NAMES = {
+    "inline_style": "元素样式隐藏",
+    "document_write": "脚本写入",
+    "hidden": "样式表隐藏（不显示或透明）",
+    "zero_size": "尺寸为零",
+    "off_screen": "移出屏幕",
+    "tiny_font": "字号为零",
+    "same_colour": "文字与背景同色",
+    "marquee": "滚动字幕隐藏",
+}
+
+
+def rendered_link(link: HiddenLink) -> dict:
+    shown = {"href": link.href, "text": link.text, "how": link.how, "target": link.selector}
+    return shown | ({"shot": link.shot} if link.shot else {})
 
 
 def is_foreign(href: str, view: RunView) -> bool:
@@ -251,7 +312,9 @@ def is_hidden(element: lxml.html.HtmlElement) -> bool:
     )
 
 
-def defaced(url: str, title: str, text: str) -> Finding | None:
+def defaced(
+    url: str, title: str, text: str, rendered: RenderedPage | None = None
+) -> Finding | None:
     in_title = SPAM.findall(title)
     advertised = {
         match.group(0)
@@ -267,7 +330,12 @@ def defaced(url: str, title: str, text: str) -> Finding | None:
     return DEFACED.finding(
         url,
         f"页面{where}出现“{'、'.join(words[:5])}”等赌博、色情或代开发票内容，疑似被篡改",
-        detail={"words": words, "in_title": bool(in_title), "title": title},
+        detail={
+            "words": words,
+            "in_title": bool(in_title),
+            "title": title,
+            "shot": rendered.picture if rendered is not None else None,
+        },
     )
 
 
@@ -374,6 +442,6 @@ FAMILY = Family(
     rules=(HIDDEN_LINKS, DEFACED, SCRIPT, TLS, SENSITIVE),
     judge=judge,
     settings=SecuritySettings,
-    needs=Needs(tls=True),
+    needs=Needs(tls=True, browser=pages_to_render, suspect_words=SPAM.pattern),
     figures=(Figure("security", "安全"),),
 )

@@ -108,8 +108,116 @@
       if (el.getBoundingClientRect().right > width + 1) culprit = el;
       else queue.push(...el.children);
     }
+    window.__govscanCulprit = culprit;
     return { width, scroll_width: scrollWidth,
              culprit: culprit && { selector: cssPath(culprit), html: snippet(culprit) } };
+  };
+
+  // Links to other hosts that a visitor cannot see: hidden by a style sheet or an ancestor,
+  // off the page, of no size, in the background's colour, or in a marquee too small to read
+  // (dark links are planted so). With `words`, also whether the page's title and first lines
+  // carry them, so that such a page is photographed as the visitor first sees it.
+  const opaqueBackground = (el) => {
+    for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
+      const colour = getComputedStyle(node).backgroundColor;
+      if (!/rgba\(.*,\s*0\)$|transparent/.test(colour)) return colour;
+    }
+    return "rgb(255, 255, 255)";
+  };
+  const channels = (colour) => (colour.match(/[\d.]+/g) || []).slice(0, 3).map(Number);
+  const sameColour = (a, b) => {
+    const [x, y] = [channels(a), channels(b)];
+    return x.length === 3 && y.length === 3 && x.every((value, i) => Math.abs(value - y[i]) <= 8);
+  };
+  const hiddenHow = (el) => {
+    if (!el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) return "hidden";
+    const rect = el.getBoundingClientRect();
+    if (rect.width * rect.height < 2) return "zero_size";
+    const [right, bottom] = [rect.right + scrollX, rect.bottom + scrollY];
+    if (right <= 0 || bottom <= 0 || rect.left + scrollX >= document.documentElement.scrollWidth) {
+      return "off_screen";
+    }
+    const style = getComputedStyle(el);
+    if (parseFloat(style.fontSize) < 2) return "tiny_font";
+    if (sameColour(style.color, opaqueBackground(el))) return "same_colour";
+    const marquee = el.closest("marquee");
+    if (marquee) {
+      const box = marquee.getBoundingClientRect();
+      if (box.width < 8 || box.height < 8 || Number(marquee.getAttribute("scrollamount")) > 100) {
+        return "marquee";
+      }
+    }
+    return null;
+  };
+  const hiddenLinks = () => {
+    const words = options.words ? new RegExp(options.words, "i") : null;
+    const found = [];
+    for (const el of document.querySelectorAll("a[href]")) {
+      let url;
+      try { url = new URL(el.href); } catch (e) { continue; }
+      if (!/^https?:$/.test(url.protocol) || url.hostname === location.hostname) continue;
+      const how = hiddenHow(el);
+      if (!how) continue;
+      const text = el.textContent.replace(/\s+/g, " ").trim().slice(0, 80);
+      found.push({ el, href: el.href, text, how, selector: cssPath(el), html: snippet(el),
+                   suspect: Boolean(words && words.test(`${text} ${el.href}`)) });
+    }
+    // The suspect first, then the others, as many as the limit allows.
+    const kept = [...found.filter((link) => link.suspect), ...found.filter((link) => !link.suspect)]
+      .slice(0, options.limit);
+    window.__govscanHidden = kept;
+    const opening = document.title + " " + (document.body ? document.body.innerText.slice(0, 2000) : "");
+    return { links: kept.map(({ el, ...link }) => link),
+             suspect: Boolean(words && words.test(opening)) };
+  };
+
+  // An element to photograph, outlined in red (a hidden one shown first), scrolled into view;
+  // the clip around it on the screen: the element with a margin, or the whole screen.
+  const elementOf = ([kind, key]) => {
+    if (kind === "layer") return ((window.__govscanLayers || [])[key] || {}).el;
+    if (kind === "hidden") return ((window.__govscanHidden || [])[key] || {}).el;
+    if (kind === "culprit") return window.__govscanCulprit;
+    try { return document.querySelector(key); } catch (e) { return null; }
+  };
+  const reveal = (el) => {
+    for (let node = el; node && node !== document.body; node = node.parentElement) {
+      const style = getComputedStyle(node);
+      const set = (name, value) => node.style.setProperty(name, value, "important");
+      if (style.display === "none") set("display", node === el ? "inline-block" : "block");
+      if (style.visibility !== "visible") set("visibility", "visible");
+      if (parseFloat(style.opacity) < 1) set("opacity", "1");
+      if (["absolute", "fixed"].includes(style.position)) set("position", "static");
+      if (parseFloat(style.textIndent) < -100) set("text-indent", "0");
+      if (style.overflow !== "visible") { set("overflow", "visible"); set("height", "auto"); set("width", "auto"); }
+      if (parseFloat(style.fontSize) < 8) set("font-size", "14px");
+      if (node.tagName === "MARQUEE") { set("width", "600px"); set("height", "auto"); }
+    }
+    el.style.setProperty("color", "#c00000", "important");
+    el.style.setProperty("background", "#ffff80", "important");
+  };
+  const mark = () => {
+    const el = elementOf(options.ref);
+    if (!el) return null;
+    if (options.reveal) reveal(el);
+    window.__govscanMarked = { el, style: el.getAttribute("style") };
+    el.style.setProperty("outline", "4px solid #e00000", "important");
+    el.style.setProperty("outline-offset", "2px", "important");
+    const fixed = getComputedStyle(el).position === "fixed";
+    if (!fixed) el.scrollIntoView({ block: "center", inline: "nearest" });
+    const rect = el.getBoundingClientRect();
+    if (rect.width * rect.height < 1) return null;
+    if (options.frame === "screen") return { x: 0, y: 0, width: innerWidth, height: innerHeight };
+    const [left, top] = [Math.max(0, rect.left - options.margin), Math.max(0, rect.top - options.margin)];
+    const right = Math.min(innerWidth, rect.right + options.margin);
+    const bottom = Math.min(innerHeight, rect.bottom + options.margin);
+    return right - left >= 1 && bottom - top >= 1
+      ? { x: left, y: top, width: right - left, height: bottom - top } : null;
+  };
+  const unmark = () => {
+    const { el, style } = window.__govscanMarked || {};
+    if (el) style === null ? el.removeAttribute("style") : el.setAttribute("style", style);
+    window.__govscanMarked = null;
+    return null;
   };
 
   // What the site stored in this visit, so that the next page is a first visit too.
@@ -124,6 +232,9 @@
       return { layers: settledLayers(), text_sizes: textSizes(),
                controls: options.controls ? controls() : null };
     case "reflow": { const found = reflow(); forget(); return found; }
+    case "hidden": return hiddenLinks();
+    case "mark": return mark();
+    case "unmark": return unmark();
     default: throw new Error(`unknown step ${step}`);
   }
 }

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +12,9 @@ from sqlalchemy import Engine
 from govscan.outcomes import FINISHED
 from govscan.reports import bulletin, exports, findings_json, html
 from govscan.store.accounts import latest_account_run
-from govscan.store.runs import latest_runs
+from govscan.store.runs import latest_runs, screenshots
+
+SHOTS_FOLDER = "shots"  # beside the report: report.html shows shots/<key>.jpg
 
 
 @dataclass
@@ -22,6 +25,7 @@ class Outputs:
     report: Path
     bulletin: Path
     exports: list[Path]  # findings.csv, 汇总.xlsx and each unit's 整改清单
+    shots: list[Path]  # the screenshots the findings show
 
 
 def write_outputs(
@@ -39,7 +43,36 @@ def write_outputs(
         report=html.write(result, out / "report.html"),
         bulletin=bulletin.write(data, out / "bulletin.html"),
         exports=exports.write_all(result, out),
+        shots=write_shots(engine, [*result["sites"], *data["sites"]], out / SHOTS_FOLDER),
     )
+
+
+def write_shots(engine: Engine, sites: list[dict], folder: Path) -> list[Path]:
+    """Every screenshot the sites' findings name, as ``<key>.jpg`` in ``folder``."""
+    run_ids = {site["run_id"] for site in sites}
+    keys = {key for site in sites for key in shot_keys(site["findings"])}
+    if not keys:
+        return []
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for key, data in screenshots(engine, run_ids, keys).items():
+        path = folder / f"{key}.jpg"
+        path.write_bytes(data)
+        written.append(path)
+    return written
+
+
+def shot_keys(found: object) -> Iterator[str]:
+    """The ``shot`` values anywhere in findings' details."""
+    if isinstance(found, dict):
+        for name, value in found.items():
+            if name == "shot" and isinstance(value, str):
+                yield value
+            else:
+                yield from shot_keys(value)
+    elif isinstance(found, list):
+        for item in found:
+            yield from shot_keys(item)
 
 
 def rewrite_outputs(

@@ -159,6 +159,17 @@ class RenderedPage(Base):
     result: Mapped[dict] = mapped_column(JSON)  # see govscan.probes.browser
 
 
+class Screenshot(Base):
+    """A screenshot the browser took as evidence (``govscan.probes.browser.Camera``), a JPEG
+    kept by the key the findings name it by."""
+
+    __tablename__ = "screenshots"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class FindingColumns:
     """What a finding says (see govscan.checks.finding.Finding), for sites and accounts."""
 

@@ -21,6 +21,7 @@ from govscan.store.models import (
     Page,
     RenderedPage,
     Run,
+    Screenshot,
     Site,
     url_key,
 )
@@ -75,14 +76,39 @@ def save_metrics(engine: Engine, run_id: int, family: str, metrics: dict) -> Non
 
 
 def save_rendered(engine: Engine, run_id: int, results: list[dict]) -> None:
-    """Keep what the browser measured on each page (``govscan.probes.browser``)."""
-    rows = [
-        {"run_id": run_id, "url": r["url"], "role": r["role"], "error": r.get("error"), "result": r}
-        for r in results
-    ]
-    if rows:
-        with engine.begin() as connection:
+    """Keep what the browser measured on each page (``govscan.probes.browser``), and its
+    screenshots (a result's ``shots``) apart from the measurements."""
+    rows, shots = [], {}
+    for result in results:
+        shots.update(result.get("shots", {}))
+        measured = {key: value for key, value in result.items() if key != "shots"}
+        rows.append(
+            {
+                "run_id": run_id,
+                "url": result["url"],
+                "role": result["role"],
+                "error": result.get("error"),
+                "result": measured,
+            }
+        )
+    with engine.begin() as connection:
+        if rows:
             connection.execute(insert(RenderedPage), rows)
+        if shots:
+            pictures = [{"run_id": run_id, "key": k, "data": v} for k, v in shots.items()]
+            connection.execute(insert(Screenshot), pictures)
+
+
+def screenshots(engine: Engine, run_ids: Iterable[int], keys: Iterable[str]) -> dict[str, bytes]:
+    """The screenshots of these runs named ``keys``; a key kept by two runs (the same element
+    photographed again) gives the later run's picture."""
+    query = (
+        select(Screenshot.key, Screenshot.data)
+        .where(Screenshot.run_id.in_(list(run_ids)), Screenshot.key.in_(list(keys)))
+        .order_by(Screenshot.run_id)
+    )
+    with engine.connect() as connection:
+        return {key: data for key, data in connection.execute(query)}
 
 
 def get_run(engine: Engine, run_id: int) -> Run:

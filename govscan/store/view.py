@@ -104,6 +104,7 @@ class AxeExample:
     target: str
     html: str
     summary: str = ""
+    shot: str | None = None  # the screenshot's key (``govscan.probes.browser.shot_key``)
 
 
 @model(frozen=True)
@@ -134,6 +135,7 @@ class Layer:
     floats: bool = False  # fixed to the screen, or moving by itself
     full_width: bool = False
     position: str | None = None  # fixed, absolute
+    shot: str | None = None
 
 
 @model(frozen=True)
@@ -148,6 +150,7 @@ class Controls:
 class Culprit:
     selector: str
     html: str
+    shot: str | None = None
 
 
 @model(frozen=True)
@@ -157,6 +160,21 @@ class Reflow:
     width: int
     scroll_width: int
     culprit: Culprit | None = None
+
+
+@model(frozen=True)
+class HiddenLink:
+    """A link to another host that a visitor of the rendered page cannot see, and how it is
+    hidden: ``hidden`` (by a style or an ancestor), ``zero_size``, ``off_screen``,
+    ``tiny_font``, ``same_colour`` (as the background) or ``marquee``."""
+
+    href: str
+    text: str
+    how: str
+    selector: str
+    html: str
+    suspect: bool = False  # its text or address carries the words the scan photographs
+    shot: str | None = None  # shown, outlined and photographed
 
 
 @model(frozen=True)
@@ -175,6 +193,8 @@ class RenderedPage:
     text_sizes: Mapping[float, int] = field(default_factory=dict)  # characters by CSS px
     controls: Controls | None = None  # the homepage's only
     reflow: Reflow | None = None
+    hidden_links: tuple[HiddenLink, ...] = ()
+    picture: str | None = None  # the first screen, kept when its title or opening is suspect
 
 
 # --------------------------------------------------------------------------- IPv6
