@@ -28,6 +28,7 @@ from pathlib import Path
 from crawl import machine_info, nginx
 from playwright.async_api import async_playwright
 
+from govscan.checks.security import SPAM
 from govscan.demo import SITE_DIR, fill_placeholders
 from govscan.probes.browser import (
     PARALLEL,
@@ -40,7 +41,6 @@ from govscan.probes.browser import (
     render,
     run_axe,
 )
-from govscan.checks.security import SPAM
 from govscan.resolver import Lookup
 
 TARGET_PAGES_PER_SECOND = 5.0  # axe-core on loaded pages, browser warm

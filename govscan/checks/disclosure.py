@@ -56,10 +56,10 @@ def is_policy_document(page: Page) -> bool:
         return True
     meta = facts.meta
     column = f"{meta.get('ColumnName', '')} {meta.get('ColumnType', '')}"
-    if ABOUT_A_DOCUMENT.search(f"{page.title} {column}"):
+    if ABOUT_A_DOCUMENT.search(f"{page.headline} {column}"):
         return False
     return facts.doc_number is not None and bool(
-        DOCUMENT_TITLE.search(page.title) or POLICY_COLUMN.search(column)
+        DOCUMENT_TITLE.search(page.headline) or POLICY_COLUMN.search(column)
     )
 
 
@@ -69,13 +69,13 @@ def is_normative(page: Page) -> bool:
 
 
 def evidence(page: Page) -> dict:
-    return {"title": page.title, "doc_number": page.facts.doc_number}
+    return {"title": page.headline, "doc_number": page.facts.doc_number}
 
 
 def attribute_missing(page: Page) -> Finding:
     return ATTRIBUTE_MISSING.finding(
         page.url,
-        f"政策文件未标注公开属性（此件公开发布/删减后公开/依申请公开/不公开）：{page.title}",
+        f"政策文件未标注公开属性（此件公开发布/删减后公开/依申请公开/不公开）：{page.headline}",
         detail=evidence(page),
     )
 
@@ -83,7 +83,7 @@ def attribute_missing(page: Page) -> Finding:
 def restricted_published(page: Page, attribute: str) -> Finding:
     return RESTRICTED_PUBLISHED.finding(
         page.url,
-        f"标注“{attribute}”的文件在网站上公开发布，请立即核查并撤下：{page.title}",
+        f"标注“{attribute}”的文件在网站上公开发布，请立即核查并撤下：{page.headline}",
         detail={**evidence(page), "attribute": attribute},
     )
 
@@ -91,7 +91,7 @@ def restricted_published(page: Page, attribute: str) -> Finding:
 def no_download(page: Page) -> Finding:
     return NO_DOWNLOAD.finding(
         page.url,
-        f"规范性文件未提供下载版本（PDF、OFD、WPS 或 Word）：{page.title}",
+        f"规范性文件未提供下载版本（PDF、OFD、WPS 或 Word）：{page.headline}",
         detail=evidence(page),
     )
 

@@ -60,10 +60,15 @@ PROMISE = re.compile(r"(\d{1,2})\s*个工作日(?:内|之内)")
 CHANNEL = re.compile(
     r"信箱|在线咨询|在线留言|网上信访|我要写信|我要咨询|我要留言|政民互动|互动交流|咨询投诉|留言板|12345"
 )
-SURVEY_TITLE = re.compile(r"征求意见|意见征集|问卷调查|调查征集|网上调查|征集")
+SURVEY_TITLE = re.compile(r"征求.{0,60}?意见|意见征集|问卷调查|调查征集|网上调查|征集")
 RESULT_TITLE = re.compile(r"结果|反馈|采纳|情况的(?:说明|公告)")
 CLOSES = re.compile(r"(?:截止|截至|结束)(?:时间|日期)?\s*[:：为]?\s*|至\s*(?=(?:19|20)\d{2})")
 DATE_AFTER_LABEL = 40  # characters after a label where its date stands
+#: A period counted from the page's publication: 公示期为7个工作日, 征求意见时间为三十天.
+PERIOD = re.compile(
+    r"(?:期|期限|时间)\s*(?:为|是)?\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*个?\s*(工作日|自然日|日|天)"
+)
+CHINESE_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九")}
 GRACE_DAYS = 2  # for the public holidays a weekday count cannot know
 TITLE_KEY = re.compile(r"^(?:关于)?|(?:公开)?(?:征求意见|意见征集|问卷调查|征集).*$")
 
@@ -75,6 +80,8 @@ class InteractionSettings(BaseModel):
 
     unanswered_days: int = Field(default=90, ge=1)  # 三个月 without an answer: the veto
     answer_working_days: int = Field(default=15, ge=1)  # unless the site promises another
+    #: days after a 征集 closes by which its result (反馈, 采纳情况) should be published
+    survey_result_days: int = Field(default=30, ge=0)
 
 
 @dataclass(frozen=True)
@@ -107,10 +114,10 @@ def judge(view: RunView, settings: InteractionSettings) -> list[Finding]:
             messages.append(message)
         elif MAILBOX_TITLE.search(page.title):
             rows += pending_rows(page, text, today)
-        elif (closed := closed_survey(page, text, today)) is not None:
+        elif (closed := closed_survey(page, text, today, settings.survey_result_days)) is not None:
             surveys.append((page, closed))
     pending = [
-        Pending(m.page.url, m.page.title, m.sent) for m in messages if not m.has_answer
+        Pending(m.page.url, m.page.headline, m.sent) for m in messages if not m.has_answer
     ] + rows
     findings = unanswered(pending, today, settings) + slow(messages, settings)
     findings += survey_findings(surveys, list(pages.values()))
@@ -195,7 +202,8 @@ def slow(messages: list[Message], settings: InteractionSettings) -> list[Finding
             findings.append(
                 SLOW.finding(
                     message.page.url,
-                    f"留言“{message.page.title}”于 {message.sent} 提交，{message.answered} 才答复，"
+                    f"留言“{message.page.headline}”于 {message.sent} 提交，"
+                    f"{message.answered} 才答复，"
                     f"用时 {taken} 个工作日（应在 {allowed} 个工作日内）",
                     detail={
                         "sent": message.sent.isoformat(),
@@ -215,36 +223,62 @@ def working_days(start: date, end: date) -> int:
     return sum(1 for n in range(1, days + 1) if (start + timedelta(n)).weekday() < 5)
 
 
-def closed_survey(page: Page, text: str, today: date) -> date | None:
-    """The day a 调查征集 page closed, when it is one and has closed."""
-    if not SURVEY_TITLE.search(page.title) or RESULT_TITLE.search(page.title):
+def closed_survey(page: Page, text: str, today: date, result_days: int) -> date | None:
+    """The day a 调查征集 page closed, when it is one and closed more than ``result_days``
+    ago (its result is due by then)."""
+    if not SURVEY_TITLE.search(page.headline) or RESULT_TITLE.search(page.headline):
         return None
-    closed = closing_day(text, today)
-    return closed if closed is not None and closed < today else None
+    closed = closing_day(text, today, page.published(today))
+    return closed if closed is not None and (today - closed).days > result_days else None
 
 
-def closing_day(text: str, today: date) -> date | None:
-    """The day a 调查征集 closed: the date after 截止时间, or the end of 自…至… ."""
+def closing_day(text: str, today: date, published: date | None = None) -> date | None:
+    """The day a 调查征集 closed: the date after 截止时间, the end of 自…至…, or the last day
+    of a period counted from the page's publication (公示期为7个工作日)."""
     for match in CLOSES.finditer(text):
         if (
             day := parse_date(text[match.end() : match.end() + DATE_AFTER_LABEL], today)
         ) is not None:
             return day
-    return None
+    if published is None or (period := PERIOD.search(text)) is None:
+        return None
+    days = count(period.group(1))
+    if period.group(2) == "工作日":
+        return nth_working_day(published, days)
+    return published + timedelta(days - 1)
+
+
+def count(number: str) -> int:
+    """``7`` or 七, 十五, 三十: the Chinese numbers a period is written in."""
+    if number.isdigit():
+        return int(number)
+    tens, _, ones = number.rpartition("十")
+    if "十" not in number:
+        return CHINESE_DIGITS[number[-1]]
+    return CHINESE_DIGITS.get(tens, 1) * 10 + CHINESE_DIGITS.get(ones, 0)
+
+
+def nth_working_day(start: date, days: int) -> date:
+    """The ``days``-th Monday-to-Friday day counting ``start`` itself."""
+    day = start - timedelta(1)
+    while days > 0:
+        day += timedelta(1)
+        days -= day.weekday() < 5
+    return day
 
 
 def survey_findings(surveys: list[tuple[Page, date]], pages: list[Page]) -> list[Finding]:
-    results = [page for page in pages if RESULT_TITLE.search(page.title)]
+    results = [page for page in pages if RESULT_TITLE.search(page.headline)]
     findings = []
     for survey, closed in surveys:
-        key = survey_key(survey.title)
-        if len(key) >= 4 and any(key in squeeze(result.title) for result in results):
+        key = survey_key(survey.headline)
+        if len(key) >= 4 and any(key in squeeze(result.headline) for result in results):
             continue
         findings.append(
             SURVEY.finding(
                 survey.url,
-                f"“{survey.title}”已于 {closed} 截止，未见公布征集结果或意见采纳情况",
-                detail={"closed": closed.isoformat(), "title": survey.title},
+                f"“{survey.headline}”已于 {closed} 截止，未见公布征集结果或意见采纳情况",
+                detail={"closed": closed.isoformat(), "title": survey.headline},
             )
         )
     return findings

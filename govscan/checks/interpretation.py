@@ -53,7 +53,6 @@ INTERPRETATION_TITLE = re.compile(r"解读|图解|一图读懂|一图看懂|答�
 BOOK_TITLE = re.compile(r"《([^》]{4,80})》")
 ISSUING = re.compile(r"^(?:.*?关于)?(?:印发|发布|转发)?|(?:的通知|的决定|的公告)$")
 SPACES = re.compile(r"\s+")
-SITE_SUFFIX = re.compile(r"\s[-—|｜_]\s|\s*[|｜_]")
 #: Shorter names (办法, 实施意见) name no policy in particular.
 MIN_NAME = 6
 
@@ -77,8 +76,7 @@ class Document:
     @property
     def title(self) -> str:
         """The page's own title, without the site's name after it."""
-        title = self.page.facts.meta.get("ArticleTitle") or self.page.title
-        return SITE_SUFFIX.split(title)[0].strip()
+        return self.page.headline
 
     @property
     def names(self) -> set[str]:
@@ -99,7 +97,7 @@ class Pairing:
 def judge(view: RunView, settings: InterpretationSettings) -> list[Finding]:
     today = view.run.day
     documents = [Document(page, page.published(today)) for page in view.pages]
-    readings = [d for d in documents if INTERPRETATION_TITLE.search(d.page.title)]
+    readings = [d for d in documents if INTERPRETATION_TITLE.search(d.page.headline)]
     policy_paths = [column.url for column in view.run.columns if column.category == "policy"]
     policies = [
         d
@@ -127,7 +125,7 @@ def is_policy(page: Page, policy_paths: Iterable[str | None]) -> bool:
     if page.role != "page" or not page.facts.doc_number:
         return False
     in_column = any(path and page.url.startswith(path) for path in policy_paths)
-    return page.facts.normative or in_column or bool(POLICY_TITLE.search(page.title))
+    return page.facts.normative or in_column or bool(POLICY_TITLE.search(page.headline))
 
 
 def reading_texts(view: RunView, readings: list[Document]) -> dict[str, str]:

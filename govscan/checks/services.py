@@ -100,7 +100,7 @@ def judge(view: RunView, settings: NoSettings) -> list[Finding]:
 def is_guide(page: Page | None, text: str) -> bool:
     if page is None:
         return False
-    if GUIDE_TITLE.search(page.title):
+    if GUIDE_TITLE.search(page.headline):
         return True
     labelled = [
         name for name, labels in ELEMENTS.items() if any(with_value(a, text) for a in labels)
@@ -135,8 +135,8 @@ def with_value(label: str, text: str) -> bool:
 def incomplete(page: Page, missing: list[str]) -> Finding:
     return INCOMPLETE.finding(
         page.url,
-        f"办事指南“{page.title}”缺少：{'、'.join(missing)}",
-        detail={"title": page.title, "missing": missing},
+        f"办事指南“{page.headline}”缺少：{'、'.join(missing)}",
+        detail={"title": page.headline, "missing": missing},
     )
 
 

@@ -8,6 +8,7 @@ probes' results have declared models here, and ``findings.json`` shows them as t
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
@@ -23,6 +24,8 @@ from govscan.dates import parse_date
 from govscan.store.inventory import ColumnEntry, Settings
 
 Measurement = TypeVar("Measurement")
+#: What separates a title from the site's name after it: 标题 - 站点, 标题_站点, 标题|站点.
+SITE_SUFFIX = re.compile(r"\s[-—|｜_]\s|\s*[|｜_]")
 #: Elements whose target a browser loads into the page.
 EMBEDDED_ELEMENTS = ("img", "script", "link", "iframe", "frame")
 
@@ -66,6 +69,14 @@ class Page:
     text_length: int
     facts: PageFacts = PageFacts()
     html: str | None = None  # kept: the homepage, the pages it links to, declared columns
+
+    @property
+    def headline(self) -> str:
+        """The page's own title: the ArticleTitle tag the 政府网站发展指引 asks for, else its
+        ``<title>`` without the site's name after it. Many platforms title every article
+        栏目名_站点名, so what a page is (a guide, a 征集, a 解读) is read here."""
+        own = self.facts.meta.get("ArticleTitle") or self.title
+        return SITE_SUFFIX.split(own)[0].strip() or own
 
     def published(self, today: date) -> date | None:
         """The day the page says it was published, if it says."""
