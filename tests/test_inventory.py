@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from govscan.cli import main
-from govscan.options import load_config
+from govscan.options import family_settings, load_config
 from govscan.store.inventory import InventoryError, load_inventory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,11 +34,12 @@ def error_of(path: Path) -> str:
 
 
 def test_the_shipped_example_loads():
-    inventory = load_inventory(ROOT / "sites.example.yaml")
+    inventory = load_config(ROOT / "sites.example.yaml")  # with every family's settings
     portal = inventory.site("csz-portal")
     assert portal.site_code == "5329000001"
     assert portal.all_hosts == ["www.csz.gov.cn", "zwgk.csz.gov.cn"]
     assert inventory.settings.timezone == "Asia/Shanghai"
+    assert family_settings(inventory.settings)["interaction"]["survey_result_days"] == 30
 
 
 def test_unknown_key_names_its_line(tmp_path):
