@@ -76,14 +76,21 @@ def test_a_mailboxs_list_is_read_row_by_row_not_as_one_letter():
     ]
 
 
-def test_rows_of_other_lists_and_other_column_orders_are_not_letters():
+def test_rows_of_other_lists_are_not_letters():
     services = page("/bsfw/bjgs.html", title="办件公示")  # 办理中 applications, not letters
+    texts = {url("/bsfw/bjgs.html"): "张** 营业执照变更 2026-03-01 办理中"}
+    assert judge(view([CHANNEL_HOME, services], texts=texts), SETTINGS) == []
+
+
+def test_a_list_with_the_status_before_the_date_pairs_each_status_with_its_own_row():
     status_first = page("/hdjl/list2.html", title="领导信箱")
     texts = {
-        url("/bsfw/bjgs.html"): "张** 营业执照变更 2026-03-01 办理中",
-        url("/hdjl/list2.html"): "关于路灯的建议 办理中 2026-03-01",
+        url("/hdjl/list2.html"): "关于路灯的建议 办理中 2026-03-01 城管局\n"
+        "关于噪音的投诉 已回复 2026-02-01 环保局\n关于积水的咨询 未回复 2026-11-20 住建局"
     }
-    assert judge(view([CHANNEL_HOME, services, status_first], texts=texts), SETTINGS) == []
+    [found] = judge(view([CHANNEL_HOME, status_first], texts=texts), SETTINGS)
+    assert found.rule == "interaction.unanswered"
+    assert [item["title"] for item in found.detail["messages"]] == ["关于路灯的建议"]
 
 
 def test_a_site_without_any_channel_is_missing_one():

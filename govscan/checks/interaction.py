@@ -50,9 +50,14 @@ NO_ANSWER = re.compile(r"未回复|待回复|未答复|暂未回复|尚未回复
 STATUS = re.compile(rf"{NO_ANSWER.pattern}|已回复|已答复|已办结|已处理")
 #: A mailbox's list page, whose rows may show that letters wait for an answer.
 MAILBOX_TITLE = re.compile(r"信箱|留言|来信|咨询|信件|诉求|问政|12345")
-PENDING_ROW = re.compile(
+ROW_DATE = (
     r"(?P<date>(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日))"
-    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:" + NO_ANSWER.pattern + r")"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+)
+#: A list's row in either column order: 2026-05-01 办理中, or 办理中 2026-05-01.
+ROW_ORDERS = (
+    re.compile(ROW_DATE + r"\s*(?P<status>" + STATUS.pattern + ")"),
+    re.compile(r"(?P<status>" + STATUS.pattern + r")\s*" + ROW_DATE),
 )
 ROW_TITLE_CHARS = 40
 PROMISE = re.compile(r"(\d{1,2})\s*个工作日(?:内|之内)")
@@ -62,7 +67,9 @@ CHANNEL = re.compile(
 )
 SURVEY_TITLE = re.compile(r"征求.{0,60}?意见|意见征集|问卷调查|调查征集|网上调查|征集")
 RESULT_TITLE = re.compile(r"结果|反馈|采纳|情况的(?:说明|公告)")
-CLOSES = re.compile(r"(?:截止|截至|结束)(?:时间|日期)?\s*[:：为]?\s*|至\s*(?=(?:19|20)\d{2})")
+CLOSES = re.compile(
+    r"(?:截止|截至|结束)(?:时间|日期)?\s*[:：为]?\s*|(?:至|到|[~～—–])\s*(?=(?:19|20)\d{2})"
+)
 DATE_AFTER_LABEL = 40  # characters after a label where its date stands
 #: A period counted from the page's publication: 公示期为7个工作日, 征求意见时间为三十天.
 PERIOD = re.compile(
@@ -155,16 +162,18 @@ def date_after(label: re.Pattern[str], text: str, today: date) -> date | None:
 
 
 def pending_rows(page: Page, text: str, today: date) -> list[Pending]:
-    """The rows of a mailbox's list that show a date and, right after it, that the letter
-    is still unanswered (2026-05-01 办理中); other column orders are not read, rather than
-    read wrong."""
+    """The rows of a mailbox's list that show a date and, beside it, that the letter is still
+    unanswered. The column order is the one most of the list's rows show (status after the
+    date, or before it), so that a row's status is never paired with the next row's date."""
+    order = max(ROW_ORDERS, key=lambda found: len(found.findall(text)))
     found = []
-    for row in PENDING_ROW.finditer(text):
+    for row in order.finditer(text):
         sent = parse_date(row.group("date"), today)
-        before = STATUS.split(text[max(0, row.start() - ROW_TITLE_CHARS) : row.start()])[-1]
-        before = SENT.sub("", before)
-        if sent is not None:
-            found.append(Pending(page.url, before.strip(" 0123456789.、|"), sent))
+        if sent is None or not NO_ANSWER.fullmatch(row.group("status")):
+            continue
+        start = min(row.start("date"), row.start("status"))
+        before = STATUS.split(text[max(0, start - ROW_TITLE_CHARS) : start])[-1]
+        found.append(Pending(page.url, SENT.sub("", before).strip(" 0123456789.、|"), sent))
     return found
 
 
