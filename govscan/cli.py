@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -13,7 +15,6 @@ from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.live import Live
-from rich.spinner import Spinner
 from rich.table import Table
 
 from govscan import __version__, inspections
@@ -22,12 +23,13 @@ from govscan.demo import serve_demo_world
 from govscan.inspections import Plan
 from govscan.options import OptionsError, load_config, scan_options
 from govscan.outcomes import INCOMPLETE
-from govscan.pipeline import ScanOptions
+from govscan.parallel import default_parallel
+from govscan.pipeline import ScanOptions, ScanResult
 from govscan.reports.figures import summary_figures
 from govscan.reports.outputs import Outputs, rewrite_outputs
 from govscan.resolver import parse_overrides
 from govscan.store.db import connect
-from govscan.store.inventory import AccountEntry, Inventory, InventoryError, SiteEntry
+from govscan.store.inventory import AccountEntry, Inventory, InventoryError, Settings, SiteEntry
 
 console = Console(stderr=True, soft_wrap=True)
 EXIT_OK, EXIT_SCAN_FAILED, EXIT_USAGE = 0, 1, 2
@@ -91,7 +93,19 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
         "--depth", type=int, default=ScanOptions.max_depth, help="从首页起的最大抓取层级"
     )
     parser.add_argument(
-        "--concurrency", type=int, default=ScanOptions.concurrency, help="每个主机的并发请求数"
+        "--concurrency",
+        type=int,
+        help=f"每个主机的并发请求数（默认：清单的 concurrency，或 {ScanOptions.concurrency}）",
+    )
+    parser.add_argument(
+        "--per-ip",
+        type=int,
+        help="同一 IP 上所有站点合计的并发请求数（默认：清单的 per_ip，或同 --concurrency）",
+    )
+    parser.add_argument(
+        "--parallel",
+        type=int,
+        help=f"同时扫描的站点数（默认：清单的 parallel，或按本机核数取 {default_parallel()}）",
     )
     parser.add_argument("--timeout", type=float, default=ScanOptions.timeout, help="请求超时（秒）")
     parser.add_argument(
@@ -121,15 +135,17 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def chosen_options(args: argparse.Namespace) -> ScanOptions:
-    """The scan options the command line chose; the inventory's settings come later."""
+def chosen_options(args: argparse.Namespace, settings: Settings) -> ScanOptions:
+    """The scan options the command line chose, the inventory's ``settings`` where it chose
+    none; how the checks judge comes later (``scan_options``)."""
     checks = [name.strip() for name in args.checks.split(",") if name.strip()]
     unknown = [name for name in checks if name not in family_names()]
     if unknown:
         raise UsageError(f"未知的检查项：{'、'.join(unknown)}；可选：{'、'.join(family_names())}")
-    for name in ("max_pages", "depth", "concurrency"):
-        if getattr(args, name) < (0 if name == "depth" else 1):
-            raise UsageError(f"--{name.replace('_', '-')} 取值不正确：{getattr(args, name)}")
+    for name in ("max_pages", "depth", "concurrency", "per_ip", "parallel"):
+        value = getattr(args, name)
+        if value is not None and value < (0 if name == "depth" else 1):
+            raise UsageError(f"--{name.replace('_', '-')} 取值不正确：{value}")
     try:
         resolve = parse_overrides(args.resolve)
     except ValueError as error:
@@ -137,7 +153,7 @@ def chosen_options(args: argparse.Namespace) -> ScanOptions:
     return ScanOptions(
         max_pages=args.max_pages,
         max_depth=args.depth,
-        concurrency=args.concurrency,
+        concurrency=args.concurrency or settings.concurrency or ScanOptions.concurrency,
         timeout=args.timeout,
         resolve=resolve,
         nameserver=args.nameserver,
@@ -146,6 +162,12 @@ def chosen_options(args: argparse.Namespace) -> ScanOptions:
         checks=checks,
         skip_hosts=args.skip_host,
     )
+
+
+def politeness(args: argparse.Namespace, settings: Settings) -> Settings:
+    """The inventory's settings with the command line's --parallel and --per-ip on top."""
+    chosen = {"parallel": args.parallel, "per_ip": args.per_ip}
+    return settings.model_copy(update={k: v for k, v in chosen.items() if v is not None})
 
 
 def site_from_url(url: str) -> SiteEntry:
@@ -164,14 +186,17 @@ def command_scan(args: argparse.Namespace) -> int:
         raise UsageError("请给出要扫描的网址，或用 --config 指定站点清单（二者选一）")
     if args.url:
         site = site_from_url(args.url)
-        return inspect(Plan([site], [], scan_options(Inventory(), chosen_options(args))), args.out)
+        settings = politeness(args, Settings())
+        options = scan_options(Inventory(), chosen_options(args, settings))
+        return inspect(Plan([site], [], options, settings), args.out)
     inventory = load_config(args.config)
     sites = [inventory.site(site_id) for site_id in args.site] if args.site else inventory.sites
     accounts = [] if args.site else inventory.accounts
     if not sites and not accounts:
         raise UsageError(f"{args.config}：清单中没有站点，也没有账号")
-    options = scan_options(inventory, chosen_options(args))
-    return inspect(Plan(sites, accounts, options, inventory.settings, args.notify), args.out)
+    settings = politeness(args, inventory.settings)
+    options = scan_options(inventory, chosen_options(args, settings))
+    return inspect(Plan(sites, accounts, options, settings, args.notify), args.out)
 
 
 def command_schedule(args: argparse.Namespace) -> int:
@@ -208,8 +233,9 @@ def command_accounts(args: argparse.Namespace) -> int:
     inventory = load_config(args.config)
     if not inventory.accounts:
         raise UsageError(f"{args.config}：清单中没有账号（accounts）")
-    options = scan_options(inventory, chosen_options(args))
-    return inspect(Plan([], inventory.accounts, options, inventory.settings, args.notify), args.out)
+    settings = politeness(args, inventory.settings)
+    options = scan_options(inventory, chosen_options(args, settings))
+    return inspect(Plan([], inventory.accounts, options, settings, args.notify), args.out)
 
 
 def inspect(plan: Plan, out: Path) -> int:
@@ -229,19 +255,60 @@ def inspect(plan: Plan, out: Path) -> int:
 
 @dataclass
 class TerminalWatch:
-    """An inspection on the terminal: one live line while it scans, the summary once the
-    outputs are written."""
+    """An inspection on the terminal: a line for each site being scanned and one for the
+    whole (sites done, pages, time left) while it scans, the summary once the outputs are
+    written. Sites report from their own threads."""
 
     live: Live
+    total: int = 0
+    parallel: int = 1
+    done: int = 0
+    pages_done: int = 0
+    started: float = field(default_factory=time.monotonic)
+    running: dict[str, str] = field(default_factory=dict)  # site id → its progress line
+    pages: dict[str, int] = field(default_factory=dict)
+    accounts: str | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def planned(self, sites: list[SiteEntry], parallel: int) -> None:
+        self.total, self.parallel = len(sites), parallel
+        self.show()
 
     def scanning(self, site: SiteEntry, counts: dict[str, int]) -> None:
-        self.live.update(
-            f"[bold]{site.name}[/]  已抓取页面 {counts['pages']}  "
-            f"已检查链接 {counts['fetched']}  访问失败 {counts['failed']}"
-        )
+        with self.lock:
+            self.pages[site.id] = counts["pages"]
+            self.running[site.id] = (
+                f"[bold]{site.name}[/]  已抓取页面 {counts['pages']}  "
+                f"已检查链接 {counts['fetched']}  访问失败 {counts['failed']}"
+            )
+        self.show()
+
+    def scanned(self, site: SiteEntry, result: ScanResult) -> None:
+        with self.lock:
+            self.running.pop(site.id, None)
+            self.pages_done += self.pages.pop(site.id, 0)
+            self.done += 1
+        self.show()
+
+    def show(self) -> None:
+        with self.lock:
+            lines = [*self.running.values(), self.overall()]
+            if self.accounts:
+                lines.append(self.accounts)
+        self.live.update("\n".join(lines))
+
+    def overall(self) -> str:
+        """Sites done of all, pages so far, and the time left at the pace so far."""
+        pages = self.pages_done + sum(self.pages.values())
+        line = f"站点 {self.done}/{self.total} 已完成（同时扫描 {self.parallel} 个），页面 {pages}"
+        if 0 < self.done < self.total:
+            left = (time.monotonic() - self.started) / self.done * (self.total - self.done)
+            line += f"，预计还需 {max(1, round(left / 60))} 分钟"
+        return line
 
     def reading(self, accounts: list[AccountEntry]) -> None:
-        self.live.update(Spinner("dots", f"正在读取 {len(accounts)} 个政务新媒体账号的归档……"))
+        self.accounts = f"正在读取 {len(accounts)} 个政务新媒体账号的归档……"
+        self.show()
 
     def written(self, outputs: Outputs) -> None:
         self.live.stop()

@@ -6,16 +6,19 @@ its last run can finish it: the outputs are written and the units notified then,
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import Engine
 
-from govscan.pipeline import ScanOptions, scan_accounts, scan_site
+from govscan.parallel import JUDGING, Slot, default_parallel, scan_all, slots
+from govscan.pipeline import ScanOptions, ScanResult, scan_accounts, scan_site
 from govscan.reports.notify import Delivery, notify
 from govscan.reports.outputs import Outputs, write_outputs
+from govscan.resolver import Lookup
 from govscan.store.inspections import (
     complete_inspection,
     fail_inspection,
@@ -54,6 +57,16 @@ class Plan:
             notify=inspection.notify,
         )
 
+    @property
+    def parallel(self) -> int:
+        """Sites crawled at once."""
+        return self.settings.parallel or default_parallel()
+
+    @property
+    def per_ip(self) -> int:
+        """Requests at once to one address, over all the sites crawled at once."""
+        return self.settings.per_ip or self.options.concurrency
+
     def contacts(self) -> dict[str, set[str]]:
         """The addresses each unit's problems are mailed to."""
         found: dict[str, set[str]] = defaultdict(set)
@@ -66,8 +79,14 @@ class Plan:
 class Watch(Protocol):
     """Who follows an inspection as it goes: the command line shows it on the terminal."""
 
+    def planned(self, sites: list[SiteEntry], parallel: int) -> None:
+        """The sites to scan, ``parallel`` at once."""
+
     def scanning(self, site: SiteEntry, counts: dict[str, int]) -> None:
         """A site's crawl so far: pages parsed, URLs fetched, fetches that failed."""
+
+    def scanned(self, site: SiteEntry, result: ScanResult) -> None:
+        """A site's run has finished, completed or failed."""
 
     def reading(self, accounts: list[AccountEntry]) -> None:
         """The accounts' archives are being read."""
@@ -94,23 +113,49 @@ def start(engine: Engine, plan: Plan, out: Path) -> Inspection:
 
 
 def run(engine: Engine, inspection: Inspection, watch: Watch | None = None) -> None:
-    """Scan each site of the inspection, then read its accounts, each a run of it. An
-    interruption fails the inspection, as it fails the run it stopped, and goes on up."""
+    """Scan the inspection's sites and read its accounts' archives alongside, each a run of
+    it. An interruption fails the inspection, as it fails the runs it stopped, and goes on up."""
     plan = Plan.stored(inspection)
-    logs = Path(inspection.out) / "logs"
     try:
-        for site in plan.sites:
-            shown = partial(watch.scanning, site) if watch else None
-            log = logs / f"{site.id}.log"
-            scan_site(engine, inspection.id, site, plan.options, log, shown)
-        if plan.accounts:
-            if watch:
-                watch.reading(plan.accounts)
-            log = logs / "accounts.log"
-            scan_accounts(engine, inspection.id, plan.accounts, plan.options, log)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="accounts") as alongside:
+            reading = (
+                alongside.submit(read_accounts, engine, inspection, plan, watch)
+                if plan.accounts
+                else None
+            )
+            scan_sites(engine, inspection, plan, watch)
+            if reading is not None:
+                reading.result()
     except BaseException as interrupt:
         fail_inspection(engine, inspection.id, f"检查中断：{interrupt!r}")
         raise
+
+
+def scan_sites(engine: Engine, inspection: Inspection, plan: Plan, watch: Watch | None) -> None:
+    """The sites, ``plan.parallel`` at once within the per-address limit (``govscan.parallel``),
+    each with its share of the concurrency; their checks one site at a time."""
+    options = plan.options
+
+    def scan(slot: Slot) -> None:
+        shown = partial(watch.scanning, slot.site) if watch else None
+        log = Path(inspection.out) / "logs" / f"{slot.site.id}.log"
+        chosen = replace(options, concurrency=slot.concurrency)
+        result = scan_site(engine, inspection.id, slot.site, chosen, log, shown, JUDGING)
+        if watch:
+            watch.scanned(slot.site, result)
+
+    if watch:
+        watch.planned(plan.sites, plan.parallel)
+    lookup = Lookup(options.resolve, options.nameserver, options.timeout)
+    waiting = slots(plan.sites, lookup, options.concurrency, plan.per_ip)
+    scan_all(waiting, plan.parallel, plan.per_ip, scan)
+
+
+def read_accounts(engine: Engine, inspection: Inspection, plan: Plan, watch: Watch | None) -> None:
+    if watch:
+        watch.reading(plan.accounts)
+    log = Path(inspection.out) / "logs" / "accounts.log"
+    scan_accounts(engine, inspection.id, plan.accounts, plan.options, log)
 
 
 def inspect(engine: Engine, plan: Plan, out: Path, watch: Watch | None = None) -> Finished:

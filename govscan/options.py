@@ -64,10 +64,11 @@ def family_settings(settings: Settings) -> dict[str, dict]:
 
 
 def scan_options(inventory: Inventory, chosen: ScanOptions | None = None) -> ScanOptions:
-    """The options ``chosen`` on the command line (or the defaults) with the inventory's
-    settings: how the checks judge, and the resolver and the user agent unless chosen."""
-    chosen = chosen or ScanOptions()
+    """The options ``chosen`` on the command line (or the defaults, and the inventory's
+    concurrency) with the inventory's settings: how the checks judge, and the resolver and
+    the user agent unless chosen."""
     settings = inventory.settings
+    chosen = chosen or ScanOptions(concurrency=settings.concurrency or ScanOptions.concurrency)
     nameserver = chosen.nameserver or settings.nameserver
     try:
         load_profile(settings.scoring_profile)

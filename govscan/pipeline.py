@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -65,7 +66,7 @@ class ScanOptions:
 
     max_pages: int = 1000
     max_depth: int = 3
-    concurrency: int = 8
+    concurrency: int = 4  # requests at once to one host (a share of per_ip where sites share one)
     timeout: float = 15.0
     resolve: dict[str, list[str]] = field(default_factory=dict)
     nameserver: str | None = None
@@ -103,8 +104,10 @@ def scan_site(
     options: ScanOptions,
     log_path: Path,
     on_progress: Progress | None = None,
+    judging: AbstractContextManager | None = None,
 ) -> ScanResult:
-    """Crawl ``site``, run the selected checks, and mark the run completed or failed."""
+    """Crawl ``site``, run the selected checks, and mark the run completed or failed; the
+    checks run inside ``judging`` (a lock when many sites are crawled at once)."""
     save_site(engine, site)
     columns = [column.model_dump() for column in site.columns]
     waivers = [waiver.model_dump() for waiver in site.waivers]
@@ -121,18 +124,25 @@ def scan_site(
     def crawl_and_check() -> tuple[str | None, dict]:
         if error := crawl(engine, run_id, log_path, on_progress):
             return error, {}
-        window = probe_window(selected(options))
-        view = load_view(engine, run_id, window)
-        if unscanned := homepage_unread(engine, view, options):
-            skipped = [name for name in options.checks if name != "availability"]
-            save_metrics(engine, run_id, "not_run", dict.fromkeys(skipped, unscanned))
-            view = with_measurements(engine, view, window)
-            return None, {"stats": run_checks(engine, view, ["availability"], scored=False)}
-        run_probes(engine, view, options)
-        view = with_measurements(engine, view, window)
-        return None, {"stats": run_checks(engine, view, options.checks)}
+        with judging or nullcontext():
+            return check(engine, run_id, options)
 
     return carry_out(run_id, partial(finish_run, engine), crawl_and_check)
+
+
+def check(engine: Engine, run_id: int, options: ScanOptions) -> tuple[None, dict]:
+    """Everything after the crawl: the probes and the checks, unless the homepage could not
+    be read; then only whether the site is available."""
+    window = probe_window(selected(options))
+    view = load_view(engine, run_id, window)
+    if unscanned := homepage_unread(engine, view, options):
+        skipped = [name for name in options.checks if name != "availability"]
+        save_metrics(engine, run_id, "not_run", dict.fromkeys(skipped, unscanned))
+        view = with_measurements(engine, view, window)
+        return None, {"stats": run_checks(engine, view, ["availability"], scored=False)}
+    run_probes(engine, view, options)
+    view = with_measurements(engine, view, window)
+    return None, {"stats": run_checks(engine, view, options.checks)}
 
 
 def scan_accounts(

@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -334,6 +335,7 @@ class _SiteServer(_TrackedConnections, ThreadingHTTPServer):
         self.hits_lock = threading.Lock()
         self.active = 0
         self.max_active = 0  # the most requests answered at once, for concurrency limits
+        self.spans: list[tuple[float, float]] = []  # when each request began and ended
         super().__init__((host, port), _SiteHandler)
 
     def server_bind(self) -> None:
@@ -351,6 +353,7 @@ class _SiteServer(_TrackedConnections, ThreadingHTTPServer):
 
     @contextlib.contextmanager
     def in_flight(self) -> Iterator[None]:
+        began = time.monotonic()
         with self.hits_lock:
             self.active += 1
             self.max_active = max(self.max_active, self.active)
@@ -359,6 +362,7 @@ class _SiteServer(_TrackedConnections, ThreadingHTTPServer):
         finally:
             with self.hits_lock:
                 self.active -= 1
+                self.spans.append((began, time.monotonic()))
 
 
 class _SiteServerV6(_SiteServer):

@@ -89,8 +89,14 @@ def test_the_last_run_to_finish_completes_the_inspection_and_notifies_once(
 class Interrupting:
     """Follows an inspection and stops it, as Ctrl-C would, once its crawl is under way."""
 
+    def planned(self, sites, parallel):
+        pass
+
     def scanning(self, site, counts):
         raise KeyboardInterrupt
+
+    def scanned(self, site, result):
+        pass
 
     def reading(self, accounts):
         pass

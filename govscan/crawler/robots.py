@@ -1,5 +1,5 @@
 """robots.txt as RFC 9309 lets a crawler read it: its first 500 KiB, and never at the cost of
-the scan (with ``--obey-robots``).
+the scan (with ``--obey-robots``); its ``Crawl-delay`` is kept between two requests to the host.
 
 A robots.txt of tens of megabytes took minutes and a gigabyte to parse; one that could not be
 downloaded was logged as an error by Scrapy, which failed the whole site.
@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import logging
 
+from protego import Protego
 from scrapy import signals
 from scrapy.exceptions import NotConfigured, StopDownload
 from scrapy.http import Request, Response
 from scrapy.robotstxt import ProtegoRobotParser
 from scrapy.utils.httpobj import urlparse_cached
+
+from govscan.crawler.throttle import Throttle
 
 logger = logging.getLogger(__name__)
 
@@ -62,3 +65,35 @@ class RobotsTxtLimits:
             return None
         logger.warning("%s could not be read (%r): every path is allowed", request.url, exception)
         return Response(request.url, status=404, request=request)
+
+
+class CrawlDelay:
+    """Keeps the ``Crawl-delay`` a host's robots.txt asks of govscan's user agent (at most
+    ``GOVSCAN_MAX_CRAWL_DELAY`` seconds) between two requests to the host, through the
+    crawl's :class:`~govscan.crawler.throttle.Throttle`."""
+
+    def __init__(self, crawler, throttle: Throttle, most: float):
+        self.crawler = crawler
+        self.throttle = throttle
+        self.most = most
+
+    @classmethod
+    def from_crawler(cls, crawler) -> CrawlDelay:
+        throttle = next(
+            (e for e in crawler.extensions.middlewares if isinstance(e, Throttle)), None
+        )
+        if not crawler.settings.getbool("ROBOTSTXT_OBEY") or throttle is None:
+            raise NotConfigured
+        return cls(crawler, throttle, crawler.settings.getfloat("GOVSCAN_MAX_CRAWL_DELAY"))
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if is_robots_request(request) and response.status == 200 and response.body:
+            asked = Protego.parse(response.text).crawl_delay(self.crawler.settings["USER_AGENT"])
+            if asked:
+                delay = min(float(asked), self.most)
+                self.throttle.keep_at_least(
+                    self.crawler.engine.downloader.get_slot_key(request), delay
+                )
+                netloc = urlparse_cached(request).netloc
+                self.crawler.stats.set_value(f"govscan/crawl_delay/{netloc}", delay)
+        return response

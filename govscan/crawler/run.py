@@ -19,7 +19,7 @@ from govscan.crawler.spiders.archives import ArchiveSpider
 from govscan.crawler.spiders.site import SiteSpider
 from govscan.store.accounts import get_account_run
 from govscan.store.db import database_url, open_engine
-from govscan.store.runs import get_run
+from govscan.store.runs import get_run, save_metrics
 
 #: Why a crawl whose homepage could not be read (though it is not dead) is incomplete.
 HOME_UNREAD = {
@@ -48,6 +48,7 @@ def crawl_settings(options: dict, db_url: str, run_id: int) -> Settings:
             "GOVSCAN_RESOLVE": options.get("resolve") or {},
             "GOVSCAN_NAMESERVER": options.get("nameserver"),
             "CONCURRENT_REQUESTS_PER_DOMAIN": options["concurrency"],
+            "AUTOTHROTTLE_TARGET_CONCURRENCY": options["concurrency"],
             "CONCURRENT_REQUESTS": max(16, options["concurrency"] * 4),
             "DOWNLOAD_TIMEOUT": options["timeout"],
             "DNS_TIMEOUT": options["timeout"],
@@ -85,6 +86,8 @@ def crawl(run_id: int, archives: bool) -> str | None:
         process.crawl(crawler, **site_arguments(options))
     process.start()
     stats = crawler.stats.get_stats()
+    if not archives and (slowed := slowed_hosts(stats)):
+        save_metrics(engine, run_id, "politeness", {"slowed": slowed})
     # Dead links are logged below ERROR, so an error in the log is govscan's own failure
     # (a spider exception, a fault in the store): the crawl is then incomplete.
     errors = stats.get("log_count/ERROR", 0)
@@ -93,6 +96,19 @@ def crawl(run_id: int, archives: bool) -> str | None:
     if errors:
         return f"抓取过程中出现 {errors} 个内部错误，结果不完整（详见抓取日志）"
     return HOME_UNREAD.get(stats.get("govscan/home_unread"))
+
+
+def slowed_hosts(stats: dict) -> dict[str, dict]:
+    """By host, what slowed the crawl down: overloaded answers (429, 503) with the longest
+    delay between requests they led to, and a robots.txt Crawl-delay."""
+    slowed: dict[str, dict] = {}
+    for key, value in stats.items():
+        match key.split("/"):
+            case ["govscan", "slowed", host, what]:
+                slowed.setdefault(host, {})[what] = value
+            case ["govscan", "crawl_delay", host]:
+                slowed.setdefault(host, {})["crawl_delay"] = value
+    return slowed
 
 
 def site_arguments(options: dict) -> dict:

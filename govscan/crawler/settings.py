@@ -31,7 +31,20 @@ DOWNLOAD_TIMEOUT = 15
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_VERIFY_CERTIFICATES = True
 CONCURRENT_REQUESTS = 64
-CONCURRENT_REQUESTS_PER_DOMAIN = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 4  # each scan sets its own (govscan.parallel)
+
+# Requests to a host are spaced by its latency over the host's concurrency, so a server that
+# slows down gets fewer requests (AutoThrottle); an overloaded answer (429, 503) doubles the
+# delay (RetryAfterMiddleware); robots.txt's Crawl-delay is kept under --obey-robots.
+AUTOTHROTTLE_ENABLED = True
+RANDOMIZE_DOWNLOAD_DELAY = False  # a delay is a floor (Crawl-delay), not an average
+EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "govscan.crawler.throttle.Throttle": 0,  # AutoThrottle that keeps a host's Crawl-delay
+}
+AUTOTHROTTLE_START_DELAY = 0.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+GOVSCAN_MAX_CRAWL_DELAY = 30.0
 
 # One retry for transient failures before a link is called dead; 429 is handled apart:
 # waited for as Retry-After asks, up to GOVSCAN_MAX_RETRY_AFTER seconds, and retried
@@ -71,6 +84,7 @@ ITEM_PIPELINES = {"govscan.crawler.pipelines.StorePipeline": 300}
 DOWNLOADER_MIDDLEWARES = {
     "govscan.crawler.middlewares.RetryAfterMiddleware": 560,
     "govscan.crawler.robots.RobotsTxtLimits": 540,  # after RetryMiddleware's retry
+    "govscan.crawler.robots.CrawlDelay": 545,
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,  # the spider keeps scope
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     "scrapy.downloadermiddlewares.stats.DownloaderStats": None,  # per-request counters unused

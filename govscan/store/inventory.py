@@ -214,6 +214,10 @@ class Settings(Strict):
     newmedia: NewMediaSettings = NewMediaSettings()
     availability: AvailabilitySettings = AvailabilitySettings()
     limits: CrawlLimits = CrawlLimits()
+    # how hard a night leans on servers (unset: --concurrency and --per-ip, or their defaults)
+    parallel: Annotated[int, Field(ge=1, le=64)] | None = None  # sites crawled at once
+    concurrency: Annotated[int, Field(ge=1, le=64)] | None = None  # requests at once per host
+    per_ip: Annotated[int, Field(ge=1, le=256)] | None = None  # per address, over all sites
     scoring_profile: str | None = None  # a YAML file like govscan/checks/scoring.yaml
     dictionaries: Dictionaries = Dictionaries()
     notify: NotifySettings = NotifySettings()
