@@ -48,7 +48,9 @@ def crawl_settings(options: dict, db_url: str, run_id: int) -> Settings:
             "GOVSCAN_RESOLVE": options.get("resolve") or {},
             "GOVSCAN_NAMESERVER": options.get("nameserver"),
             "CONCURRENT_REQUESTS_PER_DOMAIN": options["concurrency"],
-            "AUTOTHROTTLE_TARGET_CONCURRENCY": options["concurrency"],
+            # twice the limit: the limit holds while the host answers at its pace, the delay
+            # takes over when it slows down or is overloaded (docs/benchmarks.md)
+            "AUTOTHROTTLE_TARGET_CONCURRENCY": 2 * options["concurrency"],
             "CONCURRENT_REQUESTS": max(16, options["concurrency"] * 4),
             "DOWNLOAD_TIMEOUT": options["timeout"],
             "DNS_TIMEOUT": options["timeout"],

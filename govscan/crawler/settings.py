@@ -33,9 +33,10 @@ DOWNLOAD_VERIFY_CERTIFICATES = True
 CONCURRENT_REQUESTS = 64
 CONCURRENT_REQUESTS_PER_DOMAIN = 4  # each scan sets its own (govscan.parallel)
 
-# Requests to a host are spaced by its latency over the host's concurrency, so a server that
-# slows down gets fewer requests (AutoThrottle); an overloaded answer (429, 503) doubles the
-# delay (RetryAfterMiddleware); robots.txt's Crawl-delay is kept under --obey-robots.
+# Requests to a host are spaced by its latency over twice the host's concurrency, so a server
+# that slows down gets fewer requests (AutoThrottle); an overloaded answer (429, 503) doubles
+# the delay (RetryAfterMiddleware) and AutoThrottle brings it down again as the host recovers;
+# robots.txt's Crawl-delay is kept under --obey-robots.
 AUTOTHROTTLE_ENABLED = True
 RANDOMIZE_DOWNLOAD_DELAY = False  # a delay is a floor (Crawl-delay), not an average
 EXTENSIONS = {
