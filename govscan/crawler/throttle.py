@@ -1,9 +1,15 @@
 """AutoThrottle with a least delay per host: a robots.txt ``Crawl-delay`` must hold however fast
-the host answers, and Scrapy's AutoThrottle knows only one least delay for every host."""
+the host answers, and Scrapy's AutoThrottle knows only one least delay for every host.
+
+A delay of a few milliseconds spaces nothing a concurrency limit does not already space, yet
+any delay makes Scrapy send a slot's requests one reactor call at a time (15 % of the crawl's
+CPU on a fast host, docs/benchmarks.md): below ``NEGLIGIBLE_DELAY`` it is none."""
 
 from __future__ import annotations
 
 from scrapy.extensions.throttle import AutoThrottle
+
+NEGLIGIBLE_DELAY = 0.05  # seconds
 
 
 class Throttle(AutoThrottle):
@@ -24,5 +30,8 @@ class Throttle(AutoThrottle):
     def _response_downloaded(self, response, request, spider) -> None:
         super()._response_downloaded(response, request, spider)
         key, slot = self._get_slot(request, spider)
-        if slot is not None and key in self.least:
-            slot.delay = max(slot.delay, self.least[key])
+        if slot is None:
+            return
+        if slot.delay < NEGLIGIBLE_DELAY:
+            slot.delay = 0.0
+        slot.delay = max(slot.delay, self.least.get(key, 0.0))
