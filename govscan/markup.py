@@ -18,6 +18,10 @@ from html.parser import HTMLParser
 import lxml.etree
 import lxml.html
 
+#: What separates a page's own title from the site's in a <title>: 标题_某某市人民政府,
+#: 标题 | 站点, 标题 - 站点.
+TITLE_SUFFIX = re.compile(r"_+|\||｜|\s[-—–]+\s")
+_SPACES = re.compile(r"\s+")
 #: Words in the id or class of a page's header and footer furniture (any case).
 _FURNITURE_WORDS = ("foot", "bottom", "copyright", "banquan")
 _UNSEEN_TAGS = frozenset({"head", "script", "style", "noscript", "header", "footer"})
@@ -124,3 +128,9 @@ def is_furniture(element: lxml.etree._Element) -> bool:
         return False
     attrs = f"{element.get('id') or ''} {element.get('class') or ''}".lower()
     return any(word in attrs for word in _FURNITURE_WORDS)
+
+
+def squeezed(text: str) -> str:
+    """``text`` without white space: Chinese reads the same with or without it, and CMSs put
+    it anywhere (a <br> in a title, spaces in a 文号)."""
+    return _SPACES.sub("", text)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +21,8 @@ import pytest
 from govscan.checks.interaction import closing_day, pending_rows, read_message
 from govscan.checks.services import is_guide, lacks
 from govscan.crawler.pages import read_page
-from govscan.store.view import Page, PageFacts
+from govscan.store.snapshot import page_of
+from govscan.store.view import Page
 
 TEMPLATES = Path(__file__).parent / "corpus" / "templates"
 TODAY = date(2026, 12, 1)
@@ -74,14 +75,13 @@ def substitute(text: str, values: dict[str, str]) -> str:
     return text
 
 
-def page_of(name: str, filling: Filling, title: str) -> tuple[Page, str]:
+def filled_page(name: str, filling: Filling, title: str) -> tuple[Page, str]:
     """The filled template as a scan reads it: the page and its visible text."""
     html = fill((TEMPLATES / name).read_text(encoding="utf-8"), filling)
     if "<html" not in html.lower():  # a fragment the CMS wraps in its page
         html = f"<html><head><title>{title}</title></head><body>{html}</body></html>"
     record = read_page(f"https://www.example.gov.cn/{name}.html", html, "page", 2)
-    facts = PageFacts.of(record.facts)
-    page = Page(record.url, "page", 2, title, record.excerpt, record.text_length, facts)
+    page = replace(page_of(record, None), title=title)  # the title the case names it by
     return page, zlib.decompress(record.text).decode()
 
 
@@ -125,7 +125,7 @@ LETTERS = {
 @pytest.mark.parametrize("case", LETTERS)
 def test_a_letter_page_is_read_with_its_dates_and_answer(case):
     name, filling, sent, answered, has_answer = LETTERS[case]
-    page, text = page_of(name, filling, "领导信箱")
+    page, text = filled_page(name, filling, "领导信箱")
     message = read_message(page, text, TODAY)
     assert message is not None, text[:300]
     assert (message.sent, message.answered, message.has_answer) == (sent, answered, has_answer)
@@ -154,7 +154,7 @@ LISTS = {
 @pytest.mark.parametrize("case", LISTS)
 def test_the_waiting_rows_of_a_mailbox_list_are_read_whatever_the_column_order(case):
     name, filling, waiting = LISTS[case]
-    page, text = page_of(name, filling, "领导信箱")
+    page, text = filled_page(name, filling, "领导信箱")
     rows = pending_rows(page, text, TODAY)
     assert [(row.sent) for row in rows] == [sent for _, sent in waiting], text[:400]
     for row, (title, _) in zip(rows, waiting, strict=True):
@@ -202,11 +202,11 @@ GUIDES = {
 @pytest.mark.parametrize("case", GUIDES)
 def test_a_guide_is_known_and_each_element_left_empty_is_missing(case):
     name, values, missing = GUIDES[case]
-    page, text = page_of(name, Filling(values), "网上办事")  # not titled a guide
+    page, text = filled_page(name, Filling(values), "网上办事")  # not titled a guide
     assert is_guide(page, text)
     assert lacks(text) == missing
     without_fee = {key: value for key, value in values.items() if value != "不收费"}
-    page, text = page_of(name, Filling(without_fee), "网上办事")
+    page, text = filled_page(name, Filling(without_fee), "网上办事")
     assert lacks(text) == [*missing, "收费标准"]
 
 
@@ -216,5 +216,5 @@ def test_a_guide_is_known_and_each_element_left_empty_is_missing(case):
 def test_a_survey_closes_on_the_last_day_of_its_collection_period():
     values = {"topic.TITLE": "关于《重庆市公路养护条例（征求意见稿）》的意见征集",
               "topic.VALID_DATE_S": "2026-03-01", "topic.VALID_DATE_E": "2026-03-31"}  # fmt: skip
-    page, text = page_of("survey-detail-cqjw-topicdetails.jsp", Filling(values), "意见征集")
+    page, text = filled_page("survey-detail-cqjw-topicdetails.jsp", Filling(values), "意见征集")
     assert closing_day(text, TODAY, page.published(TODAY)) == date(2026, 3, 31)

@@ -18,7 +18,8 @@ from scrapy.http import HtmlResponse
 from govscan.checks.interaction import closed_survey, closing_day
 from govscan.checks.services import is_guide
 from govscan.crawler.pages import read_page
-from govscan.store.view import Page, PageFacts
+from govscan.store.snapshot import page_of
+from govscan.store.view import Page
 
 PAGES = Path(__file__).parent / "corpus" / "indicators"
 TODAY = date(2026, 12, 1)
@@ -29,17 +30,8 @@ def load(stem: str) -> tuple[Page, str, dict]:
     path = PAGES / f"{stem}.html"
     response = HtmlResponse(f"https://www.pingtan.gov.cn/{stem}.htm", body=path.read_bytes())
     record = read_page(response.url, response.text, "page", 2)
-    page = Page(
-        record.url,
-        record.role,
-        record.depth,
-        record.title,
-        record.excerpt,
-        record.text_length,
-        PageFacts.of(record.facts),
-    )
     facts = yaml.safe_load((PAGES / f"{stem}.yaml").read_text(encoding="utf-8"))["facts"]
-    return page, zlib.decompress(record.text).decode(), facts
+    return page_of(record, None), zlib.decompress(record.text).decode(), facts
 
 
 def survey_stems() -> list[str]:

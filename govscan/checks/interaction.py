@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from govscan.checks.family import Deduction, Family, Figure, Rule
 from govscan.checks.finding import Finding
 from govscan.dates import parse_date
-from govscan.markup import parse_document
+from govscan.markup import parse_document, squeezed
 from govscan.store.view import Page, RunView
 
 UNANSWERED = Rule("interaction.unanswered", "留言长期未回复", "veto", group="interaction")
@@ -281,7 +281,7 @@ def survey_findings(surveys: list[tuple[Page, date]], pages: list[Page]) -> list
     findings = []
     for survey, closed in surveys:
         key = survey_key(survey.headline)
-        if len(key) >= 4 and any(key in squeeze(result.headline) for result in results):
+        if len(key) >= 4 and any(key in squeezed(result.headline) for result in results):
             continue
         findings.append(
             SURVEY.finding(
@@ -295,7 +295,7 @@ def survey_findings(surveys: list[tuple[Page, date]], pages: list[Page]) -> list
 
 def survey_key(title: str) -> str:
     """The subject of a 征集: 关于《苍山州…办法》公开征求意见的公告 → 《苍山州…办法》."""
-    title = squeeze(re.split(r"[_|｜]", title)[0])
+    title = squeezed(re.split(r"[_|｜]", title)[0])
     if named := re.search(r"《[^》]+》", title):
         return named.group(0)
     return TITLE_KEY.sub("", title)
@@ -314,10 +314,6 @@ def said(anchor: lxml.html.HtmlElement) -> str:
     """What a link says: its text, its title, and the alt of its images (a 信箱 banner)."""
     images = [image.get("alt") or "" for image in anchor.iter("img")]
     return " ".join([anchor.text_content() or "", anchor.get("title") or "", *images])
-
-
-def squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 FAMILY = Family(

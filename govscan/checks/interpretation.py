@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from govscan.checks.family import Deduction, Family, Figure, Rule
 from govscan.checks.finding import Finding
+from govscan.markup import squeezed
 from govscan.store.view import Link, Page, RunView
 
 MISSING = Rule(
@@ -52,7 +53,6 @@ INTERPRETATION_TITLE = re.compile(r"解读|图解|一图读懂|一图看懂|答�
 #: Names in 《》; the 关于印发…的通知 around them is the issuing document's, not the policy's.
 BOOK_TITLE = re.compile(r"《([^》]{4,80})》")
 ISSUING = re.compile(r"^(?:.*?关于)?(?:印发|发布|转发)?|(?:的通知|的决定|的公告)$")
-SPACES = re.compile(r"\s+")
 #: Shorter names (办法, 实施意见) name no policy in particular.
 MIN_NAME = 6
 
@@ -208,10 +208,6 @@ def late(policy: Document, pairing: Pairing, settings: InterpretationSettings) -
             "paired_by": pairing.by,
         },
     )
-
-
-def squeezed(text: str) -> str:
-    return SPACES.sub("", text)
 
 
 FAMILY = Family(

@@ -235,11 +235,14 @@ def hidden_in_source(root: lxml.html.HtmlElement, view: RunView) -> list[dict]:
     """Links to other sites that the page's source hides by inline style, or that a script
     writes into it."""
     hidden = [
-        {"href": anchor.get("href", ""), "text": " ".join(anchor.text_content().split())}
+        {
+            "href": anchor.get("href", ""),
+            "text": " ".join(anchor.text_content().split()),
+            "how": "inline_style",
+        }
         for anchor in root.iter("a")
         if is_foreign(anchor.get("href", ""), view) and is_hidden(anchor)
     ]
-    hidden = [{**link, "how": "inline_style"} for link in hidden]
     for script in root.iter("script"):
         for written in WRITTEN.findall(script.text or ""):
             text = " ".join(TAG.sub(" ", written).strip("'\" ").split())

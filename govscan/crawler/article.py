@@ -17,6 +17,8 @@ from itertools import accumulate
 
 import lxml.etree
 
+from govscan.markup import TITLE_SUFFIX, squeezed
+
 _TEXT_NODES = lxml.etree.XPath("descendant-or-self::text()", smart_strings=False)
 #: The 信息公开 metadata table's fields and the labels CMSs give them (spaces removed).
 TABLE_LABELS = {
@@ -75,8 +77,6 @@ SITE_NOTICE = re.compile(
 NOTICE_REACH = 60
 #: Any label of a date; the publication's own were looked for first.
 OTHER_DATE_LABEL = re.compile(r"(?:日期|时间)\s*[:：]")
-#: What separates the article's own title from the site's in a <title>: 标题_某某市人民政府.
-TITLE_SUFFIX = re.compile(r"_+|\||｜|\s[-—–]+\s")
 MIN_TITLE = 4
 TITLE_PREFIX = 12
 
@@ -207,14 +207,14 @@ def title_chunk(chunks: list[str], title: str) -> int | None:
     Titles are broken over lines (<br>) and spaced differently than in <title>, so the
     comparison ignores white space, and falls back to the title's first words.
     """
-    title = re.sub(r"\s+", "", TITLE_SUFFIX.split(title, 1)[0])
+    title = squeezed(TITLE_SUFFIX.split(title, 1)[0])
     if len(title) < MIN_TITLE:
         return None
     # the chunks are collapsed: a space is their only white space
-    squeezed = "".join(chunks).replace(" ", "")
+    text = "".join(chunks).replace(" ", "")
     ends = list(accumulate(len(chunk) - chunk.count(" ") for chunk in chunks))
     for key in (title, title[:TITLE_PREFIX]):
-        if (found := squeezed.find(key)) >= 0:
+        if (found := text.find(key)) >= 0:
             return bisect_left(ends, found + len(key))
     return None
 
@@ -275,4 +275,4 @@ def labelled_number(chunks: list[str], labels: list[Label]) -> str | None:
 
 def normal_number(number: str) -> str:
     """A 文号 without the spaces that table cells and line breaks put into it."""
-    return re.sub(r"\s+", "", number)
+    return squeezed(number)

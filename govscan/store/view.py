@@ -8,7 +8,6 @@ probes' results have declared models here, and ``findings.json`` shows them as t
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
@@ -21,11 +20,10 @@ from pydantic import TypeAdapter
 from pydantic.dataclasses import dataclass as model
 
 from govscan.dates import parse_date
+from govscan.markup import TITLE_SUFFIX
 from govscan.store.inventory import ColumnEntry, Settings
 
 Measurement = TypeVar("Measurement")
-#: What separates a title from the site's name after it: 标题 - 站点, 标题_站点, 标题|站点.
-SITE_SUFFIX = re.compile(r"\s[-—|｜_]\s|\s*[|｜_]")
 #: Elements whose target a browser loads into the page.
 EMBEDDED_ELEMENTS = ("img", "script", "link", "iframe", "frame")
 
@@ -76,7 +74,7 @@ class Page:
         ``<title>`` without the site's name after it. Many platforms title every article
         栏目名_站点名, so what a page is (a guide, a 征集, a 解读) is read here."""
         own = self.facts.meta.get("ArticleTitle") or self.title
-        return SITE_SUFFIX.split(own)[0].strip() or own
+        return TITLE_SUFFIX.split(own, 1)[0].strip() or own
 
     def published(self, today: date) -> date | None:
         """The day the page says it was published, if it says."""
