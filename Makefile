@@ -6,8 +6,8 @@ PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 # Debian packages the scans, the tests and the benchmarks use.
 BROWSER_DEBS := chromium chromium-headless-shell fonts-noto-cjk
-TEST_DEBS    := $(BROWSER_DEBS) postgresql
-BENCH_DEBS   := $(BROWSER_DEBS) nginx-light
+TEST_DEBS    := $(BROWSER_DEBS) postgresql redis-server
+BENCH_DEBS   := $(BROWSER_DEBS) nginx-light postgresql redis-server
 
 .PHONY: demo test bench lint clean
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import threading
@@ -21,18 +22,30 @@ from govscan import __version__, inspections
 from govscan.checks.registry import RegistryError, family_names
 from govscan.demo import serve_demo_world
 from govscan.inspections import Plan
-from govscan.options import OptionsError, load_config, scan_options
-from govscan.outcomes import INCOMPLETE
+from govscan.leases import LEASE
+from govscan.options import OptionsError, broker_url, load_config, scan_options
+from govscan.outcomes import COMPLETED, INCOMPLETE, STATUS_NAMES
 from govscan.parallel import default_parallel
 from govscan.pipeline import ScanOptions, ScanResult
 from govscan.reports.figures import summary_figures
 from govscan.reports.outputs import Outputs, rewrite_outputs
 from govscan.resolver import parse_overrides
-from govscan.store.db import connect
+from govscan.store.db import connect, database_url
+from govscan.store.inspections import recent_inspections
 from govscan.store.inventory import AccountEntry, Inventory, InventoryError, Settings, SiteEntry
 
 console = Console(stderr=True, soft_wrap=True)
 EXIT_OK, EXIT_SCAN_FAILED, EXIT_USAGE = 0, 1, 2
+INSPECTION_COLUMNS = (
+    "编号",
+    "开始（UTC）",
+    "方式",
+    "状态",
+    "站点 完成/总数",
+    "扫描中",
+    "未完成",
+    "账号",
+)
 
 
 class UsageError(Exception):
@@ -50,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", type=Path, help="站点清单（YAML；与 --site 同用时默认 sites.yaml）"
     )
     scan.add_argument("--site", action="append", help="只扫描清单中此 id 的站点（可重复）")
+    scan.add_argument(
+        "--detach",
+        action="store_true",
+        help="任务放入消息队列后立即返回，由工作进程执行（需设置 GOVSCAN_BROKER）",
+    )
     add_scan_options(scan)
     scan.set_defaults(handler=command_scan)
 
@@ -64,6 +82,34 @@ def build_parser() -> argparse.ArgumentParser:
     schedule.add_argument("--config", type=Path, required=True, help="清单（YAML）")
     schedule.add_argument("--out", type=Path, default=Path("govscan-report"), help="报告目录")
     schedule.set_defaults(handler=command_schedule)
+
+    worker = commands.add_parser(
+        "worker", help="集群工作进程：从消息队列（GOVSCAN_BROKER）领取并执行扫描任务"
+    )
+    worker.add_argument(
+        "--concurrency",
+        type=int,
+        default=default_parallel(),
+        help="同时执行的任务数，即同时扫描的站点数（默认 %(default)s）",
+    )
+    worker.add_argument(
+        "--lease",
+        type=float,
+        default=LEASE,
+        help="任务租约（秒，默认 %(default)s）：工作进程失联超过此时间，其任务交由其他工作进程重做",
+    )
+    worker.set_defaults(handler=command_worker)
+
+    listing = commands.add_parser("inspections", help="列出最近的检查：状态与进度")
+    listing.add_argument("--limit", type=int, default=20, help="列出的条数（默认 %(default)s）")
+    listing.set_defaults(handler=command_inspections)
+
+    database = commands.add_parser("db", help="数据库维护")
+    database_commands = database.add_subparsers(dest="db_command", required=True)
+    upgrade = database_commands.add_parser(
+        "upgrade", help="把数据库结构升级到最新版本（集群中在启动工作进程前运行一次）"
+    )
+    upgrade.set_defaults(handler=command_db_upgrade)
 
     report = commands.add_parser(
         "report", help="根据已保存的检查结果重新生成检查通报、报告和整改清单"
@@ -188,7 +234,7 @@ def command_scan(args: argparse.Namespace) -> int:
         site = site_from_url(args.url)
         settings = politeness(args, Settings())
         options = scan_options(Inventory(), chosen_options(args, settings))
-        return inspect(Plan([site], [], options, settings), args.out)
+        return inspect(Plan([site], [], options, settings), args.out, args.detach)
     inventory = load_config(args.config)
     sites = [inventory.site(site_id) for site_id in args.site] if args.site else inventory.sites
     accounts = [] if args.site else inventory.accounts
@@ -196,7 +242,7 @@ def command_scan(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.config}：清单中没有站点，也没有账号")
     settings = politeness(args, inventory.settings)
     options = scan_options(inventory, chosen_options(args, settings))
-    return inspect(Plan(sites, accounts, options, settings, args.notify), args.out)
+    return inspect(Plan(sites, accounts, options, settings, args.notify), args.out, args.detach)
 
 
 def command_schedule(args: argparse.Namespace) -> int:
@@ -238,9 +284,57 @@ def command_accounts(args: argparse.Namespace) -> int:
     return inspect(Plan([], inventory.accounts, options, settings, args.notify), args.out)
 
 
-def inspect(plan: Plan, out: Path) -> int:
+def command_worker(args: argparse.Namespace) -> int:
+    from govscan import cluster  # Celery is loaded only where a queue is used
+
+    broker = broker_url()
+    if broker is None:
+        raise UsageError("工作进程需要消息队列：请设置 GOVSCAN_BROKER=redis://主机:6379/0")
+    if args.concurrency < 1 or args.lease < 4:
+        raise UsageError("--concurrency 至少为 1，--lease 至少 4 秒")
+    cluster.run_worker(broker, args.concurrency, args.lease)
+    return EXIT_OK
+
+
+def command_inspections(args: argparse.Namespace) -> int:
+    """The newest inspections with their state; a local one whose process died is failed
+    first, so that none shows as running forever."""
+    engine = connect()
+    inspections.recover(engine)
+    table = Table(title="最近的检查")
+    for column in INSPECTION_COLUMNS:
+        table.add_column(column)
+    for state in recent_inspections(engine, args.limit):
+        table.add_row(
+            str(state.id),
+            f"{state.started_at:%Y-%m-%d %H:%M}",
+            "集群" if state.queued else "本机",
+            STATUS_NAMES[state.status] + (f"：{state.error}" if state.error else ""),
+            f"{state.sites_finished}/{state.sites}",
+            str(state.sites_running),
+            str(state.sites_failed),
+            f"{state.accounts}（{STATUS_NAMES.get(state.accounts_status, '未开始')}）"
+            if state.accounts
+            else "—",
+        )
+    console.print(table)
+    return EXIT_OK
+
+
+def command_db_upgrade(args: argparse.Namespace) -> int:
+    connect()
+    console.print(f"数据库结构已是最新：{database_url()}")
+    return EXIT_OK
+
+
+def inspect(plan: Plan, out: Path, detach: bool = False) -> int:
     """Carry out the inspection on the terminal: a live progress line, the summary, then how
-    each notification went. Exit status 1 unless everything could be scanned."""
+    each notification went. Exit status 1 unless everything could be scanned. With a queue,
+    workers carry it out (``inspect_on_cluster``)."""
+    if broker := broker_url(plan.settings.broker):
+        return inspect_on_cluster(plan, out, broker, detach)
+    if detach:
+        raise UsageError("--detach 只用于集群：请先设置消息队列 GOVSCAN_BROKER=redis://主机:6379/0")
     with Live(console=console, transient=True) as live:
         finished = inspections.inspect(connect(), plan, out, TerminalWatch(live))
     for delivery in finished.deliveries:
@@ -253,6 +347,48 @@ def inspect(plan: Plan, out: Path) -> int:
     return EXIT_OK if scanned_in_full(finished.outputs.result) else EXIT_SCAN_FAILED
 
 
+def inspect_on_cluster(plan: Plan, out: Path, broker: str, detach: bool) -> int:
+    """Queue the inspection for the workers and, unless ``detach``, follow it to its end and
+    show its summary; the worker that finishes it writes the outputs and notifies."""
+    from govscan import cluster  # Celery is loaded only where a queue is used
+
+    engine = connect(cluster.shared_store())
+    inspection = cluster.submit(engine, cluster.celery_app(broker), plan, out)
+    console.print(
+        f"检查 {inspection.id} 已排队：{len(plan.sites)} 个站点、{len(plan.accounts)} 个账号，"
+        f"由工作进程（govscan worker）执行"
+    )
+    if detach:
+        console.print("用 govscan inspections 查看进度；完成后通报写入 " + str(out))
+        return EXIT_OK
+    try:
+        with Live(console=console, transient=True) as live:
+            ended = inspections.follow(engine, inspection.id, TerminalWatch(live))
+    except KeyboardInterrupt:
+        console.print(f"[yellow]已停止等待；检查 {inspection.id} 仍由工作进程继续执行。[/]")
+        return 130
+    if ended.status != COMPLETED:
+        console.print(f"[red]检查 {ended.id} 未能完成：{ended.error}[/]")
+        return EXIT_SCAN_FAILED
+    return show_written(out / "findings.json")
+
+
+def show_written(findings: Path) -> int:
+    """The summary of a finished inspection whose outputs a worker wrote, when this machine
+    can read them."""
+    try:
+        result = json.loads(findings.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        console.print(
+            f"检查已完成；通报由完成最后一项任务的工作进程写入它所在机器的 {findings.parent}"
+            "（请让各机器共用这一目录，或在本机运行 govscan report 重新生成）"
+        )
+        return EXIT_OK
+    print_summary(result)
+    console.print(f"结果：{findings}\n检查通报：{findings.parent / 'bulletin.html'}")
+    return EXIT_OK if scanned_in_full(result) else EXIT_SCAN_FAILED
+
+
 @dataclass
 class TerminalWatch:
     """An inspection on the terminal: a line for each site being scanned and one for the
@@ -261,7 +397,7 @@ class TerminalWatch:
 
     live: Live
     total: int = 0
-    parallel: int = 1
+    parallel: int | None = 1  # None: as many as the workers take
     done: int = 0
     pages_done: int = 0
     started: float = field(default_factory=time.monotonic)
@@ -270,7 +406,7 @@ class TerminalWatch:
     accounts: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def planned(self, sites: list[SiteEntry], parallel: int) -> None:
+    def planned(self, sites: list[SiteEntry], parallel: int | None) -> None:
         self.total, self.parallel = len(sites), parallel
         self.show()
 
@@ -300,7 +436,8 @@ class TerminalWatch:
     def overall(self) -> str:
         """Sites done of all, pages so far, and the time left at the pace so far."""
         pages = self.pages_done + sum(self.pages.values())
-        line = f"站点 {self.done}/{self.total} 已完成（同时扫描 {self.parallel} 个），页面 {pages}"
+        at_once = f"同时扫描 {self.parallel} 个" if self.parallel else "由工作进程扫描"
+        line = f"站点 {self.done}/{self.total} 已完成（{at_once}），页面 {pages}"
         if 0 < self.done < self.total:
             left = (time.monotonic() - self.started) / self.done * (self.total - self.done)
             line += f"，预计还需 {max(1, round(left / 60))} 分钟"

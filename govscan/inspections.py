@@ -5,6 +5,7 @@ its last run can finish it: the outputs are written and the units notified then,
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
@@ -14,20 +15,24 @@ from typing import Protocol
 
 from sqlalchemy import Engine
 
+from govscan.outcomes import COMPLETED, RUNNING
 from govscan.parallel import JUDGING, Slot, default_parallel, scan_all, slots
-from govscan.pipeline import ScanOptions, ScanResult, scan_accounts, scan_site
+from govscan.pipeline import ScanOptions, ScanResult, describe, scan_accounts, scan_site
 from govscan.reports.notify import Delivery, notify
-from govscan.reports.outputs import Outputs, write_outputs
+from govscan.reports.outputs import LOGS_FOLDER, Outputs, write_outputs
 from govscan.resolver import Lookup
 from govscan.store.inspections import (
     complete_inspection,
     fail_inspection,
     get_inspection,
     inspection_runs,
+    mark_completed,
     start_inspection,
 )
 from govscan.store.inventory import AccountEntry, Inventory, Settings, SiteEntry
+from govscan.store.leases import LostRun, expire, is_lost
 from govscan.store.models import Inspection
+from govscan.store.runs import progress
 
 
 @dataclass(frozen=True)
@@ -79,8 +84,8 @@ class Plan:
 class Watch(Protocol):
     """Who follows an inspection as it goes: the command line shows it on the terminal."""
 
-    def planned(self, sites: list[SiteEntry], parallel: int) -> None:
-        """The sites to scan, ``parallel`` at once."""
+    def planned(self, sites: list[SiteEntry], parallel: int | None) -> None:
+        """The sites to scan, ``parallel`` at once (None: as many as the workers take)."""
 
     def scanning(self, site: SiteEntry, counts: dict[str, int]) -> None:
         """A site's crawl so far: pages parsed, URLs fetched, fetches that failed."""
@@ -104,12 +109,22 @@ class Finished:
     deliveries: list[Delivery]
 
 
-def start(engine: Engine, plan: Plan, out: Path) -> Inspection:
-    """A new inspection of ``plan``, its outputs to be written to ``out``."""
+def start(engine: Engine, plan: Plan, out: Path, queued: bool = False) -> Inspection:
+    """A new inspection of ``plan``, its outputs to be written to ``out``; ``queued`` when
+    workers carry out its runs (``govscan.cluster``)."""
     options = asdict(plan.options)
     return start_inspection(
-        engine, plan.sites, plan.accounts, plan.settings, options, out, plan.notify
+        engine, plan.sites, plan.accounts, plan.settings, options, out, plan.notify, queued
     )
+
+
+def recover(engine: Engine) -> list[LostRun]:
+    """Fail the runs, and the inspections, of a process that died without ending them (kill
+    -9, a machine down): found by their lease, which that process no longer renews."""
+    lost = expire(engine, queued=False)
+    for run in lost:  # ends each inspection once, with the first lost run's process
+        fail_inspection(engine, run.inspection_id, f"检查进程（{run.worker}）失联，未能完成")
+    return lost
 
 
 def run(engine: Engine, inspection: Inspection, watch: Watch | None = None) -> None:
@@ -127,7 +142,7 @@ def run(engine: Engine, inspection: Inspection, watch: Watch | None = None) -> N
             if reading is not None:
                 reading.result()
     except BaseException as interrupt:
-        fail_inspection(engine, inspection.id, f"检查中断：{interrupt!r}")
+        fail_inspection(engine, inspection.id, f"检查中断：{describe(interrupt)}")
         raise
 
 
@@ -138,10 +153,10 @@ def scan_sites(engine: Engine, inspection: Inspection, plan: Plan, watch: Watch 
 
     def scan(slot: Slot) -> None:
         shown = partial(watch.scanning, slot.site) if watch else None
-        log = Path(inspection.out) / "logs" / f"{slot.site.id}.log"
+        log = Path(inspection.out) / LOGS_FOLDER / f"{slot.site.id}.log"
         chosen = replace(options, concurrency=slot.concurrency)
         result = scan_site(engine, inspection.id, slot.site, chosen, log, shown, JUDGING)
-        if watch:
+        if watch and result:
             watch.scanned(slot.site, result)
 
     if watch:
@@ -154,7 +169,7 @@ def scan_sites(engine: Engine, inspection: Inspection, plan: Plan, watch: Watch 
 def read_accounts(engine: Engine, inspection: Inspection, plan: Plan, watch: Watch | None) -> None:
     if watch:
         watch.reading(plan.accounts)
-    log = Path(inspection.out) / "logs" / "accounts.log"
+    log = Path(inspection.out) / LOGS_FOLDER / "accounts.log"
     scan_accounts(engine, inspection.id, plan.accounts, plan.options, log)
 
 
@@ -168,15 +183,24 @@ def inspect(engine: Engine, plan: Plan, out: Path, watch: Watch | None = None) -
 
 
 def finish(engine: Engine, inspection_id: int, watch: Watch | None = None) -> Finished | None:
-    """Once every run of the inspection has finished: mark it completed, write its outputs
+    """Once every run of the inspection has finished: write its outputs, mark it completed
     and notify the units if its plan says so — all of it once, whoever calls. None while
-    runs are still to finish, or when the inspection has already ended."""
+    runs are still to finish, or when the inspection has already ended. Outputs that cannot
+    be written fail it, with the reason."""
     if not complete_inspection(engine, inspection_id):
         return None
     inspection = get_inspection(engine, inspection_id)
     runs, account_run = inspection_runs(engine, inspection_id)
     account_run_id = account_run.id if account_run else None
-    outputs = write_outputs(engine, [run.id for run in runs], account_run_id, Path(inspection.out))
+    try:
+        outputs = write_outputs(
+            engine, [run.id for run in runs], account_run_id, Path(inspection.out)
+        )
+    except Exception as error:
+        fail_inspection(engine, inspection_id, f"报告未能写入 {inspection.out}：{error}")
+        raise
+    mark_completed(engine, inspection_id)
+    inspection = get_inspection(engine, inspection_id)
     if watch:
         watch.written(outputs)
     plan = Plan.stored(inspection)
@@ -186,6 +210,29 @@ def finish(engine: Engine, inspection_id: int, watch: Watch | None = None) -> Fi
         else []
     )
     return Finished(inspection, outputs, deliveries)
+
+
+def follow(engine: Engine, inspection_id: int, watch: Watch, every: float = 1.0) -> Inspection:
+    """Show an inspection that workers carry out, from the store, until it ends; return it
+    as it ended. A site counts as scanned once its last run finished other than lost (a
+    lost run is queued again)."""
+    plan = Plan.stored(get_inspection(engine, inspection_id))
+    sites = {site.id: site for site in plan.sites}
+    watch.planned(plan.sites, None)
+    shown: set[str] = set()
+    while True:
+        inspection = get_inspection(engine, inspection_id)
+        runs, _ = inspection_runs(engine, inspection_id)
+        for run in runs:
+            if run.status == RUNNING:
+                watch.scanning(sites[run.site_id], progress(engine, run.id))
+            elif run.site_id not in shown and not is_lost(run):
+                shown.add(run.site_id)
+                result = ScanResult(run.id, run.status == COMPLETED, run.error)
+                watch.scanned(sites[run.site_id], result)
+        if inspection.status != RUNNING:
+            return inspection
+        time.sleep(every)
 
 
 def own_sections(settings: dict) -> dict:

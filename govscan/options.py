@@ -4,6 +4,7 @@ them here."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,6 +21,12 @@ from govscan.store.register import load_register
 
 class OptionsError(ValueError):
     """Settings no scan can run with; ``str()`` says why, in Chinese."""
+
+
+def broker_url(configured: str | None = None) -> str | None:
+    """The Redis queue whose workers carry out inspections: ``GOVSCAN_BROKER``, else the
+    inventory's ``settings.broker``; None: this machine carries them out."""
+    return os.environ.get("GOVSCAN_BROKER") or configured
 
 
 #: The check families whose settings the inventory holds at its top level, not in a section

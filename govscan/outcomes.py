@@ -4,6 +4,7 @@ site or account was judged. A failed run leaves its site 未完成, never 不合
 #: A run's status, and an inspection's: running until it ends, completed or failed.
 RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
 FINISHED = (COMPLETED, FAILED)
+STATUS_NAMES = {RUNNING: "进行中", COMPLETED: "已完成", FAILED: "未完成"}
 
 #: A verdict per 国办秘函〔2019〕19号; 未完成 when the site or account could not be judged.
 PASSED, NOT_PASSED, INCOMPLETE = "合格", "不合格", "未完成"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -21,6 +23,7 @@ from govscan.checks.context import homepage_fetch, kept_homepage
 from govscan.checks.family import Family
 from govscan.checks.registry import family_names, registry
 from govscan.checks.scoring import load_profile, score, waive
+from govscan.leases import LEASE, heartbeat, worker_name
 from govscan.outcomes import COMPLETED, FAILED
 from govscan.probes import browser, ipv6, tls
 from govscan.probes.availability import ATTEMPTS, attempt, stamp
@@ -31,7 +34,6 @@ from govscan.store.accounts import (
     get_account_run,
     save_account_findings,
     save_accounts,
-    start_account_run,
 )
 from govscan.store.inventory import (
     AccountEntry,
@@ -42,6 +44,8 @@ from govscan.store.inventory import (
     Settings,
     SiteEntry,
 )
+from govscan.store.leases import Claim, claim, save_log
+from govscan.store.models import AccountRun, Run
 from govscan.store.runs import (
     RunData,
     finish_run,
@@ -51,13 +55,13 @@ from govscan.store.runs import (
     save_metrics,
     save_rendered,
     save_site,
-    start_run,
 )
 from govscan.store.snapshot import load_view, with_measurements
 from govscan.store.view import Attempt, Fetch, RenderedPage, RunView, as_json, measured
 from govscan.urls import host_of
 
 Progress = Callable[[dict[str, int]], None]
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass
@@ -105,21 +109,15 @@ def scan_site(
     log_path: Path,
     on_progress: Progress | None = None,
     judging: AbstractContextManager | None = None,
-) -> ScanResult:
+    lease: float = LEASE,
+) -> ScanResult | None:
     """Crawl ``site``, run the selected checks, and mark the run completed or failed; the
-    checks run inside ``judging`` (a lock when many sites are crawled at once)."""
+    checks run inside ``judging`` (a lock when many sites are crawled at once). None when the
+    site's run in this inspection is taken already (a task delivered twice)."""
     save_site(engine, site)
-    columns = [column.model_dump() for column in site.columns]
-    waivers = [waiver.model_dump() for waiver in site.waivers]
-    job = {
-        "url": site.url,
-        "hosts": site.all_hosts,
-        "columns": columns,
-        "waivers": waivers,
-        "external_services": site.external_services,
-        **options.job(),
-    }
-    run_id = start_run(engine, inspection_id, site.id, job)
+    wanted = Claim(inspection_id, site.id, site_job(site, options), worker_name(), lease)
+    if (run_id := claim(engine, wanted)) is None:
+        return None
 
     def crawl_and_check() -> tuple[str | None, dict]:
         if error := crawl(engine, run_id, log_path, on_progress):
@@ -127,7 +125,19 @@ def scan_site(
         with judging or nullcontext():
             return check(engine, run_id, options)
 
-    return carry_out(run_id, partial(finish_run, engine), crawl_and_check)
+    return carry_out(engine, Run, run_id, lease, crawl_and_check)
+
+
+def site_job(site: SiteEntry, options: ScanOptions) -> dict:
+    """What the site's run keeps of the site and the options: all a crawl process needs."""
+    return {
+        "url": site.url,
+        "hosts": site.all_hosts,
+        "columns": [column.model_dump() for column in site.columns],
+        "waivers": [waiver.model_dump() for waiver in site.waivers],
+        "external_services": site.external_services,
+        **options.job(),
+    }
 
 
 def check(engine: Engine, run_id: int, options: ScanOptions) -> tuple[None, dict]:
@@ -151,35 +161,51 @@ def scan_accounts(
     accounts: list[AccountEntry],
     options: ScanOptions,
     log_path: Path,
-) -> ScanResult:
-    """Read every account's archives in one crawl, judge each account, finish the run."""
+    lease: float = LEASE,
+) -> ScanResult | None:
+    """Read every account's archives in one crawl, judge each account, finish the run; None
+    when the inspection's account run is taken already."""
     save_accounts(engine, accounts)
     job = {"accounts": [account.model_dump() for account in accounts], **options.job()}
-    run_id = start_account_run(engine, inspection_id, job)
+    if (run_id := claim(engine, Claim(inspection_id, None, job, worker_name(), lease))) is None:
+        return None
 
     def read_and_judge() -> tuple[str | None, dict]:
         if error := crawl(engine, run_id, log_path, None, archives=True):
             return error, {}
         return None, {"summaries": judge_accounts(engine, run_id, job)}
 
-    return carry_out(run_id, partial(finish_account_run, engine), read_and_judge)
+    return carry_out(engine, AccountRun, run_id, lease, read_and_judge)
 
 
 def carry_out(
-    run_id: int, finish: Callable[..., None], work: Callable[[], tuple[str | None, dict]]
+    engine: Engine,
+    model: type[Run] | type[AccountRun],
+    run_id: int,
+    lease: float,
+    work: Callable[[], tuple[str | None, dict]],
 ) -> ScanResult:
-    """Do a run's ``work`` and finish the run completed, with what the work returned, or
-    failed with its reason; Ctrl-C or a crash never leaves a run "running"."""
+    """Do a run's ``work`` under its lease and finish the run completed, with what the work
+    returned, or failed with its reason; Ctrl-C or a crash never leaves a run "running"."""
+    finish = partial(finish_run if model is Run else finish_account_run, engine)
     try:
-        error, results = work()
+        with heartbeat(engine, model, run_id, lease):
+            error, results = work()
     except BaseException as interrupt:
-        finish(run_id, FAILED, error=f"扫描中断：{interrupt!r}")
+        finish(run_id, FAILED, error=f"扫描中断：{describe(interrupt)}")
         raise
     if error is not None:
         finish(run_id, FAILED, error=error)
         return ScanResult(run_id, completed=False, error=error)
     finish(run_id, COMPLETED, **results)
     return ScanResult(run_id, completed=True)
+
+
+def describe(interrupt: BaseException) -> str:
+    """What stopped a run, in words: Ctrl-C by name, an error by its message."""
+    if isinstance(interrupt, KeyboardInterrupt):
+        return "用户中断（Ctrl-C）"
+    return str(interrupt) or type(interrupt).__name__
 
 
 def judge_accounts(engine: Engine, run_id: int, job: dict) -> dict:
@@ -218,6 +244,7 @@ def crawl(
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent,
         )
         try:
             while child.poll() is None:
@@ -230,10 +257,18 @@ def crawl(
                 child.wait(timeout=30)
     if on_progress:
         on_progress(progress(engine, run_id))
+    logged = log_path.read_text(encoding="utf-8", errors="replace")
+    save_log(engine, AccountRun if archives else Run, run_id, logged)
     if child.returncode == 0:
         return None
-    last_line = (log_path.read_text(encoding="utf-8").strip().splitlines() or [""])[-1]
+    last_line = (logged.strip().splitlines() or [""])[-1]
     return f"抓取进程异常退出（代码 {child.returncode}）：{last_line}；日志：{log_path}"
+
+
+def die_with_parent() -> None:
+    """Linux's parent-death signal for the crawl process: killed with the process that waits
+    for it (a worker killed with kill -9), it does not go on storing into a lost run."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def homepage_unread(engine: Engine, view: RunView, options: ScanOptions) -> str | None:

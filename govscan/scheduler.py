@@ -24,7 +24,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from govscan import USER_AGENT, inspections
 from govscan.inspections import Plan
-from govscan.options import OptionsError, load_config, scan_options
+from govscan.options import OptionsError, broker_url, load_config, scan_options
 from govscan.probes.availability import TIMEOUT, probe
 from govscan.resolver import Lookup
 from govscan.store.availability import save_probe
@@ -47,6 +47,9 @@ def nightly_scan(config: str, out: str) -> None:
     if not plan.sites and not plan.accounts:
         log.error("夜间检查未能开始：%s：清单中没有站点，也没有账号", config)
         return
+    if broker := broker_url(plan.settings.broker):
+        queue_night(plan, Path(out), broker)
+        return
     finished = inspections.inspect(connect(), plan, Path(out))
     log.info("夜间检查 %s 结束，通报：%s", finished.inspection.id, finished.outputs.bulletin)
     for delivery in finished.deliveries:
@@ -54,6 +57,20 @@ def nightly_scan(config: str, out: str) -> None:
             log.info("已通知：%s", delivery.target)
         else:
             log.error("通知失败：%s：%s（详见 notify.log）", delivery.target, delivery.error)
+
+
+def queue_night(plan: Plan, out: Path, broker: str) -> None:
+    """Hand the night to the workers: the one that finishes its last run writes the bulletin
+    and notifies."""
+    from govscan import cluster  # Celery is loaded only where a queue is used
+
+    try:
+        engine = connect(cluster.shared_store())
+        inspection = cluster.submit(engine, cluster.celery_app(broker), plan, out)
+    except OptionsError as error:
+        log.error("夜间检查未能开始：%s", error)
+        return
+    log.info("夜间检查 %s 已排队：%s 个站点，由工作进程执行", inspection.id, len(plan.sites))
 
 
 def probe_homepages(config: str) -> None:
@@ -118,8 +135,13 @@ def keep_job(scheduler, job_id: str, func, trigger, args: list[str], executor: s
 
 
 def run(config: Path, inventory: Inventory, out: Path) -> None:
-    """Serve until SIGTERM or Ctrl-C; a running job finishes first."""
-    connect()  # migrate before the job store creates its table
+    """Serve until SIGTERM or Ctrl-C; a running job finishes first. A night that a process
+    of this service left unfinished (killed) is failed first, with the reason."""
+    if broker_url(inventory.settings.broker):
+        from govscan.cluster import shared_store
+
+        shared_store()  # refused before the service starts, not at night
+    inspections.recover(connect())  # migrates before the job store creates its table
     scheduler = start(config, inventory, out)
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda signum, _frame: stopping.set())

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import itertools
 import json
+import shutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import pytest
-from servers import PostgresCluster, smtp_server
+from servers import PostgresCluster, RedisServer, smtp_server
 
 from govscan.cli import main
 from govscan.store.db import connect
@@ -112,6 +114,26 @@ def postgres_url() -> Iterator[str]:
         )
     with PostgresCluster(binaries[-1]) as url:
         yield url
+
+
+@pytest.fixture
+def redis() -> Iterator[RedisServer]:
+    """A real redis-server on a loopback port, for the cluster's queue."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("Redis is not installed (make test installs it: apt-get install redis-server)")
+    with RedisServer() as server:
+        yield server
+
+
+@pytest.fixture
+def fresh_postgres(postgres_url: str) -> str:
+    """A new, empty database in the test cluster: a store no test has migrated yet."""
+    import psycopg
+
+    name = f"govscan_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_url.replace("+psycopg", ""), autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
+    return postgres_url.rsplit("/", 1)[0] + f"/{name}"
 
 
 @pytest.fixture

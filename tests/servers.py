@@ -444,6 +444,28 @@ def http_site(
         yield site
 
 
+def linked_pages(name: str, count: int, delay: float) -> dict[str, Route]:
+    """A homepage linking ``count`` articles that each take ``delay`` seconds to answer: a
+    slow government server."""
+    links = "".join(f"<a href='/p{n}.html'>文章{n}</a>" for n in range(count))
+    found = {"/": Route(body=page(name, links))}
+    for n in range(count):
+        found[f"/p{n}.html"] = Route(body=page(f"{name}文章{n}", "正文"), delay=delay)
+    return found
+
+
+def inventory_of(sites: Mapping[str, Site]) -> tuple[str, list[str]]:
+    """An inventory of the running sites, each named ``<key>.gov.test``, and the ``--resolve``
+    flags that lead those names to the sites' addresses."""
+    entries = "".join(
+        f"  - {{id: {name}, name: {name}县, url: 'http://{name}.gov.test:{site.port}/', "
+        f"unit: {name}县人民政府}}\n"
+        for name, site in sites.items()
+    )
+    resolve = [f"--resolve={name}.gov.test:{site.host}" for name, site in sites.items()]
+    return f"sites:\n{entries}", resolve
+
+
 @contextlib.contextmanager
 def dual_stack_site(
     ipv4_routes: Mapping[str, RouteSpec], ipv6_routes: Mapping[str, RouteSpec] | None
@@ -803,6 +825,58 @@ def _free_tcp_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+# --------------------------------------------------------------------------- Redis
+
+
+class RedisServer:
+    """redis-server on a free loopback port, its queue kept on disk (append-only file) as a
+    cluster's Redis should be, so that a stop and a start lose no task."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="govscan-redis-"))
+        self.port = _free_tcp_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--dir", str(self.folder), "--appendonly", "yes", "--save", ""]
+        with (self.folder / "redis.log").open("a") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while not self.answers():
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise RuntimeError(f"redis-server did not start: see {self.folder}/redis.log")
+            time.sleep(0.05)
+
+    def answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as connection:
+                connection.sendall(b"PING\r\n")
+                return connection.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        """Shut down as Redis does on SIGTERM: the append-only file is flushed first."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+
+    def __enter__(self) -> RedisServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.stop()
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- SMTP

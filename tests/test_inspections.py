@@ -5,6 +5,7 @@ notified once. Real scans of loopback sites, a real SMTP server."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 import yaml
@@ -18,6 +19,8 @@ from govscan.pipeline import ScanOptions, scan_site
 from govscan.store.db import connect
 from govscan.store.inspections import get_inspection, inspection_runs
 from govscan.store.inventory import Inventory, Settings, SiteEntry
+from govscan.store.leases import Claim, claim
+from govscan.store.runs import save_site
 
 ROUTES = {"/": "<html><title>首页</title><a href='/gone'>旧页</a></html>"}
 
@@ -114,7 +117,7 @@ def test_an_interrupted_inspection_fails_and_writes_nothing(tmp_path, db_url):
         with pytest.raises(KeyboardInterrupt):
             inspections.run(engine, inspection, Interrupting())
     stopped = get_inspection(engine, inspection.id)
-    assert stopped.status == "failed" and "KeyboardInterrupt" in stopped.error
+    assert stopped.status == "failed" and stopped.error == "检查中断：用户中断（Ctrl-C）"
     [run], _ = inspection_runs(engine, inspection.id)
     assert run.status == "failed"
     assert inspections.finish(engine, inspection.id) is None
@@ -134,3 +137,22 @@ def test_report_names_no_inspection_for_runs_of_several(tmp_path, db_url):
     result = json.loads((tmp_path / "report" / "findings.json").read_text(encoding="utf-8"))
     assert result["inspection"] is None
     assert "检查编号" not in (tmp_path / "report" / "bulletin.html").read_text(encoding="utf-8")
+
+
+def test_a_run_whose_process_died_is_failed_once_its_lease_runs_out(tmp_path, db_url):
+    """A scan killed with kill -9 cannot end its run: its lease does. The run and its
+    inspection are failed with the reason, and a run whose lease holds is left alone."""
+    engine = connect(db_url)
+    sites = [site_entry("a", "http://a.gov.test/"), site_entry("b", "http://b.gov.test/")]
+    plan = Plan(sites, [], ScanOptions(checks=["links"]))
+    inspection = inspections.start(engine, plan, tmp_path / "out")
+    for site, lease in ((sites[0], 0.2), (sites[1], 60)):
+        save_site(engine, site)
+        claim(engine, Claim(inspection.id, site.id, {"concurrency": 4}, "vm:4242", lease))
+    time.sleep(0.5)
+    assert inspections.recover(engine) and not inspections.recover(engine)  # once
+    (dead, alive), _ = inspection_runs(engine, inspection.id)
+    assert dead.status == "failed" and "vm:4242" in dead.error and "租约" in dead.error
+    assert alive.status == "running"
+    ended = get_inspection(engine, inspection.id)
+    assert ended.status == "failed" and ended.error == "检查进程（vm:4242）失联，未能完成"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 
 import pytest
-from servers import Route, http_site, page
+from servers import http_site, inventory_of, linked_pages
 
 from govscan.cli import main
 from govscan.parallel import Admission, Slot
@@ -14,14 +14,6 @@ from govscan.store.inventory import SiteEntry
 
 PAGES = 12
 DELAY = 0.5  # seconds each page takes to answer: a slow government server
-
-
-def routes(name: str) -> dict:
-    links = "".join(f"<a href='/p{n}.html'>文章{n}</a>" for n in range(PAGES))
-    found = {"/": page(name, links)}
-    for n in range(PAGES):
-        found[f"/p{n}.html"] = Route(body=page(f"{name}文章{n}", "正文"), delay=DELAY)
-    return found
 
 
 def most_at_once(spans: list[tuple[float, float]]) -> int:
@@ -47,18 +39,13 @@ def night(tmp_path_factory):
     folder = tmp_path_factory.mktemp("night")
     with ExitStack() as stack:
         servers = {
-            "a": stack.enter_context(http_site(routes("甲县"), host="127.0.0.2")),
-            "b": stack.enter_context(http_site(routes("乙县"), host="127.0.0.2")),
-            "c": stack.enter_context(http_site(routes("丙县"), host="127.0.0.3")),
+            "a": stack.enter_context(http_site(linked_pages("甲县", PAGES, DELAY), "127.0.0.2")),
+            "b": stack.enter_context(http_site(linked_pages("乙县", PAGES, DELAY), "127.0.0.2")),
+            "c": stack.enter_context(http_site(linked_pages("丙县", PAGES, DELAY), "127.0.0.3")),
         }
-        entries = "".join(
-            f"  - {{id: {name}, name: {name}县, url: 'http://{name}.gov.test:{site.port}/', "
-            f"unit: {name}县人民政府}}\n"
-            for name, site in servers.items()
-        )
+        text, resolve = inventory_of(servers)
         inventory = folder / "sites.yaml"
-        inventory.write_text(f"sites:\n{entries}", encoding="utf-8")
-        resolve = [f"--resolve={name}.gov.test:{site.host}" for name, site in servers.items()]
+        inventory.write_text(text, encoding="utf-8")
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("GOVSCAN_DB", f"sqlite:///{folder / 'govscan.db'}")
             polite = ["--parallel", "3", "--concurrency", "2", "--per-ip", "2"]

@@ -12,9 +12,11 @@ from sqlalchemy import Engine
 from govscan.outcomes import FINISHED
 from govscan.reports import bulletin, exports, findings_json, html
 from govscan.store.accounts import latest_account_run
+from govscan.store.leases import run_logs
 from govscan.store.runs import latest_runs, screenshots
 
 SHOTS_FOLDER = "shots"  # beside the report: report.html shows shots/<key>.jpg
+LOGS_FOLDER = "logs"
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Outputs:
     bulletin: Path
     exports: list[Path]  # findings.csv, 汇总.xlsx and each unit's 整改清单
     shots: list[Path]  # the screenshots the findings show
+    logs: list[Path]  # the crawl logs, from the store: a worker may have crawled elsewhere
 
 
 def write_outputs(
@@ -44,7 +47,21 @@ def write_outputs(
         bulletin=bulletin.write(data, out / "bulletin.html"),
         exports=exports.write_all(result, out),
         shots=write_shots(engine, [*result["sites"], *data["sites"]], out / SHOTS_FOLDER),
+        logs=write_logs(engine, run_ids, account_run_id, out / LOGS_FOLDER),
     )
+
+
+def write_logs(
+    engine: Engine, run_ids: list[int], account_run_id: int | None, folder: Path
+) -> list[Path]:
+    """Each run's kept crawl log as ``<site id>.log`` (``accounts.log``) in ``folder``."""
+    written = []
+    for name, text in run_logs(engine, run_ids, account_run_id).items():
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.log"
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
 
 
 def write_shots(engine: Engine, sites: list[dict], folder: Path) -> list[Path]:

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, insert, select
 
-from govscan.outcomes import RUNNING
 from govscan.store.db import session_scope
 from govscan.store.inventory import AccountEntry
 from govscan.store.models import (
@@ -49,16 +48,6 @@ def save_accounts(engine: Engine, accounts: list[AccountEntry]) -> None:
             )
 
 
-def start_account_run(engine: Engine, inspection_id: int, options: dict) -> int:
-    with session_scope(engine) as session:
-        run = AccountRun(
-            inspection_id=inspection_id, started_at=now(), status=RUNNING, options=options
-        )
-        session.add(run)
-        session.flush()
-        return run.id
-
-
 def finish_account_run(
     engine: Engine,
     run_id: int,
@@ -69,6 +58,7 @@ def finish_account_run(
     with session_scope(engine) as session:
         run = session.get(AccountRun, run_id)
         run.status, run.error, run.finished_at, run.summaries = status, error, now(), summaries
+        run.lease_until = None  # finished by its process: not lost
 
 
 def get_account_run(engine: Engine, run_id: int) -> AccountRun:

@@ -43,8 +43,14 @@ def open_engine(url: str | None = None) -> Engine:
     return engine
 
 
+#: The PostgreSQL advisory lock migrations are made under ("govscan" in ASCII).
+MIGRATION_LOCK = 0x676F767363616E
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision; stored runs are kept."""
+    """Bring the schema to the newest Alembic revision; stored runs are kept. On PostgreSQL
+    the migration holds a database lock, so that many workers starting together migrate
+    once: the others wait, then find the schema up to date."""
     # Alembic is imported here: helper processes that never migrate start faster without it.
     from alembic import command
     from alembic.config import Config
@@ -56,6 +62,8 @@ def migrate(engine: Engine) -> None:
         _sqlite_foreign_keys_off(connection),
         connection.begin(),
     ):
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

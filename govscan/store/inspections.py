@@ -3,6 +3,9 @@ finishes its last run, or failed."""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, select, update
@@ -10,6 +13,7 @@ from sqlalchemy import Engine, select, update
 from govscan.outcomes import COMPLETED, FAILED, FINISHED, RUNNING
 from govscan.store.db import session_scope
 from govscan.store.inventory import AccountEntry, Settings, SiteEntry
+from govscan.store.leases import ATTEMPTS, is_lost
 from govscan.store.models import AccountRun, Inspection, Run
 from govscan.store.runs import now
 
@@ -22,8 +26,10 @@ def start_inspection(
     options: dict,
     out: Path,
     notify: bool,
+    queued: bool = False,
 ) -> Inspection:
-    """Store a new, running inspection of these sites and accounts with these settings."""
+    """Store a new, running inspection of these sites and accounts with these settings;
+    ``queued`` when its runs are tasks on a queue for workers."""
     with session_scope(engine) as session:
         inspection = Inspection(
             started_at=now(),
@@ -34,6 +40,7 @@ def start_inspection(
             accounts=[account.model_dump(mode="json") for account in accounts],
             out=str(out),
             notify=notify,
+            queued=queued,
         )
         session.add(inspection)
         session.flush()
@@ -63,17 +70,55 @@ def inspection_runs(engine: Engine, inspection_id: int) -> tuple[list[Run], Acco
 
 
 def complete_inspection(engine: Engine, inspection_id: int) -> bool:
-    """Mark the inspection completed when every site and, if it has any, the accounts have a
-    finished run in it. True for the one caller that did; False when runs are still to
-    finish or another caller (or an interruption) has already ended it."""
+    """Take the completing of the inspection, once every site and, if it has any, the
+    accounts have settled in it (``settled``): its end time is set, its status stays running
+    until ``mark_completed``, so that no one reads its outputs before they are written. True
+    for the one caller that took it; False when runs are still to finish or another caller
+    (or an interruption) already did."""
     inspection = get_inspection(engine, inspection_id)
     runs, account_run = inspection_runs(engine, inspection_id)
-    finished_sites = {run.site_id for run in runs if run.status in FINISHED}
-    if not {site["id"] for site in inspection.sites} <= finished_sites:
+    lost = lost_runs(engine, inspection_id)
+    settled_sites = {run.site_id for run in runs if settled(run, lost[run.site_id])}
+    if not {site["id"] for site in inspection.sites} <= settled_sites:
         return False
-    if inspection.accounts and (account_run is None or account_run.status not in FINISHED):
+    if inspection.accounts and (account_run is None or not settled(account_run, lost[None])):
         return False
-    return end_inspection(engine, inspection_id, COMPLETED)
+    taking = (
+        update(Inspection)
+        .where(
+            Inspection.id == inspection_id,
+            Inspection.status == RUNNING,
+            Inspection.finished_at.is_(None),
+        )
+        .values(finished_at=now())
+    )
+    with engine.begin() as connection:
+        return connection.execute(taking).rowcount == 1
+
+
+def mark_completed(engine: Engine, inspection_id: int) -> None:
+    """The inspection's outputs are written: it is completed."""
+    with engine.begin() as connection:
+        completing = update(Inspection).where(Inspection.id == inspection_id)
+        connection.execute(completing.values(status=COMPLETED))
+
+
+def settled(last_run: Run | AccountRun, times_lost: int) -> bool:
+    """Whether a site's (or the accounts') last run is its final word: finished, and not lost
+    with its process unless that happened too often to try again."""
+    return last_run.status in FINISHED and (not is_lost(last_run) or times_lost >= ATTEMPTS)
+
+
+def lost_runs(engine: Engine, inspection_id: int) -> Counter[str | None]:
+    """How often each site's run (None: the accounts' run) was lost in the inspection."""
+    counted: Counter[str | None] = Counter()
+    with session_scope(engine) as session:
+        for model in (Run, AccountRun):
+            query = select(model).where(model.inspection_id == inspection_id)
+            for run in session.scalars(query):
+                if is_lost(run):
+                    counted[run.site_id if model is Run else None] += 1
+    return counted
 
 
 def fail_inspection(engine: Engine, inspection_id: int, error: str) -> bool:
@@ -93,3 +138,60 @@ def end_inspection(
     )
     with engine.begin() as connection:
         return connection.execute(ending).rowcount == 1
+
+
+def running_inspections(engine: Engine, queued: bool) -> list[int]:
+    """The running inspections whose runs are queued tasks, or those carried out by one
+    process, oldest first."""
+    query = (
+        select(Inspection.id)
+        .where(Inspection.status == RUNNING, Inspection.queued == queued)
+        .order_by(Inspection.id)
+    )
+    with engine.connect() as connection:
+        return list(connection.scalars(query))
+
+
+@dataclass(frozen=True)
+class InspectionState:
+    """An inspection as ``govscan inspections`` lists it: its state and how far it got."""
+
+    id: int
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    error: str | None
+    queued: bool
+    sites: int
+    sites_finished: int  # sites whose last run has finished, completed or failed
+    sites_failed: int
+    sites_running: int
+    accounts: int
+    accounts_status: str | None  # of the last account run; None before it started
+
+
+def recent_inspections(engine: Engine, limit: int) -> list[InspectionState]:
+    """The ``limit`` newest inspections, newest first."""
+    with session_scope(engine) as session:
+        found = session.scalars(select(Inspection).order_by(Inspection.id.desc()).limit(limit))
+        inspections = list(found)
+    return [state_of(engine, inspection) for inspection in inspections]
+
+
+def state_of(engine: Engine, inspection: Inspection) -> InspectionState:
+    runs, account_run = inspection_runs(engine, inspection.id)
+    statuses = [run.status for run in runs]
+    return InspectionState(
+        id=inspection.id,
+        started_at=inspection.started_at,
+        finished_at=inspection.finished_at,
+        status=inspection.status,
+        error=inspection.error,
+        queued=inspection.queued,
+        sites=len(inspection.sites),
+        sites_finished=sum(status in FINISHED for status in statuses),
+        sites_failed=statuses.count(FAILED),
+        sites_running=statuses.count(RUNNING),
+        accounts=len(inspection.accounts),
+        accounts_status=account_run.status if account_run else None,
+    )

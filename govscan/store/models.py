@@ -67,10 +67,21 @@ class Inspection(Base):
     accounts: Mapped[list[dict]] = mapped_column(JSON)
     out: Mapped[str] = mapped_column(Text)  # the folder its outputs are written to
     notify: Mapped[bool] = mapped_column(Boolean)  # whether the units are told when it completes
+    queued: Mapped[bool] = mapped_column(Boolean, default=False)  # its runs are tasks of workers
 
 
-class Run(Base):
-    """One scan of one site. ``status`` stays ``running`` if the process dies: never 'passed'."""
+class Leased:
+    """A run carried out by one process, which renews its lease while it works: a run whose
+    lease has run out lost its process (killed, or its machine down) and is failed, never left
+    running. The crawl's log is kept with the run, wherever the process ran."""
+
+    worker: Mapped[str | None] = mapped_column(String(255))
+    lease_until: Mapped[datetime | None]
+    log: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # zlib, UTF-8
+
+
+class Run(Leased, Base):
+    """One scan of one site. A run whose process died is failed when its lease runs out."""
 
     __tablename__ = "runs"
 
@@ -207,7 +218,7 @@ class Account(Base):
     registered: Mapped[bool] = mapped_column(Boolean)
 
 
-class AccountRun(Base):
+class AccountRun(Leased, Base):
     """One reading of some accounts' archives; ``options`` holds the accounts and settings."""
 
     __tablename__ = "account_runs"

@@ -10,7 +10,6 @@ from functools import cached_property
 
 from sqlalchemy import Engine, func, insert, literal, or_, select
 
-from govscan.outcomes import RUNNING
 from govscan.store.db import session_scope
 from govscan.store.inventory import SiteEntry
 from govscan.store.models import (
@@ -46,26 +45,13 @@ def save_site(engine: Engine, site: SiteEntry) -> None:
         )
 
 
-def start_run(engine: Engine, inspection_id: int, site_id: str, options: dict) -> int:
-    with session_scope(engine) as session:
-        run = Run(
-            inspection_id=inspection_id,
-            site_id=site_id,
-            started_at=now(),
-            status=RUNNING,
-            options=options,
-        )
-        session.add(run)
-        session.flush()
-        return run.id
-
-
 def finish_run(
     engine: Engine, run_id: int, status: str, error: str | None = None, stats: dict | None = None
 ) -> None:
     with session_scope(engine) as session:
         run = session.get(Run, run_id)
         run.status, run.error, run.stats, run.finished_at = status, error, stats, now()
+        run.lease_until = None  # finished by its process: not lost
 
 
 def save_metrics(engine: Engine, run_id: int, family: str, metrics: dict) -> None:
