@@ -2,7 +2,7 @@
 accounts' archives, scanned one site after another and ``--parallel N``.
 
 Usage: ``.venv/bin/python bench/night.py [--sites 50] [--scale 1.0] [--accounts 500]
-[--parallel 1,4,8] [--json FILE]``
+[--parallel 1,4,8] [--celery 2 [--per-worker 4]] [--json FILE]``
 
 Every site is served by one asyncio server on its own loopback address (127.0.1.x), the
 first two on the same address, answering each request after a delay drawn from 50–800 ms
@@ -22,6 +22,7 @@ import json
 import os
 import random
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -29,10 +30,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from functools import partial
 from pathlib import Path
 
 import psutil
-from crawl import POLL_SECONDS, Watch, govscan_command, machine_info, sample
+from crawl import POLL_SECONDS, govscan_command, machine_info
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from servers import PostgresCluster, RedisServer  # the real servers the tests start
 
 FANOUT = 15
 DEPTH = 3
@@ -203,35 +208,83 @@ def politeness(log: list[tuple[str, str, float, float]], since: float) -> dict:
     }
 
 
-def run_night(work: Path, resolve: list[str], parallel: int) -> dict:
-    out = work / f"out-{parallel}"
-    env = {**os.environ, "GOVSCAN_DB": f"sqlite:///{work / f'night-{parallel}.db'}"}
-    command = [
+def scan_command(work: Path, out: Path, resolve: list[str]) -> list[str]:
+    return [
         govscan_command(), "scan", "--config", str(work / "sites.yaml"), "--out", str(out),
         "--max-pages", "3000", "--depth", str(DEPTH), "--concurrency", str(CONCURRENCY),
-        "--parallel", str(parallel), "--checks", "links,columns,identity,newmedia", *resolve,
+        "--checks", "links,columns,identity,newmedia", *resolve,
     ]  # fmt: skip
-    watch = Watch()
+
+
+def timed(command: list[str], env: dict, log: Path, others: list[psutil.Process]) -> tuple:
+    """Run ``command`` to its end; its wall time, exit code, and the peak RSS of its process
+    tree and ``others``' trees together."""
+    peak = 0
     started = time.perf_counter()
-    with (work / f"night-{parallel}.log").open("w") as log:
-        scan = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-        watched = psutil.Process(scan.pid)
+    with log.open("w") as output:
+        scan = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+        roots = [psutil.Process(scan.pid), *others]
         while scan.poll() is None:
-            sample(watched, watch)
+            peak = max(peak, sum(map(tree_rss, roots)))
             time.sleep(POLL_SECONDS)
-    wall = time.perf_counter() - started
+    return time.perf_counter() - started, scan.returncode, peak
+
+
+def tree_rss(root: psutil.Process) -> int:
+    total = 0
+    with contextlib.suppress(psutil.Error):
+        for process in [root, *root.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                total += process.memory_info().rss
+    return total
+
+
+def figures(out: Path, wall: float, code: int, peak: int) -> dict:
     result = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     pages = sum(site["stats"].get("pages", 0) for site in result["sites"])
     return {
-        "parallel": parallel,
-        "exit_code": scan.returncode,
+        "exit_code": code,
         "wall_s": round(wall, 1),
         "pages": pages,
         "pages_per_s": round(pages / wall, 1),
-        "peak_tree_mb": round(watch.tree / 1e6),
+        "peak_tree_mb": round(peak / 1e6),
         "sites_completed": sum(site["status"] == "completed" for site in result["sites"]),
         "accounts": len(result["accounts"]),
     }
+
+
+def run_night(work: Path, resolve: list[str], parallel: int) -> dict:
+    """The night on this machine, ``parallel`` sites at once."""
+    out = work / f"out-{parallel}"
+    env = {**os.environ, "GOVSCAN_DB": f"sqlite:///{work / f'night-{parallel}.db'}"}
+    command = [*scan_command(work, out, resolve), "--parallel", str(parallel)]
+    wall, code, peak = timed(command, env, work / f"night-{parallel}.log", [])
+    return {"mode": f"--parallel {parallel}", **figures(out, wall, code, peak)}
+
+
+def run_cluster(work: Path, resolve: list[str], workers: int, per_worker: int) -> dict:
+    """The night on Celery: a Redis queue, a PostgreSQL store and ``workers`` workers of
+    ``per_worker`` sites at once each, all on this machine; the peak counts every worker."""
+    out = work / f"out-celery-{workers}"
+    binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+    with RedisServer() as redis, PostgresCluster(binaries) as db_url:
+        env = {**os.environ, "GOVSCAN_BROKER": redis.url, "GOVSCAN_DB": db_url}
+        subprocess.run([govscan_command(), "db", "upgrade"], env=env, check=True)
+        pool = []
+        for number in range(workers):
+            command = [govscan_command(), "worker", "--concurrency", str(per_worker)]
+            with (work / f"worker-{number}.log").open("w") as log:
+                pool.append(subprocess.Popen(command, env=env, stdout=log, stderr=log))
+        try:
+            processes = [psutil.Process(worker.pid) for worker in pool]
+            log = work / f"night-celery-{workers}.log"
+            wall, code, peak = timed(scan_command(work, out, resolve), env, log, processes)
+        finally:
+            for worker in pool:
+                worker.terminate()
+                worker.wait(timeout=60)
+    mode = f"Celery, {workers} workers × {per_worker}"
+    return {"mode": mode, **figures(out, wall, code, peak)}
 
 
 def main() -> int:
@@ -240,6 +293,10 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--accounts", type=int, default=500)
     parser.add_argument("--parallel", default="1,4,8")
+    parser.add_argument(
+        "--celery", type=int, default=0, help="then with this many Celery workers (0: none)"
+    )
+    parser.add_argument("--per-worker", type=int, default=4, help="sites at once per worker")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     sites = night_sites(args.sites, args.scale)
@@ -251,9 +308,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="govscan-night-") as folder:
         work = Path(folder)
         (work / "sites.yaml").write_text(inventory(sites, args.accounts), encoding="utf-8")
-        for parallel in map(int, args.parallel.split(",")):
+        nights = [partial(run_night, parallel=int(n)) for n in args.parallel.split(",") if n]
+        if args.celery:
+            nights.append(partial(run_cluster, workers=args.celery, per_worker=args.per_worker))
+        for night in nights:
             since = time.monotonic()
-            run = run_night(work, resolve, parallel)
+            run = night(work, resolve)
             run.update(politeness(server.log, since))
             runs.append(run)
             print(json.dumps(run, ensure_ascii=False), flush=True)

@@ -15,10 +15,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from servers import Route, http_site
 
+from govscan.outcomes import RUNNING
 from govscan.reports import findings_json
 from govscan.store.db import connect
 from govscan.store.models import Base
-from govscan.store.runs import RUNNING, get_run
+from govscan.store.runs import get_run
 
 
 def test_migrations_build_exactly_the_models(db_url):
