@@ -125,6 +125,7 @@ class Link(Base):
 
 
 Index("ix_links_run_target", Link.run_id, url_key(Link.target))
+Index("ix_links_run_source", Link.run_id, url_key(Link.source))  # an unchanged page's links
 
 
 class Fetch(Base):
@@ -141,6 +142,10 @@ class Fetch(Base):
     error: Mapped[str | None] = mapped_column(Text)
     final_url: Mapped[str | None] = mapped_column(Text)
     elapsed_ms: Mapped[int | None]
+    etag: Mapped[str | None] = mapped_column(Text)  # the page's validators, for the next run
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    reuse: Mapped[str | None] = mapped_column(String(16))  # revalidated | cached; None: fetched
+    checked_at: Mapped[datetime | None]  # a cached result's last real fetch; None: this run's
 
 
 Index("ix_fetches_run_url", Fetch.run_id, url_key(Fetch.url), unique=True)
