@@ -27,6 +27,7 @@ from govscan.parallel import default_parallel
 from govscan.pipeline import ScanOptions, ScanResult
 from govscan.reports.figures import summary_figures
 from govscan.reports.outputs import Outputs, rewrite_outputs
+from govscan.reports.reuse import reuse_line
 from govscan.resolver import parse_overrides
 from govscan.store.db import connect
 from govscan.store.inventory import AccountEntry, Inventory, InventoryError, Settings, SiteEntry
@@ -126,6 +127,11 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
         help="不检查指向此主机的链接（可重复），如无法从本机访问的外部系统",
     )
     parser.add_argument(
+        "--full",
+        action="store_true",
+        help="完整扫描：重新下载所有页面、检查所有链接，不复用上次扫描的结果",
+    )
+    parser.add_argument(
         "--notify", action="store_true", help="扫描后按清单设置发送邮件和群机器人通知"
     )
     parser.add_argument(
@@ -161,6 +167,7 @@ def chosen_options(args: argparse.Namespace, settings: Settings) -> ScanOptions:
         obey_robots=args.obey_robots,
         checks=checks,
         skip_hosts=args.skip_host,
+        full=args.full,
     )
 
 
@@ -355,6 +362,8 @@ def print_summary(result: dict) -> None:
             console.print(f"[red]{site['name']}：扫描未完成：{site['error']}[/]")
         for reason in dict.fromkeys(site["not_run"].values()):
             console.print(f"[yellow]{site['name']}：{reason}[/]")
+        if reuse := reuse_line(site):
+            console.print(f"{site['name']}：{reuse}")
         for finding in site["findings"][:30]:
             console.print(f"  {finding['message']}  {finding['url']}  ← {finding['source'] or '—'}")
         if len(site["findings"]) > 30:
