@@ -125,7 +125,6 @@ class Link(Base):
 
 
 Index("ix_links_run_target", Link.run_id, url_key(Link.target))
-Index("ix_links_run_source", Link.run_id, url_key(Link.source))  # an unchanged page's links
 
 
 class Fetch(Base):

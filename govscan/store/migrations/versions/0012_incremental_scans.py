@@ -1,5 +1,5 @@
-"""fetches keep a page's validators and whether a result was reused; links are found by their
-source page: an unchanged page's links are read again from the last completed run
+"""fetches keep a page's validators, for the next run's conditional requests, and whether a
+result was reused from an earlier run
 
 Revision ID: 0012
 Revises: 0011
@@ -26,14 +26,9 @@ def upgrade() -> None:
     with op.batch_alter_table("fetches") as batch:
         for column in COLUMNS:
             batch.add_column(column)
-    # md5 on PostgreSQL, as the other URL indexes (0008)
-    on_postgresql = op.get_bind().dialect.name == "postgresql"
-    source = sa.text("md5(source)") if on_postgresql else "source"
-    op.create_index("ix_links_run_source", "links", ["run_id", source])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_links_run_source", "links")
     with op.batch_alter_table("fetches") as batch:
         for column in COLUMNS:
             batch.drop_column(column.name)
