@@ -1,12 +1,14 @@
 """Crawl benchmark: govscan against a generated government portal served by nginx.
 
-Usage: ``.venv/bin/python bench/crawl.py [--pages 20000] [--concurrency 16] [--keep]
-[--json FILE]``
+Usage: ``.venv/bin/python bench/crawl.py [--pages 20000] [--concurrency 16] [--twice]
+[--keep] [--json FILE]``
 
 It writes an N-page portal (Chinese text, shared navigation, footer and assets, a few
 dead links) into a temporary folder, serves it with nginx on a free loopback port, runs
 ``govscan scan`` on it as a subprocess, and reports throughput, peak memory of the whole
-process tree (the CLI and its crawl child) and the size of the SQLite database. It exits
+process tree (the CLI and its crawl child) and the size of the SQLite database; with
+``--twice`` it scans the unchanged site again, as a night does, and counts from nginx's
+access log what each scan was answered (200, 304, …). It exits
 non-zero when the scan is wrong (pages missed, dead links not reported exactly) or, for
 20,000 pages or more, when a target is missed.
 """
@@ -27,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
@@ -301,8 +304,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def nginx_config(work: Path, root: Path, port: int) -> str:
-    """A self-contained config: every path in ``work``, runs as root or as anyone."""
+def nginx_config(work: Path, root: Path, port: int, logged: bool) -> str:
+    """A self-contained config: every path in ``work``, runs as root or as anyone; with
+    ``logged``, the status of every answer in ``access_log_of(work)``."""
     temp = {name: work / "nginx" / name for name in ("client", "proxy", "fastcgi", "uwsgi", "scgi")}
     for path in temp.values():
         path.mkdir(parents=True, exist_ok=True)
@@ -315,7 +319,8 @@ pid {work}/nginx/nginx.pid;
 error_log {work}/nginx/error.log warn;
 events {{ worker_connections 4096; }}
 http {{
-    access_log off;
+    log_format status '$status';
+    access_log {f"{access_log_of(work)} status" if logged else "off"};
     client_body_temp_path {temp["client"]};
     proxy_temp_path {temp["proxy"]};
     fastcgi_temp_path {temp["fastcgi"]};
@@ -343,6 +348,17 @@ http {{
 """
 
 
+def access_log_of(work: Path) -> Path:
+    return work / "nginx" / "access.log"
+
+
+def answers_since(log: Path, start: int) -> dict[str, int]:
+    """How many answers of each status nginx logged after byte ``start`` of its log."""
+    with log.open("rb") as lines:
+        lines.seek(start)
+        return dict(Counter(line.strip().decode() for line in lines))
+
+
 def require_nginx() -> None:
     """Exit with a hint when nginx is not installed."""
     if not Path(NGINX).exists():
@@ -353,12 +369,12 @@ def require_nginx() -> None:
 
 
 @contextlib.contextmanager
-def nginx(work: Path, root: Path) -> Iterator[int]:
+def nginx(work: Path, root: Path, logged: bool = False) -> Iterator[int]:
     """Serve ``root`` with nginx on a free loopback port; stopped however the block ends."""
     require_nginx()
     port = free_port()
     config = work / "nginx.conf"
-    config.write_text(nginx_config(work, root, port), encoding="utf-8")
+    config.write_text(nginx_config(work, root, port, logged), encoding="utf-8")
     error_log = work / "nginx" / "error.log"
     server = subprocess.Popen(
         [NGINX, "-p", str(work / "nginx"), "-e", str(error_log), "-c", str(config)],
@@ -423,6 +439,8 @@ class BenchResult:
     broken: list[str]
     exit_code: int
     problems: list[str] = field(default_factory=list)
+    incremental: dict = field(default_factory=dict)  # the run's metrics.incremental
+    answers: dict[str, int] = field(default_factory=dict)  # by status, from nginx's log
 
     @property
     def pages_per_s(self) -> float:
@@ -469,10 +487,9 @@ def children_cpu() -> float:
 
 
 def run_scan(
-    url: str, work: Path, max_pages: int, depth: int, concurrency: int
+    url: str, work: Path, out: Path, max_pages: int, depth: int, concurrency: int
 ) -> tuple[int, float, float, Watch]:
     """Run ``govscan scan`` and watch its memory; exit code, wall and CPU seconds, and peaks."""
-    out = work / "out"
     env = {**os.environ, "GOVSCAN_DB": f"sqlite:///{work / 'govscan.db'}"}
     command = [
         govscan_command(),
@@ -530,8 +547,8 @@ def verify(site: GeneratedSite, stats: dict, findings: list[dict], base: str) ->
     return problems
 
 
-def run_benchmark(pages: int, concurrency: int, work: Path) -> BenchResult:
-    """Generate, serve, scan and check one site; the figures of the scan."""
+def run_benchmark(pages: int, concurrency: int, work: Path, scans: int = 1) -> list[BenchResult]:
+    """Generate, serve, scan and check one site ``scans`` times; the figures of each scan."""
     started = time.perf_counter()
     site = generate_site(work / "site", pages)
     print(
@@ -539,11 +556,37 @@ def run_benchmark(pages: int, concurrency: int, work: Path) -> BenchResult:
         f"depth {site.depth} in {time.perf_counter() - started:.1f} s",
         flush=True,
     )
-    with nginx(work, site.root) as port:
+    results = []
+    logged = scans > 1
+    with nginx(work, site.root, logged) as port:
         base = f"http://127.0.0.1:{port}/"
-        print(f"nginx on {base}; scanning with concurrency {concurrency} …", flush=True)
-        code, wall, cpu, watch = run_scan(base, work, pages + 100, site.depth + 2, concurrency)
-    report = work / "out" / "findings.json"
+        for number in range(1, scans + 1):
+            print(f"nginx on {base}; scan {number} with concurrency {concurrency} …", flush=True)
+            log_start = access_log_of(work).stat().st_size if logged else 0
+            out = work / f"out{number}"
+            scanned = run_scan(base, work, out, pages + 100, site.depth + 2, concurrency)
+            result = checked_result(site, base, work, out, pages, concurrency, *scanned)
+            result.answers = answers_since(access_log_of(work), log_start) if logged else {}
+            if results and set(result.broken) != set(results[0].broken):
+                result.problems.append("the scan's dead links differ from the first scan's")
+            results.append(result)
+    return results
+
+
+def checked_result(
+    site: GeneratedSite,
+    base: str,
+    work: Path,
+    out: Path,
+    pages: int,
+    concurrency: int,
+    code: int,
+    wall: float,
+    cpu: float,
+    watch: Watch,
+) -> BenchResult:
+    """The figures of one scan, and what it got wrong."""
+    report = out / "findings.json"
     if not report.exists():
         log = (work / "scan.log").read_text(encoding="utf-8", errors="replace")
         raise RuntimeError(f"govscan exited {code} without findings.json:\n{log[-3000:]}")
@@ -568,6 +611,7 @@ def run_benchmark(pages: int, concurrency: int, work: Path) -> BenchResult:
         broken=sorted(f["url"] for f in findings if f["rule"] == "links.broken"),
         exit_code=code,
         problems=problems,
+        incremental=result["metrics"].get("incremental", {}),
     )
 
 
@@ -608,6 +652,9 @@ def missed_targets(result: BenchResult) -> list[str]:
 
 def print_report(result: BenchResult, machine: dict[str, str]) -> None:
     """The figures and the machine, one per line."""
+    keys = ("baseline", "pages_downloaded", "pages_revalidated", "links_reused")
+    reused = {key: result.incremental[key] for key in keys if key in result.incremental}
+    answers = sorted(result.answers.items())
     rows = [
         ("pages crawled", f"{result.pages}"),
         ("unique URLs fetched", f"{result.fetched}"),
@@ -621,6 +668,8 @@ def print_report(result: BenchResult, machine: dict[str, str]) -> None:
         ("peak RSS, crawl child", f"{result.peak_child_mb:.0f} MB"),
         ("SQLite database", f"{result.db_mb:.1f} MB"),
         ("dead links reported", f"{len(result.broken)}"),
+        *((f"incremental: {key}", f"{value}") for key, value in reused.items()),
+        *((f"nginx answered {status}", f"{count}") for status, count in answers),
         ("concurrency", f"{result.concurrency}"),
         *((f"machine: {key}", value) for key, value in machine.items()),
     ]
@@ -634,6 +683,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=TARGET_PAGES, help="pages of the site")
     parser.add_argument("--concurrency", type=int, default=16, help="govscan --concurrency")
+    parser.add_argument(
+        "--twice", action="store_true", help="scan the unchanged site again (incremental)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
@@ -654,18 +706,24 @@ def main(argv: list[str] | None = None) -> int:
     stop_on_sigterm()
     work = Path(tempfile.mkdtemp(prefix="govscan-bench-"))
     try:
-        result = run_benchmark(args.pages, args.concurrency, work)
+        results = run_benchmark(args.pages, args.concurrency, work, 2 if args.twice else 1)
         machine = machine_info()
-        print_report(result, machine)
+        for number, result in enumerate(results, 1):
+            print(f"--- scan {number}")
+            print_report(result, machine)
         if args.json:
-            figures = {**asdict(result), "pages_per_s": result.pages_per_s, "machine": machine}
-            args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+            figures = [{**asdict(r), "pages_per_s": r.pages_per_s} for r in results]
+            summary = {**figures[0], "machine": machine}
+            if args.twice:
+                summary["second_scan"] = figures[1]
+            args.json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
     finally:
         if args.keep:
             print(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    failures = result.problems + missed_targets(result)
+    result = results[0]
+    failures = [p for r in results for p in r.problems] + missed_targets(result)
     for failure in failures:
         print(f"FAILED: {failure}", file=sys.stderr)
     if result.pages_requested < TARGET_PAGES:

@@ -29,6 +29,7 @@ from govscan.parallel import default_parallel
 from govscan.pipeline import ScanOptions, ScanResult
 from govscan.reports.figures import summary_figures
 from govscan.reports.outputs import Outputs, rewrite_outputs
+from govscan.reports.reuse import reuse_line
 from govscan.resolver import parse_overrides
 from govscan.store.db import connect, database_url
 from govscan.store.inspections import recent_inspections
@@ -68,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="任务放入消息队列后立即返回，由工作进程执行（需设置 GOVSCAN_BROKER）",
     )
+    scan.add_argument(
+        "--full",
+        action="store_true",
+        help="完整扫描：重新下载所有页面、检查所有链接，不复用上次扫描的结果",
+    )
     add_scan_options(scan)
     scan.set_defaults(handler=command_scan)
 
@@ -76,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", type=Path, required=True, help="清单（YAML），或账号台账（.xlsx）"
     )
     add_scan_options(accounts)
-    accounts.set_defaults(handler=command_accounts)
+    accounts.set_defaults(handler=command_accounts, full=False)  # archives are read in full
 
     schedule = commands.add_parser("schedule", help="常驻运行：夜间检查、访问检测、通报与通知")
     schedule.add_argument("--config", type=Path, required=True, help="清单（YAML）")
@@ -207,6 +213,7 @@ def chosen_options(args: argparse.Namespace, settings: Settings) -> ScanOptions:
         obey_robots=args.obey_robots,
         checks=checks,
         skip_hosts=args.skip_host,
+        full=args.full,
     )
 
 
@@ -492,6 +499,8 @@ def print_summary(result: dict) -> None:
             console.print(f"[red]{site['name']}：扫描未完成：{site['error']}[/]")
         for reason in dict.fromkeys(site["not_run"].values()):
             console.print(f"[yellow]{site['name']}：{reason}[/]")
+        if reuse := reuse_line(site):
+            console.print(f"{site['name']}：{reuse}")
         for finding in site["findings"][:30]:
             console.print(f"  {finding['message']}  {finding['url']}  ← {finding['source'] or '—'}")
         if len(site["findings"]) > 30:

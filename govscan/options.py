@@ -92,6 +92,8 @@ def scan_options(inventory: Inventory, chosen: ScanOptions | None = None) -> Sca
         settings=family_settings(settings),
         scoring_profile=settings.scoring_profile,
         limits=settings.limits.model_dump(exclude_none=True),
+        full=chosen.full or not settings.incremental.enabled,
+        link_ttl_days=settings.incremental.link_ttl_days,
         known_accounts=[
             {"platform": a.platform, "name": a.name, "account_id": a.account_id}
             for a in inventory.accounts

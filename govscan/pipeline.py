@@ -88,6 +88,8 @@ class ScanOptions:
     # bounds of a link, page or host that the inventory sets (CrawlLimits); others: the crawl's
     limits: dict[str, float] = field(default_factory=dict)
     scoring_profile: str | None = None  # default: govscan/checks/scoring.yaml
+    full: bool = False  # download every page and check every link, reusing no earlier run
+    link_ttl_days: float = Settings().incremental.link_ttl_days
 
     def job(self) -> dict:
         """What the run keeps of the options: every one."""

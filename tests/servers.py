@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import email
 import errno
+import hashlib
 import ipaddress
 import itertools
 import os
@@ -95,12 +96,18 @@ class Site(Endpoint):
     hits: Counter[tuple[str, str]] = field(default_factory=Counter)
     hits_lock: threading.Lock = field(default_factory=threading.Lock)
     cert_path: Path | None = None  # PEM certificate of a TLS site, usable as a CA file
-    server: Any = None  # the running server, for its ``max_active``
+    server: Any = None  # the running server, for its ``max_active`` and ``answers``
 
     def count(self, method: str, path: str) -> int:
         """Requests seen so far for ``method`` and ``path``, read under the lock."""
         with self.hits_lock:
             return self.hits[(method.upper(), path)]
+
+    def answered(self, status: int, path: str | None = None) -> int:
+        """GET requests answered with ``status`` so far, for ``path`` or for every path."""
+        with self.hits_lock:
+            answers = self.server.answers
+            return sum(n for (p, s), n in answers.items() if s == status and path in (None, p))
 
 
 @dataclass
@@ -291,13 +298,24 @@ class _SiteHandler(BaseHTTPRequestHandler):
     def _send(self, route: Route, head: bool) -> None:
         status = route.head_status if head and route.head_status else route.status
         body = route.payload() if status == route.status else b""
+        headers = self.server.validators(route, status, body)
+        if headers and self._unchanged(headers):
+            status, body = 304, b""
+        if not head:
+            self.server.record_answer(self.path, status)
         self.send_response(status)
         length = len(body) * max(route.repeat, 1)
-        for name, value in _response_headers(route, status, length).items():
+        for name, value in (_response_headers(route, status, length) | headers).items():
             self.send_header(name, value)
         self.end_headers()
         if not head and status not in (204, 304):
             self._write_body(route, body, chunked=route.streamed and status == route.status)
+
+    def _unchanged(self, validators: dict[str, str]) -> bool:
+        """A conditional request whose validators still match (RFC 9110: If-None-Match first)."""
+        if tags := self.headers.get("If-None-Match"):
+            return validators["ETag"] in (tag.strip() for tag in tags.split(","))
+        return self.headers.get("If-Modified-Since") == validators["Last-Modified"]
 
     def _write_body(self, route: Route, body: bytes, chunked: bool) -> None:
         """The body, ``route.repeat`` times (forever for 0), ``route.drip`` seconds apart,
@@ -327,10 +345,13 @@ class _SiteServer(_TrackedConnections, ThreadingHTTPServer):
         routes: Mapping[str, Route],
         fallback: Callable[[str], Route],
         port: int = 0,
+        conditional: bool = False,
     ) -> None:
         self.init_tracking()
         self.routes = dict(routes)
         self.fallback = fallback
+        self.conditional = conditional
+        self.answers: Counter[tuple[str, int]] = Counter()  # GETs by path and status answered
         self.hits: Counter[tuple[str, str]] = Counter()
         self.hits_lock = threading.Lock()
         self.active = 0
@@ -350,6 +371,18 @@ class _SiteServer(_TrackedConnections, ThreadingHTTPServer):
             earlier = sum(n for (_, p), n in self.hits.items() if p == path)
             self.hits[(method, path)] += 1
             return earlier
+
+    def record_answer(self, path: str, status: int) -> None:
+        with self.hits_lock:
+            self.answers[(path, status)] += 1
+
+    def validators(self, route: Route, status: int, body: bytes) -> dict[str, str]:
+        """The ETag and Last-Modified a static file server sends with a 200, when this site
+        answers conditional requests: the ETag changes with the body."""
+        if not self.conditional or status != 200 or route.streamed:
+            return {}
+        tag = hashlib.sha256(body).hexdigest()[:16]
+        return {"ETag": f'"{tag}"', "Last-Modified": "Tue, 01 Dec 2026 08:00:00 GMT"}
 
     @contextlib.contextmanager
     def in_flight(self) -> Iterator[None]:
@@ -408,11 +441,12 @@ def _run_site(
     not_found: NotFound,
     tls_context: ssl.SSLContext | None = None,
     port: int = 0,
+    conditional: bool = False,
 ) -> Iterator[Site]:
     """Start a site server and yield its :class:`Site` view (shares the live hit counter)."""
     table = {path: _as_route(spec) for path, spec in (routes or {}).items()}
     server = _site_server_class(host, tls_context is not None)(
-        host, table, _fallback_route(not_found), port
+        host, table, _fallback_route(not_found), port, conditional
     )
     if tls_context is not None:
         server.ssl_context = tls_context
@@ -434,13 +468,16 @@ def http_site(
     host: str = "127.0.0.1",
     not_found: NotFound = "hard",
     port: int = 0,
+    conditional: bool = False,
 ) -> Iterator[Site]:
     """Serve ``routes`` (path with query string → Route, or a bare body) over HTTP/1.1.
 
     Unknown paths get a 404, or with ``not_found="soft"`` a 200 Chinese not-found page.
     ``host="::1"`` binds IPv6 loopback; ``port`` a given port (default: a free one).
+    ``conditional=True`` sends validators with every 200 and answers a conditional request
+    for an unchanged body 304 Not Modified, as nginx serves static files.
     """
-    with _run_site(routes, host, not_found, port=port) as site:
+    with _run_site(routes, host, not_found, port=port, conditional=conditional) as site:
         yield site
 
 

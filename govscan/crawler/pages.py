@@ -7,9 +7,13 @@ Nothing here judges a page: the checks do that with what is stored.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
 from datetime import date
+from functools import cache
+from importlib import import_module
+from pathlib import Path
 
 import lxml.etree
 
@@ -57,6 +61,25 @@ GUIDELINE_META = {
 DISCLOSURE_ATTRIBUTE = re.compile(r"此件(?:公开发布|删减后公开|依申请公开|不公开)")
 #: Downloadable versions of a document (PDF, OFD, WPS, Word).
 DOCUMENT_ENDINGS = (".pdf", ".ofd", ".wps", ".doc", ".docx")
+#: The code that turns a page into what is stored of it (``reader_version``).
+READER_MODULES = (
+    "govscan.crawler.pages",
+    "govscan.crawler.article",
+    "govscan.crawler.layout",
+    "govscan.markup",
+    "govscan.dates",
+    "govscan.urls",
+)
+
+
+@cache
+def reader_version() -> str:
+    """A digest of the code that reads a page, and of lxml's version: an unchanged page that
+    an earlier run read with other code is downloaded and read again, never reused."""
+    digest = hashlib.sha256(".".join(map(str, lxml.etree.LXML_VERSION)).encode())
+    for name in READER_MODULES:
+        digest.update(Path(import_module(name).__file__).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def read_page(url: str, html: str, role: str, depth: int, keep: bool = False) -> PageRecord:

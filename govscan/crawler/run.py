@@ -13,11 +13,14 @@ import sys
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from sqlalchemy import Engine
 
 from govscan.crawler import settings as default_settings
+from govscan.crawler.pages import reader_version
 from govscan.crawler.spiders.archives import ArchiveSpider
 from govscan.crawler.spiders.site import SiteSpider
 from govscan.store.accounts import get_account_run
+from govscan.store.baseline import METRIC, Baseline, load_baseline, reuse_counts
 from govscan.store.db import database_url, open_engine
 from govscan.store.runs import get_run, save_metrics
 
@@ -80,14 +83,17 @@ def crawl(run_id: int, archives: bool) -> str | None:
     engine = open_engine(db_url)  # the scan has migrated the schema
     options = (get_account_run if archives else get_run)(engine, run_id).options
     process = CrawlerProcess(crawl_settings(options, db_url, run_id))
+    baseline = None if archives or options["full"] else baseline_of(engine, run_id, options)
     if archives:
         crawler = process.create_crawler(ArchiveSpider)
         process.crawl(crawler, accounts=options["accounts"], timezone=options["timezone"])
     else:
         crawler = process.create_crawler(SiteSpider)
-        process.crawl(crawler, **site_arguments(options))
+        process.crawl(crawler, **site_arguments(options), baseline=baseline)
     process.start()
     stats = crawler.stats.get_stats()
+    if not archives:
+        save_metrics(engine, run_id, METRIC, incremental_metrics(engine, run_id, options, baseline))
     if not archives and (slowed := slowed_hosts(stats)):
         save_metrics(engine, run_id, "politeness", {"slowed": slowed})
     # Dead links are logged below ERROR, so an error in the log is govscan's own failure
@@ -98,6 +104,25 @@ def crawl(run_id: int, archives: bool) -> str | None:
     if errors:
         return f"抓取过程中出现 {errors} 个内部错误，结果不完整（详见抓取日志）"
     return HOME_UNREAD.get(stats.get("govscan/home_unread"))
+
+
+def baseline_of(engine: Engine, run_id: int, options: dict) -> Baseline | None:
+    """What the crawl may reuse of the site's last completed run; None for a first scan."""
+    return load_baseline(engine, run_id, reader_version(), options["link_ttl_days"])
+
+
+def incremental_metrics(
+    engine: Engine, run_id: int, options: dict, baseline: Baseline | None
+) -> dict:
+    """What the crawl reused of the last completed run, and which page reader read the pages
+    it downloaded (a later run reuses only pages read by the same one)."""
+    return {
+        "reader": reader_version(),
+        "full": options["full"],
+        "baseline": baseline.run_id if baseline else None,
+        "link_ttl_days": options["link_ttl_days"],
+        **reuse_counts(engine, run_id),
+    }
 
 
 def slowed_hosts(stats: dict) -> dict[str, dict]:

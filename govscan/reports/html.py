@@ -12,6 +12,7 @@ from govscan.checks.a11y import IMPACT_NAMES
 from govscan.checks.registry import registry
 from govscan.outcomes import COMPLETED, FAILURE_NAMES, INCOMPLETE, NOT_PASSED, PASSED
 from govscan.reports.figures import summary_figures
+from govscan.reports.reuse import reuse_line
 
 PLATFORM_NAMES = {
     "wechat": "微信公众号",
@@ -55,6 +56,7 @@ environment.globals.update(
     rule_title=rule_title,
     rule_name=rule_name,
     summary_figures=summary_figures,
+    reuse_line=reuse_line,
     kind_titles=FAILURE_NAMES,
     verdict_class=VERDICT_CLASS,
     COMPLETED=COMPLETED,

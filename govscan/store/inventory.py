@@ -153,6 +153,16 @@ class CrawlLimits(Strict):
     rate_limit_budget: Annotated[int, Field(ge=1)] | None = None  # 429s before a host is left
 
 
+class IncrementalSettings(Strict):
+    """How a scan reuses the site's last completed run: pages are revalidated with
+    conditional requests, and fine links to other hosts and assets are checked again only
+    once ``link_ttl_days`` have passed (failures every time). ``enabled: false`` always scans
+    in full, as ``govscan scan --full`` does once."""
+
+    enabled: bool = True
+    link_ttl_days: Annotated[float, Field(ge=0)] = 7
+
+
 class NewMediaSettings(Strict):
     """When a new-media account counts as not updated (国办秘函〔2019〕19号: two weeks)."""
 
@@ -214,6 +224,7 @@ class Settings(Strict):
     newmedia: NewMediaSettings = NewMediaSettings()
     availability: AvailabilitySettings = AvailabilitySettings()
     limits: CrawlLimits = CrawlLimits()
+    incremental: IncrementalSettings = IncrementalSettings()
     # how hard a night leans on servers (unset: --concurrency and --per-ip, or their defaults)
     parallel: Annotated[int, Field(ge=1, le=64)] | None = None  # sites crawled at once
     concurrency: Annotated[int, Field(ge=1, le=64)] | None = None  # requests at once per host

@@ -152,6 +152,10 @@ class Fetch(Base):
     error: Mapped[str | None] = mapped_column(Text)
     final_url: Mapped[str | None] = mapped_column(Text)
     elapsed_ms: Mapped[int | None]
+    etag: Mapped[str | None] = mapped_column(Text)  # the page's validators, for the next run
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    reuse: Mapped[str | None] = mapped_column(String(16))  # revalidated | cached; None: fetched
+    checked_at: Mapped[datetime | None]  # a cached result's last real fetch; None: this run's
 
 
 Index("ix_fetches_run_url", Fetch.run_id, url_key(Fetch.url), unique=True)

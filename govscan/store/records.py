@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(slots=True)
@@ -42,6 +43,8 @@ class PageSource:
     html: str
     links: list[LinkRecord] = field(default_factory=list)
     keep: bool = False  # store its source too (the homepage, its columns)
+    # unchanged since this earlier run (answered 304): its stored page is copied, not read
+    reused_from: int | None = None
 
 
 @dataclass(slots=True)
@@ -56,7 +59,23 @@ class FetchRecord:
     final_url: str | None = None
     elapsed_ms: int | None = None
     page: PageSource | None = None  # what the crawl read, when this was a page of the site
+    etag: str | None = None  # the validators a page answered with, for the next run's
+    last_modified: str | None = None  # conditional request
+    reuse: str | None = None  # None: fetched in full | revalidated (304) | cached (see TTL)
+    checked_at: datetime | None = None  # when a cached result was last fetched; None: now
 
 
 #: The fetch fields that are stored as columns of ``fetches``.
-FETCH_FIELDS = ("url", "method", "status", "error_kind", "error", "final_url", "elapsed_ms")
+FETCH_FIELDS = (
+    "url",
+    "method",
+    "status",
+    "error_kind",
+    "error",
+    "final_url",
+    "elapsed_ms",
+    "etag",
+    "last_modified",
+    "reuse",
+    "checked_at",
+)

@@ -12,14 +12,18 @@ import json
 from collections.abc import Callable
 from dataclasses import replace
 
-from sqlalchemy import Engine
+from sqlalchemy import Boolean, Engine, bindparam, case, insert, select
 
+from govscan.store.models import Page, url_key
 from govscan.store.records import FETCH_FIELDS, FetchRecord, LinkRecord, PageRecord, PageSource
 
 #: Rows of one or more tables, by table name, to insert in one transaction; and under
 #: ``PAGE_SOURCES``, pages still to be read into ``pages`` rows (``page_row``) first.
 Batch = dict[str, list[tuple]]
 PAGE_SOURCES = "page_sources"  # (run_id, PageSource, link_count)
+#: Unchanged pages whose row an earlier run stored is copied (``copy_statement``).
+COPIED_PAGES = "copied_pages"
+COPY_FIELDS = ("run_id", "url", "role", "depth", "keep", "from_run")
 
 COLUMNS = {
     "pages": (
@@ -54,7 +58,7 @@ class RunWriter:
         self.run_id = run_id
         self.reader_needs = reader_needs  # the links a page's reader is given with the page
         self.batch = batch
-        self.rows: Batch = {table: [] for table in (*COLUMNS, PAGE_SOURCES)}
+        self.rows: Batch = {table: [] for table in BATCH_KEYS}
         self.pending = 0
 
     def add_page(self, page: PageSource) -> None:
@@ -64,10 +68,15 @@ class RunWriter:
         links = [
             (run_id, url, link.target, link.element, link.anchor, link.count) for link in page.links
         ]
+        self._add("links", links)
+        if page.reused_from is not None:
+            self._add(
+                COPIED_PAGES, [(run_id, url, page.role, page.depth, page.keep, page.reused_from)]
+            )
+            return
         link_count = sum(link.count for link in page.links)
         needed = [link for link in page.links if self.reader_needs(link)]
         self._add(PAGE_SOURCES, [(run_id, replace(page, links=needed), link_count)])
-        self._add("links", links)
 
     def add_fetch(self, fetch: FetchRecord) -> None:
         """Store a fetch, and the page it brought if the crawl parsed one."""
@@ -85,7 +94,7 @@ class RunWriter:
         """Hand over everything buffered."""
         if self.pending:
             self.sink({table: rows for table, rows in self.rows.items() if rows})
-        self.rows = {table: [] for table in (*COLUMNS, PAGE_SOURCES)}
+        self.rows = {table: [] for table in BATCH_KEYS}
         self.pending = 0
 
 
@@ -100,7 +109,32 @@ class DatabaseSink:
     def __call__(self, batch: Batch) -> None:
         with self.engine.begin() as connection:
             for table, rows in batch.items():
-                connection.exec_driver_sql(self.sql[table], rows)
+                if table == COPIED_PAGES:
+                    connection.execute(
+                        COPY, [dict(zip(COPY_FIELDS, row, strict=True)) for row in rows]
+                    )
+                else:
+                    connection.exec_driver_sql(self.sql[table], rows)
+
+
+def copy_statement():
+    """Insert an unchanged page's row of an earlier run into this run, at the place this run
+    found it (role, depth), with its source only when this run keeps it."""
+    old = Page.__table__
+    copied = select(
+        bindparam("run_id"),
+        old.c.url,
+        bindparam("role"),
+        bindparam("depth"),
+        *(old.c[column] for column in COLUMNS["pages"][4:9]),
+        case((bindparam("keep", type_=Boolean), old.c.html)),
+        old.c.text,
+    ).where(old.c.run_id == bindparam("from_run"), url_key(old.c.url) == url_key(bindparam("url")))
+    return insert(Page).from_select(COLUMNS["pages"], copied)
+
+
+COPY = copy_statement()
+BATCH_KEYS = (*COLUMNS, PAGE_SOURCES, COPIED_PAGES)
 
 
 def page_row(run_id: int, page: PageRecord, link_count: int) -> tuple:

@@ -21,6 +21,7 @@ from scrapy.http import HtmlResponse, Response
 from govscan.crawler.errors import error_kind
 from govscan.crawler.items import FetchItem, LinkItem, PageItem
 from govscan.crawler.pages import read_links
+from govscan.store.baseline import REVALIDATED, Baseline
 from govscan.urls import (
     canonical_url,
     host_of,
@@ -52,6 +53,9 @@ LOOPBACK_NAMES = frozenset({"127.0.0.1", "::1", "localhost"})
 HEAD_REFUSED = frozenset({403, 405, 501})
 #: Why a homepage can go unread without being dead: nothing is left to judge the site by.
 HOME_UNREAD_KINDS = frozenset({"too_large", "rate_limited", "robots"})
+#: Elements whose target a page loads (images, styles, scripts): like links to other hosts,
+#: their fine results are kept for a while instead of checked every night.
+CONDITIONAL_HEADERS = (b"If-None-Match", b"If-Modified-Since")
 
 
 class SiteSpider(scrapy.Spider):
@@ -65,6 +69,7 @@ class SiteSpider(scrapy.Spider):
         max_pages: int = 1000,
         skip_hosts: list[str] = (),
         keep_urls: list[str] = (),
+        baseline: Baseline | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -80,6 +85,7 @@ class SiteSpider(scrapy.Spider):
         self.pages_scheduled = 0
         self.list_pages: Counter[str] = Counter()  # pages of each list at the list's depth
         self.keep_urls = frozenset(canonical_url(url, self.start_url) for url in keep_urls)
+        self.baseline = baseline  # the last completed run, unless this scan is a full one
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -90,7 +96,7 @@ class SiteSpider(scrapy.Spider):
     async def start(self):
         self.seen.add(self.start_url)
         self.pages_scheduled += 1
-        yield self.request(self.start_url, "GET", role="home", depth=0)
+        yield self.page_request(self.start_url, role="home", depth=0)
         start = urlsplit(self.start_url)
         for host in self.hosts:  # one probe per host, on the start URL's scheme and port
             netloc = f"[{host}]" if ":" in host else host
@@ -110,6 +116,18 @@ class SiteSpider(scrapy.Spider):
             meta={"role": role, "level": depth, "origin": url, **meta},
         )
 
+    def page_request(self, url: str, role: str, depth: int) -> scrapy.Request:
+        """GET a page of the site; a conditional GET when the last completed run kept all
+        that this run needs of it, so an unchanged page costs a 304 instead of its body."""
+        request = self.request(url, "GET", role=role, depth=depth)
+        if self.baseline is None:
+            return request
+        prior = self.baseline.page(url, keep=self.keeps_source(url, depth))
+        if prior is not None:
+            request.headers.update(prior.headers())
+            request.meta["prior"] = prior
+        return request
+
     def on_headers(self, headers, body_length, request, spider) -> None:
         """Stop downloading bodies nobody reads: link checks, and pages that are not HTML."""
         role = request.meta.get("role")  # None: Scrapy's own requests, such as robots.txt
@@ -121,6 +139,9 @@ class SiteSpider(scrapy.Spider):
         meta = response.meta
         if 300 <= response.status < 400 and b"Location" in response.headers:
             yield self.follow_redirect(response)
+            return
+        if response.status == 304 and "prior" in meta:
+            yield from self.revalidated(response)
             return
         if response.request.method == "HEAD" and response.status in HEAD_REFUSED:
             yield self.request(meta["origin"], "GET", role="check", depth=meta["level"])
@@ -142,6 +163,31 @@ class SiteSpider(scrapy.Spider):
         yield fetch  # one item per response: Scrapy's cost per item is high
         if fetch.page is not None and meta["role"] != "notfound_probe":
             yield from self.follow_links(fetch.page)
+
+    def revalidated(self, response: Response) -> Iterator[scrapy.Request | FetchItem]:
+        """A page unchanged since the last completed run: its stored page is copied into this
+        run, and its links, as that run read them, are followed as a download's would be."""
+        meta, url = response.meta, response.url
+        fetch = self.fetch_item(response)
+        prior = meta["prior"]
+        fetch.status, fetch.reuse = prior.status, REVALIDATED
+        fetch.etag = fetch.etag or prior.etag  # a 304 need not repeat the validators
+        fetch.last_modified = fetch.last_modified or prior.last_modified
+        if url in self.parsed:
+            yield fetch
+            return
+        self.parsed.add(url)
+        fetch.page = PageItem(
+            url,
+            meta["role"],
+            meta["level"],
+            "",
+            self.baseline.links_of(url),
+            keep=self.keeps_source(url, meta["level"]),
+            reused_from=self.baseline.run_id,
+        )
+        yield fetch
+        yield from self.follow_links(fetch.page)
 
     def keeps_source(self, url: str, depth: int) -> bool:
         """Keep the HTML of the homepage, the pages it links to (its columns, its news) and
@@ -189,6 +235,8 @@ class SiteSpider(scrapy.Spider):
             status=response.status,
             final_url=response.url if response.url != meta["origin"] else None,
             elapsed_ms=round(latency * 1000) if latency is not None else None,
+            etag=header(response, b"ETag"),
+            last_modified=header(response, b"Last-Modified"),
         )
 
     def follow_redirect(self, response: Response) -> scrapy.Request | FetchItem:
@@ -207,9 +255,14 @@ class SiteSpider(scrapy.Spider):
             )
         if response.meta["role"] == "home":  # http://csz.gov.cn → https://www.csz.gov.cn
             self.scope.add(origin_of(target))
-        return response.request.replace(url=target, meta={**response.meta, "chain": chain})
+        # a conditional request asks about the page it was sent to, not about another
+        headers = {
+            k: v for k, v in response.request.headers.items() if k not in CONDITIONAL_HEADERS
+        }
+        meta = {key: value for key, value in response.meta.items() if key != "prior"}
+        return response.request.replace(url=target, headers=headers, meta={**meta, "chain": chain})
 
-    def follow_links(self, page: PageItem) -> list[scrapy.Request]:
+    def follow_links(self, page: PageItem) -> list[scrapy.Request | FetchItem]:
         """Crawl the site's own documents within the limits; check everything else once.
 
         Built in full before Scrapy sees the first request: Scrapy consumes a callback's
@@ -223,13 +276,13 @@ class SiteSpider(scrapy.Spider):
             self.seen.add(url)
             depth = page.depth if self.continues_list(link, page.url) else page.depth + 1
             if page.role == "home" and link.element == "meta":  # a front page that only redirects
-                requests.append(self.request(url, "GET", role="home", depth=page.depth))
+                requests.append(self.page_request(url, role="home", depth=page.depth))
             elif self.is_crawlable(url, link.element, depth):
                 self.pages_scheduled += 1
                 role = "frame" if link.element in FRAME_ELEMENTS else "page"
-                requests.append(self.request(url, "GET", role=role, depth=depth))
+                requests.append(self.page_request(url, role=role, depth=depth))
             else:
-                requests.append(self.request(url, "HEAD", role="check", depth=depth))
+                requests.append(self.check(url, link.element, depth))
         if page.role == "home":  # declared columns, linked or not, after the homepage's links
             requests += [self.column_request(url) for url in sorted(self.keep_urls - self.seen)]
         return requests
@@ -237,7 +290,16 @@ class SiteSpider(scrapy.Spider):
     def column_request(self, url: str) -> scrapy.Request:
         self.seen.add(url)
         self.pages_scheduled += 1
-        return self.request(url, "GET", role="page", depth=1)
+        return self.page_request(url, role="page", depth=1)
+
+    def check(self, url: str, element: str, depth: int) -> scrapy.Request | FetchItem:
+        """Check a link with HEAD; a link or an asset on another host that was fine when last
+        checked, within the TTL, keeps that result. Failures, and everything on the site's
+        own hosts (a deleted picture is the site's own fault), are checked every time."""
+        cached = self.baseline.check(url) if self.baseline is not None else None
+        if cached is None or origin_of(url) in self.scope:
+            return self.request(url, "HEAD", role="check", depth=depth)
+        return cached
 
     def may_fetch(self, url: str) -> bool:
         """Never reach into an intranet from a public site's links, nor into skipped hosts."""
@@ -268,6 +330,11 @@ class SiteSpider(scrapy.Spider):
             and self.pages_scheduled < self.max_pages
             and splitext(urlsplit(url).path)[1].lower() not in NON_HTML_ENDINGS
         )
+
+
+def header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 def list_key(url: str) -> str:

@@ -1,0 +1,203 @@
+"""What an incremental crawl may reuse of the site's last completed run: the validators of its
+pages, to ask whether they changed, and the link checks that were fine not long ago.
+
+Only what the checks would read exactly as a new download gives is offered: a page stored
+by another version of the page reader, without its text, with its text cut, or reached
+through a redirect is downloaded again, and so is every link whose check failed.
+"""
+
+from __future__ import annotations
+
+import pickle
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import groupby
+
+from sqlalchemy import Engine, func, select
+
+from govscan.outcomes import COMPLETED
+from govscan.store.models import Fetch, Link, Page, Run
+from govscan.store.records import FetchRecord, LinkRecord
+from govscan.store.runs import get_run, latest_runs
+from govscan.store.view import now
+
+#: Where the crawl keeps, with the run, how much it reused (``incremental_metrics``).
+METRIC = "incremental"
+REVALIDATED, CACHED = "revalidated", "cached"
+
+
+@dataclass(frozen=True, slots=True)
+class PriorPage:
+    """A page of the last completed run that a conditional request may revalidate."""
+
+    status: int
+    etag: str | None
+    last_modified: str | None
+    has_html: bool  # its source was kept, as the homepage's and its columns' are
+
+    def headers(self) -> dict[str, str]:
+        """The conditional request's headers."""
+        sent = {"If-None-Match": self.etag, "If-Modified-Since": self.last_modified}
+        return {name: value for name, value in sent.items() if value}
+
+
+@dataclass
+class Baseline:
+    """The site's last completed run, as far as this run may reuse it."""
+
+    engine: Engine
+    run_id: int
+    pages: dict[str, PriorPage] = field(default_factory=dict)
+    checks: dict[str, FetchRecord] = field(default_factory=dict)  # fine, checked within the TTL
+    links: dict[str, bytes] = field(default_factory=dict)  # each page's, packed (``pack``)
+
+    def page(self, url: str, keep: bool) -> PriorPage | None:
+        """The page at ``url`` if it may be revalidated; not when this run keeps its source
+        and the earlier one did not."""
+        prior = self.pages.get(url)
+        return prior if prior is not None and (prior.has_html or not keep) else None
+
+    def check(self, url: str) -> FetchRecord | None:
+        """The earlier, fine result of checking ``url``, to keep instead of checking again."""
+        return self.checks.get(url)
+
+    def links_of(self, url: str) -> list[LinkRecord]:
+        """The links of an unchanged page, as the earlier run read them."""
+        packed = self.links.get(url)
+        return [LinkRecord(*row) for row in pickle.loads(zlib.decompress(packed))] if packed else []
+
+
+def load_baseline(
+    engine: Engine, run_id: int, reader: str, link_ttl_days: float
+) -> Baseline | None:
+    """The last completed run of the run's site and start URL, when its pages were read by
+    the same ``reader``; None for a first scan."""
+    run = get_run(engine, run_id)
+    prior = last_completed(engine, run)
+    if prior is None or (prior.metrics or {}).get(METRIC, {}).get("reader") != reader:
+        return None
+    baseline = Baseline(engine, prior.id)
+    baseline.pages = prior_pages(engine, prior.id)
+    baseline.links = page_links(engine, prior.id, baseline.pages.keys())
+    baseline.checks = fine_checks(engine, prior, now() - timedelta(days=link_ttl_days))
+    return baseline
+
+
+def last_completed(engine: Engine, run: Run) -> Run | None:
+    """The site's last completed run, if it started from the same URL (sites scanned by
+    address alone share an id by host)."""
+    [prior] = latest_runs(engine, run.site_id, (COMPLETED,), 1) or [None]
+    return prior if prior is not None and prior.options.get("url") == run.options["url"] else None
+
+
+def prior_pages(engine: Engine, run_id: int) -> dict[str, PriorPage]:
+    """The run's pages fetched in one GET that answered 2xx with a validator, whose text was
+    kept whole."""
+    query = (
+        select(
+            Fetch.url,
+            Fetch.status,
+            Fetch.etag,
+            Fetch.last_modified,
+            Page.html.is_not(None).label("has_html"),
+            Page.facts,
+        )
+        .join(Page, (Page.run_id == Fetch.run_id) & (Page.url == Fetch.url))
+        .where(
+            Fetch.run_id == run_id,
+            Fetch.method == "GET",
+            Fetch.status.between(200, 299),
+            Fetch.error_kind.is_(None),
+            Fetch.final_url.is_(None),
+            (Fetch.etag.is_not(None)) | (Fetch.last_modified.is_not(None)),
+            Page.text.is_not(None),
+            Page.role != "notfound_probe",
+        )
+    )
+    with engine.connect() as connection:
+        return {
+            row.url: PriorPage(row.status, row.etag, row.last_modified, bool(row.has_html))
+            for row in connection.execute(query)
+            if "text_cut" not in (row.facts or {})
+        }
+
+
+def page_links(engine: Engine, run_id: int, pages: Iterable[str]) -> dict[str, bytes]:
+    """The links of these pages of the run, packed by page. A page's links were stored
+    together, so they are read in one pass in the order they were stored: an index by source
+    page would slow every crawl's inserts by half."""
+    wanted = set(pages)
+    with engine.connect() as connection:
+        first, last = connection.execute(
+            select(func.min(Link.id), func.max(Link.id)).where(Link.run_id == run_id)
+        ).one()
+        query = (
+            select(Link.source, Link.target, Link.element, Link.anchor, Link.count)
+            .where(Link.id.between(first, last), Link.run_id == run_id)
+            .order_by(Link.id)
+        )
+        rows = connection.execution_options(yield_per=5000).execute(query)
+        return {
+            source: pack(links)
+            for source, links in groupby(rows, key=lambda row: row.source)
+            if source in wanted
+        }
+
+
+def pack(rows: Iterable) -> bytes:
+    """A page's links, small enough that 20,000 pages' fit in a few tens of MB."""
+    return zlib.compress(pickle.dumps([tuple(row[1:]) for row in rows]))
+
+
+def fine_checks(engine: Engine, run: Run, since: datetime) -> dict[str, FetchRecord]:
+    """The run's fetches that answered 2xx, last really fetched after ``since``, each as a
+    cached result dated by that fetch."""
+    checked = func.coalesce(Fetch.checked_at, run.started_at)
+    query = select(
+        Fetch.url,
+        Fetch.method,
+        Fetch.status,
+        Fetch.final_url,
+        Fetch.elapsed_ms,
+        checked.label("checked_at"),
+    ).where(
+        Fetch.run_id == run.id,
+        Fetch.status.between(200, 299),
+        Fetch.error_kind.is_(None),
+        checked >= since,
+    )
+    with engine.connect() as connection:
+        return {
+            row.url: FetchRecord(
+                row.url,
+                row.method,
+                row.status,
+                final_url=row.final_url,
+                elapsed_ms=row.elapsed_ms,
+                reuse=CACHED,
+                checked_at=as_datetime(row.checked_at),
+            )
+            for row in connection.execute(query)
+        }
+
+
+def as_datetime(value: datetime | str) -> datetime:
+    """SQLite gives back a coalesced time as the text it keeps."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def reuse_counts(engine: Engine, run_id: int) -> dict[str, int]:
+    """How the run's pages and link checks were had: downloaded, revalidated or cached."""
+    query = select(Fetch.reuse, func.count()).where(Fetch.run_id == run_id).group_by(Fetch.reuse)
+    pages = select(func.count(Page.id)).where(Page.run_id == run_id, Page.role != "notfound_probe")
+    with engine.connect() as connection:
+        counts = dict(connection.execute(query).all())
+        page_count = connection.scalar(pages)
+    revalidated = counts.get(REVALIDATED, 0)
+    return {
+        "pages_downloaded": page_count - revalidated,
+        "pages_revalidated": revalidated,
+        "links_reused": counts.get(CACHED, 0),
+    }
