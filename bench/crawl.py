@@ -411,10 +411,12 @@ def wait_for_port(port: int, server: subprocess.Popen, error_log: Path) -> None:
 
 @dataclass
 class Watch:
-    """What polling saw: peak RSS (bytes) of the tree and of the crawl child, child timing."""
+    """What polling saw: peak RSS (bytes) of the tree and of each process, child timing."""
 
     tree: int = 0
-    child: int = 0
+    tree_phase: str = ""  # when the tree peaked: crawl, or after it (checks and report)
+    tree_parts: dict[str, int] = field(default_factory=dict)  # each process at the tree's peak
+    peaks: dict[str, int] = field(default_factory=dict)  # each process's own peak
     child_first: float | None = None  # perf_counter when the crawl child was first seen
     child_last: float | None = None  # … and last seen
     child_cpu: float = 0.0  # user + system seconds of the crawl child, last reading
@@ -434,7 +436,9 @@ class BenchResult:
     cpu_s: float
     crawl_cpu_s: float
     peak_tree_mb: float
-    peak_child_mb: float
+    peak_phase: str  # when the tree peaked: crawl, or after crawl (checks and report)
+    peak_parts_mb: dict[str, float]  # each process's RSS at the tree's peak
+    peaks_mb: dict[str, float]  # each process's own peak: cli, crawl, storing
     db_mb: float
     broken: list[str]
     exit_code: int
@@ -457,27 +461,43 @@ def govscan_command() -> str:
     return found
 
 
-def is_crawl_child(process: psutil.Process) -> bool:
-    """True for the ``python -m govscan.crawler.run`` child of the CLI."""
-    return "govscan.crawler.run" in " ".join(process.cmdline())
+#: The processes of a scan, by a part of their command line; the rest are ``other``.
+ROLES = (("govscan.crawler.run", "crawl"), ("govscan.crawler.storing", "storing"))
+
+
+def role_of(process: psutil.Process) -> str:
+    """``crawl`` for the crawl child, ``storing`` for its storing process, else ``other``."""
+    command = " ".join(process.cmdline())
+    return next((role for part, role in ROLES if part in command), "other")
 
 
 def sample(process: psutil.Process, watch: Watch) -> None:
-    """Add up RSS over ``process`` and its descendants; remember the maxima."""
-    total = 0
+    """Add up RSS over ``process`` (the CLI) and its descendants; remember the maxima, each
+    process's own and the phase of the scan at the tree's."""
+    parts: dict[str, int] = {}
+    now = time.perf_counter()
     with contextlib.suppress(psutil.Error):
-        total += process.memory_info().rss
+        parts["cli"] = process.memory_info().rss
         for child in process.children(recursive=True):
             with contextlib.suppress(psutil.Error):
-                rss = child.memory_info().rss
-                total += rss
-                if is_crawl_child(child):
+                role = role_of(child)
+                parts[role] = parts.get(role, 0) + child.memory_info().rss
+                if role == "crawl":
                     cpu = child.cpu_times()
-                    watch.child = max(watch.child, rss)
                     watch.child_cpu = cpu.user + cpu.system
-                    watch.child_last = time.perf_counter()
-                    watch.child_first = watch.child_first or watch.child_last
-    watch.tree = max(watch.tree, total)
+                    watch.child_last = now
+                    watch.child_first = watch.child_first or now
+    for role, rss in parts.items():
+        watch.peaks[role] = max(watch.peaks.get(role, 0), rss)
+    if (total := sum(parts.values())) > watch.tree:
+        watch.tree, watch.tree_phase, watch.tree_parts = total, phase(parts, watch), parts
+
+
+def phase(parts: dict[str, int], watch: Watch) -> str:
+    """``crawl`` while a crawl child runs; before it, or after it (the checks and the report)."""
+    if "crawl" in parts:
+        return "crawl"
+    return "after crawl" if watch.child_first else "before crawl"
 
 
 def children_cpu() -> float:
@@ -606,7 +626,9 @@ def checked_result(
         cpu_s=cpu,
         crawl_cpu_s=watch.child_cpu,
         peak_tree_mb=watch.tree / 1e6,
-        peak_child_mb=watch.child / 1e6,
+        peak_phase=watch.tree_phase,
+        peak_parts_mb={role: rss / 1e6 for role, rss in watch.tree_parts.items()},
+        peaks_mb={role: rss / 1e6 for role, rss in watch.peaks.items()},
         db_mb=db_megabytes(work),
         broken=sorted(f["url"] for f in findings if f["rule"] == "links.broken"),
         exit_code=code,
@@ -665,7 +687,8 @@ def print_report(result: BenchResult, machine: dict[str, str]) -> None:
         ("CPU time, crawl child", f"{result.crawl_cpu_s:.1f} s"),
         ("throughput", f"{result.pages_per_s:.0f} pages/s"),
         ("peak RSS, process tree", f"{result.peak_tree_mb:.0f} MB"),
-        ("peak RSS, crawl child", f"{result.peak_child_mb:.0f} MB"),
+        ("  at the peak", f"{result.peak_phase}: {megabytes(result.peak_parts_mb)}"),
+        ("peak RSS, each process", megabytes(result.peaks_mb)),
         ("SQLite database", f"{result.db_mb:.1f} MB"),
         ("dead links reported", f"{len(result.broken)}"),
         *((f"incremental: {key}", f"{value}") for key, value in reused.items()),
@@ -676,6 +699,11 @@ def print_report(result: BenchResult, machine: dict[str, str]) -> None:
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
+
+
+def megabytes(by_process: dict[str, float]) -> str:
+    """``cli 60 MB, crawl 190 MB, …``"""
+    return ", ".join(f"{role} {mb:.0f} MB" for role, mb in by_process.items())
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import tempfile
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -40,14 +41,16 @@ LIMIT_SETTINGS = {
 }
 
 
-def crawl_settings(options: dict, db_url: str, run_id: int) -> Settings:
-    """Scrapy settings for one scan: the project's defaults with the scan's options on top."""
+def crawl_settings(options: dict, db_url: str, run_id: int, queue: str) -> Settings:
+    """Scrapy settings for one scan: the project's defaults with the scan's options on top;
+    the requests wait in the folder ``queue``."""
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
     settings.update(
         {
             "GOVSCAN_DB_URL": db_url,
             "GOVSCAN_RUN_ID": run_id,
+            "JOBDIR": queue,
             "GOVSCAN_RESOLVE": options.get("resolve") or {},
             "GOVSCAN_NAMESERVER": options.get("nameserver"),
             "CONCURRENT_REQUESTS_PER_DOMAIN": options["concurrency"],
@@ -79,10 +82,16 @@ def limit_settings(limits: dict[str, float]) -> dict[str, int]:
 
 def crawl(run_id: int, archives: bool) -> str | None:
     """Crawl the run's site, or its accounts' archives; None when complete, else why not."""
+    with tempfile.TemporaryDirectory(prefix="govscan-queue-") as queue:
+        return crawl_queued(run_id, archives, queue)
+
+
+def crawl_queued(run_id: int, archives: bool, queue: str) -> str | None:
+    """``crawl``, with the requests waiting in the folder ``queue``."""
     db_url = database_url()
     engine = open_engine(db_url)  # the scan has migrated the schema
     options = (get_account_run if archives else get_run)(engine, run_id).options
-    process = CrawlerProcess(crawl_settings(options, db_url, run_id))
+    process = CrawlerProcess(crawl_settings(options, db_url, run_id, queue))
     baseline = None if archives or options["full"] else baseline_of(engine, run_id, options)
     if archives:
         crawler = process.create_crawler(ArchiveSpider)
