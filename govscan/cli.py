@@ -320,9 +320,7 @@ def command_inspections(args: argparse.Namespace) -> int:
             f"{state.sites_finished}/{state.sites}",
             str(state.sites_running),
             str(state.sites_failed),
-            f"{state.accounts}（{STATUS_NAMES.get(state.accounts_status, '未开始')}）"
-            if state.accounts
-            else "—",
+            f"{state.accounts}（{state.batches_finished} 批已读）" if state.accounts else "—",
         )
     console.print(table)
     return EXIT_OK

@@ -2,7 +2,7 @@
 from a Redis queue, and keep everything in one PostgreSQL store that every machine shares.
 
 Whoever starts an inspection (``govscan scan``, the nightly service) stores it and queues one
-task per site and one for the accounts; ``govscan worker`` carries them out. A task is
+task per site and one per batch of accounts; ``govscan worker`` carries them out. A task is
 acknowledged only once it has finished (``acks_late``), and each run holds a lease renewed
 while it works (``govscan.leases``). Every worker looks for runs whose lease ran out —
 their worker was killed or its machine went down — fails them with the reason and queues
@@ -83,8 +83,8 @@ def celery_app(broker: str, lease: float = LEASE) -> Celery:
         carry_site(worker_engine(), inspection_id, site_id, concurrency, lease)
 
     @app.task(name=ACCOUNTS_TASK)
-    def read_accounts_task(inspection_id: int) -> None:
-        carry_accounts(worker_engine(), inspection_id, lease)
+    def read_accounts_task(inspection_id: int, batch: int) -> None:
+        carry_accounts(worker_engine(), inspection_id, batch, lease)
 
     return app
 
@@ -111,12 +111,13 @@ def carry_site(
     finish(engine, inspection_id)
 
 
-def carry_accounts(engine: Engine, inspection_id: int, lease: float) -> None:
-    """The accounts' task: read their archives and judge them, then finish if last."""
+def carry_accounts(engine: Engine, inspection_id: int, batch: int, lease: float) -> None:
+    """A batch of accounts' task: read their archives and judge them, then finish if last."""
     plan = Plan.stored(get_inspection(engine, inspection_id))
+    accounts = plan.account_batches[batch]
     with tempfile.TemporaryDirectory(prefix="govscan-") as logs:
         log_path = Path(logs) / "accounts.log"
-        scan_accounts(engine, inspection_id, plan.accounts, plan.options, log_path, lease)
+        scan_accounts(engine, inspection_id, accounts, plan.options, log_path, lease, batch)
     finish(engine, inspection_id)
 
 
@@ -128,15 +129,15 @@ def finish(engine: Engine, inspection_id: int) -> None:
 
 def submit(engine: Engine, app: Celery, plan: Plan, out: Path) -> Inspection:
     """Store the inspection and queue its tasks: one per site, with its share of the
-    per-address limit (``govscan.parallel.slots``), and one for the accounts."""
+    per-address limit (``govscan.parallel.slots``), and one per batch of accounts."""
     inspection = inspections.start(engine, plan, out, queued=True)
     options = plan.options
     lookup = Lookup(options.resolve, options.nameserver, options.timeout)
     try:
         for slot in slots(plan.sites, lookup, options.concurrency, plan.per_ip):
             app.send_task(SITE_TASK, args=[inspection.id, slot.site.id, slot.concurrency])
-        if plan.accounts:
-            app.send_task(ACCOUNTS_TASK, args=[inspection.id])
+        for batch in range(len(plan.account_batches)):
+            app.send_task(ACCOUNTS_TASK, args=[inspection.id, batch])
     except OperationalError as error:
         reason = f"无法把任务放入消息队列 {app.conf.broker_url}：{error}"
         fail_inspection(engine, inspection.id, reason)
@@ -148,7 +149,7 @@ def resend(app: Celery, lost: LostRun) -> None:
     """Queue a lost run's task again; its claim refuses it once the run was lost too often,
     and the task then only finishes the inspection."""
     if lost.site_id is None:
-        app.send_task(ACCOUNTS_TASK, args=[lost.inspection_id])
+        app.send_task(ACCOUNTS_TASK, args=[lost.inspection_id, lost.batch])
     else:
         app.send_task(SITE_TASK, args=[lost.inspection_id, lost.site_id, lost.concurrency])
 

@@ -30,7 +30,7 @@ from govscan.store.inspections import (
     start_inspection,
 )
 from govscan.store.inventory import AccountEntry, Inventory, Settings, SiteEntry
-from govscan.store.leases import LostRun, expire, is_lost
+from govscan.store.leases import LostRun, batch_log_name, expire, is_lost
 from govscan.store.models import Inspection
 from govscan.store.runs import progress
 
@@ -71,6 +71,12 @@ class Plan:
     def per_ip(self) -> int:
         """Requests at once to one address, over all the sites crawled at once."""
         return self.settings.per_ip or self.options.concurrency
+
+    @property
+    def account_batches(self) -> list[list[AccountEntry]]:
+        """The accounts in batches of ``settings.account_batch``, each read by one crawl."""
+        size = self.settings.account_batch
+        return [self.accounts[start : start + size] for start in range(0, len(self.accounts), size)]
 
     def contacts(self) -> dict[str, set[str]]:
         """The addresses each unit's problems are mailed to."""
@@ -167,10 +173,12 @@ def scan_sites(engine: Engine, inspection: Inspection, plan: Plan, watch: Watch 
 
 
 def read_accounts(engine: Engine, inspection: Inspection, plan: Plan, watch: Watch | None) -> None:
+    """The accounts' archives, a batch after another."""
     if watch:
         watch.reading(plan.accounts)
-    log = Path(inspection.out) / LOGS_FOLDER / "accounts.log"
-    scan_accounts(engine, inspection.id, plan.accounts, plan.options, log)
+    for batch, accounts in enumerate(plan.account_batches):
+        log = Path(inspection.out) / LOGS_FOLDER / f"{batch_log_name(batch)}.log"
+        scan_accounts(engine, inspection.id, accounts, plan.options, log, batch=batch)
 
 
 def inspect(engine: Engine, plan: Plan, out: Path, watch: Watch | None = None) -> Finished:
@@ -187,14 +195,13 @@ def finish(engine: Engine, inspection_id: int, watch: Watch | None = None) -> Fi
     and notify the units if its plan says so — all of it once, whoever calls. None while
     runs are still to finish, or when the inspection has already ended. Outputs that cannot
     be written fail it, with the reason."""
-    if not complete_inspection(engine, inspection_id):
-        return None
     inspection = get_inspection(engine, inspection_id)
-    runs, account_run = inspection_runs(engine, inspection_id)
-    account_run_id = account_run.id if account_run else None
+    if not complete_inspection(engine, inspection_id, len(Plan.stored(inspection).account_batches)):
+        return None
+    runs, account_runs = inspection_runs(engine, inspection_id)
     try:
         outputs = write_outputs(
-            engine, [run.id for run in runs], account_run_id, Path(inspection.out)
+            engine, [run.id for run in runs], [run.id for run in account_runs], Path(inspection.out)
         )
     except Exception as error:
         fail_inspection(engine, inspection_id, f"报告未能写入 {inspection.out}：{error}")

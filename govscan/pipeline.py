@@ -164,12 +164,14 @@ def scan_accounts(
     options: ScanOptions,
     log_path: Path,
     lease: float = LEASE,
+    batch: int = 0,
 ) -> ScanResult | None:
-    """Read every account's archives in one crawl, judge each account, finish the run; None
-    when the inspection's account run is taken already."""
+    """Read the archives of a batch of accounts in one crawl, judge each account, finish the
+    run; None when the batch's run in the inspection is taken already."""
     save_accounts(engine, accounts)
     job = {"accounts": [account.model_dump() for account in accounts], **options.job()}
-    if (run_id := claim(engine, Claim(inspection_id, None, job, worker_name(), lease))) is None:
+    wanted = Claim(inspection_id, None, job, worker_name(), lease, batch)
+    if (run_id := claim(engine, wanted)) is None:
         return None
 
     def read_and_judge() -> tuple[str | None, dict]:

@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from pathlib import Path
 
 import psutil
@@ -84,15 +86,32 @@ def cluster(redis, fresh_postgres, tmp_path, monkeypatch):
     return {**os.environ}, connect(fresh_postgres)
 
 
-def queue(sites: dict, folder: Path, name: str) -> Path:
+def queue(sites: dict, folder: Path, name: str, accounts: str = "") -> Path:
     """``govscan scan --config … --detach``: the inspection is queued, the command returns."""
     inventory_text, resolve = inventory_of(sites)
     inventory = folder / f"{name}.yaml"
-    inventory.write_text(inventory_text, encoding="utf-8")
+    inventory.write_text(inventory_text + accounts, encoding="utf-8")
     out = folder / name
     command = ["scan", "--config", str(inventory), "--detach", "--out", str(out)]
     assert main([*command, "--checks", "links", "--concurrency", "2", *resolve]) == 0
     return out
+
+
+FEED = (
+    "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>苍山发布</title>"
+    f"<item><title>通知</title><link>/1.html</link><pubDate>{format_datetime(datetime.now(UTC))}"
+    "</pubDate></item></channel></rss>"
+)
+
+
+def accounts(feeds) -> str:
+    """Three accounts read two at a time: two batches, a task each."""
+    entries = "".join(
+        f"  - {{id: m{n}, platform: wechat, name: 苍山发布, unit: 苍山州政府办公室, "
+        f"archives: [{{type: feed, url: '{feeds.url_for('/feed.xml')}'}}]}}\n"
+        for n in range(3)
+    )
+    return f"accounts:\n{entries}settings: {{account_batch: 2}}\n"
 
 
 def ended(engine, count: int) -> bool:
@@ -112,8 +131,9 @@ def test_two_inspections_queued_at_once_are_shared_by_the_workers(cluster, tmp_p
             name: stack.enter_context(http_site(linked_pages(f"{name}县", 6, 0.2)))
             for name in ("a", "b", "c", "d")
         }
+        feeds = stack.enter_context(http_site({"/feed.xml": FEED}))
         pool = stack.enter_context(workers(2, env, tmp_path, concurrency=2))
-        first = queue({"a": sites["a"], "b": sites["b"]}, tmp_path, "first")
+        first = queue({"a": sites["a"], "b": sites["b"]}, tmp_path, "first", accounts(feeds))
         second = queue({"c": sites["c"], "d": sites["d"]}, tmp_path, "second")
         wait_for(lambda: ended(engine, 2), 180, "both inspections to end")
 
@@ -125,7 +145,12 @@ def test_two_inspections_queued_at_once_are_shared_by_the_workers(cluster, tmp_p
         assert {site["id"] for site in result["sites"]} == names
         assert all(site["stats"]["pages"] == 7 for site in result["sites"])
         assert (out / "bulletin.html").is_file()
-        assert {path.name for path in (out / "logs").iterdir()} == {f"{n}.log" for n in names}
+        logs = {path.name for path in (out / "logs").iterdir()}
+        assert {f"{n}.log" for n in names} <= logs
+    accounts_read = json.loads((first / "findings.json").read_text(encoding="utf-8"))["accounts"]
+    assert [account["verdict"] for account in accounts_read] == ["合格"] * 3  # in two batches
+    assert len({account["run_id"] for account in accounts_read}) == 2
+    assert feeds.count("GET", "/feed.xml") == 3
     logs = "".join(worker.output() for worker in pool)
     for inspection in recent_inspections(engine, 10):  # the outputs were written once
         assert logs.count(f"检查 {inspection.id} 已完成") == 1

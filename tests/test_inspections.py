@@ -49,9 +49,9 @@ def test_a_scan_is_an_inspection_its_outputs_name(tmp_path, db_url):
     assert inspection.status == "completed" and inspection.error is None
     assert [site["id"] for site in inspection.sites] == ["a", "b"]
     assert inspection.settings["sample_pages"] == 3 and inspection.options["checks"] == ["links"]
-    runs, account_run = inspection_runs(engine, inspection.id)
+    runs, account_runs = inspection_runs(engine, inspection.id)
     assert [run.id for run in runs] == [site["run_id"] for site in result["sites"]]
-    assert account_run is None
+    assert account_runs == []
     assert result["inspection"]["started_at"] <= result["run"]["started_at"]
     assert result["inspection"]["finished_at"] >= result["run"]["finished_at"]
     bulletin = (out / "bulletin.html").read_text(encoding="utf-8")

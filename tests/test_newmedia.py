@@ -16,6 +16,7 @@ from govscan.checks.newmedia import account_link
 from govscan.cli import main
 
 REGISTERED_BIZ = "MzA5NjU0MzIxMA=="
+BATCH = 5  # accounts read by one crawl: the world's 13 are read in three
 
 
 def rss(title: str, *days_ago: int) -> str:
@@ -155,12 +156,20 @@ def world(module_scan, tmp_path_factory):
         sites = [
             {"id": "csz", "name": "苍山州人民政府", "url": site.url, "unit": "苍山州政府办公室"}
         ]
-        inventory.write_text(
-            yaml.safe_dump({"sites": sites, "accounts": accounts}, allow_unicode=True),
-            encoding="utf-8",
-        )
+        document = {"settings": {"account_batch": BATCH}, "sites": sites, "accounts": accounts}
+        inventory.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
         skips = [arg for host in ("mp.weixin.qq.com", "weibo.com") for arg in ("--skip-host", host)]
         yield module_scan("--config", str(inventory), "--checks", "links,newmedia", *skips)
+
+
+def test_accounts_are_read_in_batches_a_run_each(world):
+    """13 accounts in batches of 5: three crawls, each its run and its log, one result."""
+    ids = [entry["id"] for entry in world.result["accounts"]]
+    assert len(ids) == 13 and ids[:2] == ["active", "stale"] and ids[-1] == "weibo"
+    assert len(world.result["run"]["account_run_ids"]) == 3
+    assert len({entry["run_id"] for entry in world.result["accounts"]}) == 3
+    logs = {path.name for path in (world.out / "logs").iterdir()}
+    assert {"accounts.log", "accounts-1.log", "accounts-2.log"} <= logs
 
 
 def by_id(output) -> dict[str, dict]:

@@ -63,4 +63,4 @@ def test_report_times_are_beijing_time():
 def test_findings_json_says_which_version_of_its_contract_it_follows(scan):
     with http_site({"/": "<html><title>首页</title></html>"}) as site:
         output = scan(site.url, "--checks", "links")
-    assert output.result["schema_version"] == 1
+    assert output.result["schema_version"] == 2

@@ -15,7 +15,7 @@ from govscan.outcomes import COMPLETED, PASSED
 from govscan.reports.figures import headline
 from govscan.reports.findings_json import account_results, iso, site_result
 from govscan.reports.html import environment
-from govscan.store.accounts import latest_account_run
+from govscan.store.accounts import get_account_run
 from govscan.store.runs import latest_runs
 
 HISTORY = 8  # runs drawn in each trend
@@ -32,10 +32,10 @@ class Review:
 
 
 def build(
-    engine: Engine, site_ids: list[str], with_accounts: bool, inspection: dict | None
+    engine: Engine, site_ids: list[str], account_run_ids: list[int], inspection: dict | None
 ) -> dict:
     """What the bulletin of ``inspection`` (findings.json's) shows, from each site's last
-    completed runs and the last account run."""
+    completed runs and the inspection's account runs."""
     sites = []
     for site_id in site_ids:
         runs = latest_runs(engine, site_id, (COMPLETED,), HISTORY)
@@ -46,11 +46,10 @@ def build(
         current["review"] = review(previous, current) if previous else None
         current["trend"] = trend([run for run in reversed(runs)])
         sites.append(current)
-    account_run = latest_account_run(engine, (COMPLETED,)) if with_accounts else None
-    accounts = account_results(engine, account_run) if account_run else []
+    account_runs = [get_account_run(engine, run_id) for run_id in account_run_ids]
+    accounts = [account for run in account_runs for account in account_results(engine, run)]
     started = [site["started_at"] for site in sites]
-    if account_run is not None:
-        started.append(iso(account_run.started_at))
+    started += [iso(run.started_at) for run in account_runs]
     return {
         "tool": {"name": "govscan", "version": __version__},
         "inspected_at": min(started, default=None),

@@ -16,7 +16,7 @@ from govscan.store.models import AccountRun, Run
 from govscan.store.runs import findings_of, get_run, get_site
 
 #: The version of this file's contract: raised when a field changes meaning or goes away.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: run.account_run_ids, one account run per batch
 
 
 def iso(moment) -> str | None:
@@ -107,25 +107,25 @@ def account_verdict(run: AccountRun, summary: dict) -> str:
     return PASSED if run.status == COMPLETED and summary.get("judged") else INCOMPLETE
 
 
-def build(engine: Engine, run_ids: list[int], account_run_id: int | None = None) -> dict:
-    """findings.json of some site runs and, optionally, one account run."""
+def build(engine: Engine, run_ids: list[int], account_run_ids: list[int] = ()) -> dict:
+    """findings.json of some site runs and account runs (one for each batch of accounts)."""
     runs = [get_run(engine, run_id) for run_id in run_ids]
-    account_run = get_account_run(engine, account_run_id) if account_run_id else None
-    every = [*runs, *filter(None, [account_run])]
+    account_runs = [get_account_run(engine, run_id) for run_id in account_run_ids]
+    every = [*runs, *account_runs]
     finished = [run.finished_at for run in every]
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "govscan", "version": __version__},
         "run": {
             "id": ",".join(str(run_id) for run_id in run_ids),
-            "account_run_id": account_run_id,
+            "account_run_ids": list(account_run_ids),
             "started_at": iso(min(run.started_at for run in every)),
             "finished_at": iso(max(finished)) if all(finished) else None,
             "checks": runs[0].options.get("checks", []) if runs else ["newmedia"],
         },
         "inspection": inspection_of(engine, every),
         "sites": [site_result(engine, run) for run in runs],
-        "accounts": account_results(engine, account_run) if account_run else [],
+        "accounts": [account for run in account_runs for account in account_results(engine, run)],
     }
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from govscan.outcomes import FINISHED
 from govscan.reports import bulletin, exports, findings_json, html
-from govscan.store.accounts import latest_account_run
+from govscan.store.accounts import latest_account_runs
 from govscan.store.leases import run_logs
 from govscan.store.runs import latest_runs, screenshots
 
@@ -32,13 +32,13 @@ class Outputs:
 
 
 def write_outputs(
-    engine: Engine, run_ids: list[int], account_run_id: int | None, out: Path
+    engine: Engine, run_ids: list[int], account_run_ids: list[int], out: Path
 ) -> Outputs:
-    """findings.json, report.html, the exports and the bulletin of these site runs and, if
-    given, this account run."""
-    result = findings_json.build(engine, run_ids, account_run_id)
+    """findings.json, report.html, the exports and the bulletin of these site runs and these
+    account runs (one for each batch of accounts)."""
+    result = findings_json.build(engine, run_ids, account_run_ids)
     site_ids = [site["id"] for site in result["sites"]]
-    data = bulletin.build(engine, site_ids, account_run_id is not None, result["inspection"])
+    data = bulletin.build(engine, site_ids, account_run_ids, result["inspection"])
     return Outputs(
         folder=out,
         result=result,
@@ -47,16 +47,16 @@ def write_outputs(
         bulletin=bulletin.write(data, out / "bulletin.html"),
         exports=exports.write_all(result, out),
         shots=write_shots(engine, [*result["sites"], *data["sites"]], out / SHOTS_FOLDER),
-        logs=write_logs(engine, run_ids, account_run_id, out / LOGS_FOLDER),
+        logs=write_logs(engine, run_ids, account_run_ids, out / LOGS_FOLDER),
     )
 
 
 def write_logs(
-    engine: Engine, run_ids: list[int], account_run_id: int | None, folder: Path
+    engine: Engine, run_ids: list[int], account_run_ids: list[int], folder: Path
 ) -> list[Path]:
     """Each run's kept crawl log as ``<site id>.log`` (``accounts.log``) in ``folder``."""
     written = []
-    for name, text in run_logs(engine, run_ids, account_run_id).items():
+    for name, text in run_logs(engine, run_ids, account_run_ids).items():
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{name}.log"
         path.write_text(text, encoding="utf-8")
@@ -98,9 +98,7 @@ def rewrite_outputs(
     """The outputs of the sites' and the accounts' last finished runs, as the scan that made
     them wrote them; None when none of them has been scanned."""
     runs = [run for site_id in site_ids for run in latest_runs(engine, site_id, FINISHED, 1)]
-    account_run = latest_account_run(engine, FINISHED) if with_accounts else None
-    if not runs and account_run is None:
+    account_runs = latest_account_runs(engine, FINISHED) if with_accounts else []
+    if not runs and not account_runs:
         return None
-    return write_outputs(
-        engine, [run.id for run in runs], account_run.id if account_run else None, out
-    )
+    return write_outputs(engine, [run.id for run in runs], [run.id for run in account_runs], out)

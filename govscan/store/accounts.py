@@ -66,16 +66,29 @@ def get_account_run(engine: Engine, run_id: int) -> AccountRun:
         return session.get(AccountRun, run_id)
 
 
-def latest_account_run(engine: Engine, statuses: tuple[str, ...]) -> AccountRun | None:
-    """The newest account run in one of ``statuses``."""
-    query = (
+def latest_account_runs(engine: Engine, statuses: tuple[str, ...]) -> list[AccountRun]:
+    """The account runs, in one of ``statuses``, of the newest inspection that has one: the
+    last of each batch, in batch order."""
+    newest = (
         select(AccountRun)
         .where(AccountRun.status.in_(statuses))
         .order_by(AccountRun.started_at.desc(), AccountRun.id.desc())
         .limit(1)
     )
     with session_scope(engine) as session:
-        return session.scalars(query).first()
+        found = session.scalars(newest).first()
+        if found is None or found.inspection_id is None:
+            return [found] if found else []
+        same_inspection = (
+            select(AccountRun)
+            .where(
+                AccountRun.inspection_id == found.inspection_id,
+                AccountRun.status.in_(statuses),
+            )
+            .order_by(AccountRun.id)
+        )
+        last_of_batch = {run.batch: run for run in session.scalars(same_inspection)}
+    return [last_of_batch[batch] for batch in sorted(last_of_batch)]
 
 
 def save_archive_read(engine: Engine, run_id: int, record: ArchiveRecord) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 
 from sqlalchemy import Engine, select, update
@@ -13,7 +14,7 @@ from sqlalchemy import Engine, select, update
 from govscan.outcomes import COMPLETED, FAILED, FINISHED, RUNNING
 from govscan.store.db import session_scope
 from govscan.store.inventory import AccountEntry, Settings, SiteEntry
-from govscan.store.leases import ATTEMPTS, is_lost
+from govscan.store.leases import ATTEMPTS, is_lost, work_of
 from govscan.store.models import AccountRun, Inspection, Run
 from govscan.store.runs import now
 
@@ -52,36 +53,37 @@ def get_inspection(engine: Engine, inspection_id: int) -> Inspection:
         return session.get(Inspection, inspection_id)
 
 
-def inspection_runs(engine: Engine, inspection_id: int) -> tuple[list[Run], AccountRun | None]:
-    """The inspection's last run of each site, in the order they started, and its last
-    account run."""
+def inspection_runs(engine: Engine, inspection_id: int) -> tuple[list[Run], list[AccountRun]]:
+    """The inspection's last run of each site and of each batch of accounts, each list in
+    the order the runs started."""
     with session_scope(engine) as session:
-        runs = session.scalars(
+        sites = session.scalars(
             select(Run).where(Run.inspection_id == inspection_id).order_by(Run.id)
         )
-        last_of_site = {run.site_id: run for run in runs}
-        account_run = session.scalars(
+        last_of_site = {run.site_id: run for run in sites}
+        batches = session.scalars(
             select(AccountRun)
             .where(AccountRun.inspection_id == inspection_id)
-            .order_by(AccountRun.id.desc())
-            .limit(1)
-        ).first()
-        return sorted(last_of_site.values(), key=lambda run: run.id), account_run
+            .order_by(AccountRun.id)
+        )
+        last_of_batch = {run.batch: run for run in batches}
+    by_start = attrgetter("id")
+    return sorted(last_of_site.values(), key=by_start), sorted(last_of_batch.values(), key=by_start)
 
 
-def complete_inspection(engine: Engine, inspection_id: int) -> bool:
-    """Take the completing of the inspection, once every site and, if it has any, the
-    accounts have settled in it (``settled``): its end time is set, its status stays running
-    until ``mark_completed``, so that no one reads its outputs before they are written. True
-    for the one caller that took it; False when runs are still to finish or another caller
-    (or an interruption) already did."""
+def complete_inspection(engine: Engine, inspection_id: int, batches: int) -> bool:
+    """Take the completing of the inspection, once every site and each of its ``batches``
+    of accounts have settled in it (``settled``): its end time is set, its status stays
+    running until ``mark_completed``, so that no one reads its outputs before they are
+    written. True for the one caller that took it; False when runs are still to finish or
+    another caller (or an interruption) already did."""
     inspection = get_inspection(engine, inspection_id)
-    runs, account_run = inspection_runs(engine, inspection_id)
+    runs, account_runs = inspection_runs(engine, inspection_id)
     lost = lost_runs(engine, inspection_id)
-    settled_sites = {run.site_id for run in runs if settled(run, lost[run.site_id])}
-    if not {site["id"] for site in inspection.sites} <= settled_sites:
-        return False
-    if inspection.accounts and (account_run is None or not settled(account_run, lost[None])):
+    done = {work_of(run) for run in [*runs, *account_runs] if settled(run, lost[work_of(run)])}
+    wanted = {("site", site["id"]) for site in inspection.sites}
+    wanted |= {("accounts", batch) for batch in range(batches)}
+    if not wanted <= done:
         return False
     taking = (
         update(Inspection)
@@ -104,20 +106,18 @@ def mark_completed(engine: Engine, inspection_id: int) -> None:
 
 
 def settled(last_run: Run | AccountRun, times_lost: int) -> bool:
-    """Whether a site's (or the accounts') last run is its final word: finished, and not lost
+    """Whether a site's (or a batch's) last run is its final word: finished, and not lost
     with its process unless that happened too often to try again."""
     return last_run.status in FINISHED and (not is_lost(last_run) or times_lost >= ATTEMPTS)
 
 
-def lost_runs(engine: Engine, inspection_id: int) -> Counter[str | None]:
-    """How often each site's run (None: the accounts' run) was lost in the inspection."""
-    counted: Counter[str | None] = Counter()
+def lost_runs(engine: Engine, inspection_id: int) -> Counter[tuple[str, str | int]]:
+    """How often the run of each site and of each batch of accounts was lost."""
+    counted: Counter[tuple[str, str | int]] = Counter()
     with session_scope(engine) as session:
         for model in (Run, AccountRun):
             query = select(model).where(model.inspection_id == inspection_id)
-            for run in session.scalars(query):
-                if is_lost(run):
-                    counted[run.site_id if model is Run else None] += 1
+            counted.update(work_of(run) for run in session.scalars(query) if is_lost(run))
     return counted
 
 
@@ -167,7 +167,7 @@ class InspectionState:
     sites_failed: int
     sites_running: int
     accounts: int
-    accounts_status: str | None  # of the last account run; None before it started
+    batches_finished: int  # batches of accounts whose last run has finished
 
 
 def recent_inspections(engine: Engine, limit: int) -> list[InspectionState]:
@@ -179,7 +179,7 @@ def recent_inspections(engine: Engine, limit: int) -> list[InspectionState]:
 
 
 def state_of(engine: Engine, inspection: Inspection) -> InspectionState:
-    runs, account_run = inspection_runs(engine, inspection.id)
+    runs, account_runs = inspection_runs(engine, inspection.id)
     statuses = [run.status for run in runs]
     return InspectionState(
         id=inspection.id,
@@ -193,5 +193,5 @@ def state_of(engine: Engine, inspection: Inspection) -> InspectionState:
         sites_failed=statuses.count(FAILED),
         sites_running=statuses.count(RUNNING),
         accounts=len(inspection.accounts),
-        accounts_status=account_run.status if account_run else None,
+        batches_finished=sum(run.status in FINISHED for run in account_runs),
     )

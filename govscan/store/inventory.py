@@ -229,6 +229,8 @@ class Settings(Strict):
     parallel: Annotated[int, Field(ge=1, le=64)] | None = None  # sites crawled at once
     concurrency: Annotated[int, Field(ge=1, le=64)] | None = None  # requests at once per host
     per_ip: Annotated[int, Field(ge=1, le=256)] | None = None  # per address, over all sites
+    # accounts whose archives one crawl reads: each batch is a run (a task on a cluster)
+    account_batch: Annotated[int, Field(ge=1, le=10_000)] = 100
     # a Redis queue (redis://host:6379/0) whose workers scan the sites; unset: this machine
     broker: Annotated[str, Field(pattern=r"^rediss?://")] | None = None
     scoring_profile: str | None = None  # a YAML file like govscan/checks/scoring.yaml

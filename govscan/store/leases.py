@@ -13,7 +13,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, literal, select, update
+from sqlalchemy import Engine, select, update
 
 from govscan.outcomes import COMPLETED, FAILED, RUNNING
 from govscan.store.db import session_scope
@@ -28,13 +28,15 @@ LOG_CHARS = 2_000_000  # the end of a crawl log kept in the store
 
 @dataclass(frozen=True)
 class Claim:
-    """A run to claim: of a site (``site_id``) or of the accounts (None) in an inspection."""
+    """A run to claim in an inspection: of a site (``site_id``), or of a batch of accounts
+    (``site_id`` None, and the batch's number)."""
 
     inspection_id: int
     site_id: str | None
     options: dict
     worker: str
     lease: float  # seconds
+    batch: int = 0
 
     @property
     def model(self) -> type[Run] | type[AccountRun]:
@@ -46,7 +48,8 @@ class LostRun:
     """A run failed because its lease ran out."""
 
     inspection_id: int
-    site_id: str | None  # None: the accounts' run
+    site_id: str | None  # None: a batch of accounts
+    batch: int
     run_id: int
     worker: str | None
     concurrency: int  # the run's per-host concurrency, its share of the per-address limit
@@ -73,7 +76,7 @@ def claim(engine: Engine, wanted: Claim) -> int | None:
             options=wanted.options,
             worker=wanted.worker,
             lease_until=now() + timedelta(seconds=wanted.lease),
-            **({} if wanted.site_id is None else {"site_id": wanted.site_id}),
+            **({"batch": wanted.batch} if wanted.site_id is None else {"site_id": wanted.site_id}),
         )
         session.add(run)
         session.flush()
@@ -81,10 +84,14 @@ def claim(engine: Engine, wanted: Claim) -> int | None:
 
 
 def same_work(model: type[Run] | type[AccountRun], wanted: Claim) -> list:
-    found = [model.inspection_id == wanted.inspection_id]
     if model is Run:
-        found.append(Run.site_id == wanted.site_id)
-    return found
+        return [Run.inspection_id == wanted.inspection_id, Run.site_id == wanted.site_id]
+    return [AccountRun.inspection_id == wanted.inspection_id, AccountRun.batch == wanted.batch]
+
+
+def work_of(run: Run | AccountRun) -> tuple[str, str | int]:
+    """What a run does in its inspection: scan a site, or read a batch of accounts."""
+    return ("site", run.site_id) if isinstance(run, Run) else ("accounts", run.batch)
 
 
 def is_lost(run: Run | AccountRun) -> bool:
@@ -125,9 +132,11 @@ def expire(engine: Engine, queued: bool) -> list[LostRun]:
             stale = session.scalars(stale_runs).all()
         for run in stale:
             if fail_lost(engine, model, run.id, run.worker, run.lease_until):
-                site_id = run.site_id if model is Run else None
+                site_id, batch = (run.site_id, 0) if model is Run else (None, run.batch)
                 concurrency = run.options["concurrency"]
-                lost.append(LostRun(run.inspection_id, site_id, run.id, run.worker, concurrency))
+                lost.append(
+                    LostRun(run.inspection_id, site_id, batch, run.id, run.worker, concurrency)
+                )
     return lost
 
 
@@ -160,18 +169,16 @@ def save_log(engine: Engine, model: type[Run] | type[AccountRun], run_id: int, t
         connection.execute(update(model).where(model.id == run_id).values(log=kept))
 
 
-def run_logs(engine: Engine, run_ids: list[int], account_run_id: int | None) -> dict[str, str]:
-    """The kept crawl logs of these site runs, by site id, and of the account run, as
-    ``accounts``."""
-    queries = [select(Run.site_id, Run.log).where(Run.id.in_(run_ids))]
-    if account_run_id is not None:
-        queries.append(
-            select(literal("accounts"), AccountRun.log).where(AccountRun.id == account_run_id)
-        )
-    found = {}
+def run_logs(engine: Engine, run_ids: list[int], account_run_ids: list[int]) -> dict[str, str]:
+    """The kept crawl logs of these site runs, by site id, and of these account runs, as
+    ``accounts`` (``accounts-2`` for the third batch)."""
+    sites = select(Run.site_id, Run.log).where(Run.id.in_(run_ids))
+    batches = select(AccountRun.batch, AccountRun.log).where(AccountRun.id.in_(account_run_ids))
     with engine.connect() as connection:
-        for query in queries:
-            for name, kept in connection.execute(query):
-                if kept:
-                    found[name] = zlib.decompress(kept).decode("utf-8")
-    return found
+        kept = list(connection.execute(sites))
+        kept += [(batch_log_name(batch), log) for batch, log in connection.execute(batches)]
+    return {name: zlib.decompress(log).decode("utf-8") for name, log in kept if log}
+
+
+def batch_log_name(batch: int) -> str:
+    return "accounts" if batch == 0 else f"accounts-{batch}"

@@ -223,7 +223,8 @@ class Account(Base):
 
 
 class AccountRun(Leased, Base):
-    """One reading of some accounts' archives; ``options`` holds the accounts and settings."""
+    """One reading of a batch of accounts' archives; ``options`` holds the accounts and
+    settings."""
 
     __tablename__ = "account_runs"
 
@@ -235,6 +236,7 @@ class AccountRun(Leased, Base):
     error: Mapped[str | None] = mapped_column(Text)
     options: Mapped[dict] = mapped_column(JSON)
     summaries: Mapped[dict | None] = mapped_column(JSON)  # by account: last post, posts, …
+    batch: Mapped[int] = mapped_column(Integer, default=0)  # which of the inspection's batches
 
 
 class OfAccountRun:
