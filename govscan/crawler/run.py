@@ -159,10 +159,12 @@ def site_arguments(options: dict) -> dict:
 
 
 def spare_the_garbage_collector() -> None:
-    """Collect cycles rarely: a crawl allocates millions of short-lived objects, and with the
-    default thresholds the collector took a tenth of the crawl's time (docs/benchmarks.md)."""
+    """Collect cycles less often: a crawl allocates millions of short-lived objects, and with
+    the default thresholds the collector took a tenth of the crawl's time. Every 20,000
+    allocations costs no more than every 200,000 and keeps 28 MB less garbage waiting
+    (docs/benchmarks.md)."""
     gc.freeze()  # Scrapy's and Twisted's modules, loaded by now, are never garbage
-    gc.set_threshold(200_000, 50, 1000)
+    gc.set_threshold(20_000, 50, 1000)
 
 
 def main() -> int:
