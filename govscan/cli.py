@@ -157,7 +157,7 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--parallel",
         type=int,
-        help=f"同时扫描的站点数（默认：清单的 parallel，或按本机核数取 {default_parallel()}）",
+        help=f"同时扫描的站点数（默认：清单的 parallel，或按内存和核数取 {default_parallel()}）",
     )
     parser.add_argument("--timeout", type=float, default=ScanOptions.timeout, help="请求超时（秒）")
     parser.add_argument(

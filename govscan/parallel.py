@@ -21,13 +21,19 @@ from dataclasses import dataclass
 from govscan.resolver import Lookup
 from govscan.store.inventory import SiteEntry
 
-#: Sites crawled at once by default: crawls mostly wait for servers, so a few per core.
-MAX_DEFAULT_PARALLEL = 8
+#: Sites crawled at once by default. Crawls mostly wait for servers (two cores carried 16,
+#: docs/benchmarks.md), so memory binds first: a site being crawled holds about 190 MB.
+MAX_DEFAULT_PARALLEL = 16
+SITES_PER_CORE = 8
+MB_PER_SITE = 512  # with room for the checks and the rest of the machine
 LOOKUPS_AT_ONCE = 16  # a province's sites are looked up before the night starts
 
 
 def default_parallel() -> int:
-    return min(MAX_DEFAULT_PARALLEL, 2 * (os.cpu_count() or 1))
+    """As many sites as the machine's memory and cores carry, at most 16."""
+    memory_mb = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2**20
+    by_memory = max(1, memory_mb // MB_PER_SITE)
+    return min(MAX_DEFAULT_PARALLEL, SITES_PER_CORE * (os.cpu_count() or 1), by_memory)
 
 
 @dataclass(frozen=True)
