@@ -24,6 +24,7 @@ from servers import http_site, inventory_of, linked_pages
 from sqlalchemy import select, text
 
 from govscan.cli import main
+from govscan.scheduler import nightly_scan
 from govscan.store.db import connect, session_scope
 from govscan.store.inspections import recent_inspections
 from govscan.store.models import Run
@@ -223,6 +224,25 @@ def test_a_broker_that_goes_away_and_comes_back(cluster, redis, tmp_path):
     for name, site in sites.items():
         assert [run.status for run in site_runs(engine, name)] == ["completed"]
         assert [site.count("GET", f"/p{n}.html") for n in range(8)] == [1] * 8
+
+
+def test_the_nightly_service_queues_the_night_for_the_workers(cluster, tmp_path):
+    """The service's nightly job hands the night to the workers and returns; the worker that
+    finishes it writes the bulletin."""
+    env, engine = cluster
+    with ExitStack() as stack:
+        site = stack.enter_context(http_site(linked_pages("甲县", 4, 0.1)))
+        stack.enter_context(workers(1, env, tmp_path, concurrency=2))
+        text, _ = inventory_of({"a": site})
+        config = tmp_path / "sites.yaml"
+        config.write_text(text.replace("a.gov.test", "127.0.0.1"), encoding="utf-8")
+        started = time.monotonic()
+        nightly_scan(str(config), str(tmp_path / "night"))
+        assert time.monotonic() - started < 10  # queued, not scanned here
+        wait_for(lambda: ended(engine, 1), 120, "the night to end")
+    (state,) = recent_inspections(engine, 5)
+    assert state.status == "completed" and state.queued
+    assert (tmp_path / "night" / "bulletin.html").is_file()
 
 
 def test_workers_starting_together_migrate_the_store_once(fresh_postgres):
