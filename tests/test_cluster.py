@@ -226,6 +226,19 @@ def test_a_broker_that_goes_away_and_comes_back(cluster, redis, tmp_path):
         assert [site.count("GET", f"/p{n}.html") for n in range(8)] == [1] * 8
 
 
+def test_a_scan_follows_its_inspection_on_the_workers_to_the_end(cluster, tmp_path, capsys):
+    env, engine = cluster
+    with ExitStack() as stack:
+        site = stack.enter_context(http_site(linked_pages("甲县", 4, 0.1)))
+        stack.enter_context(workers(1, env, tmp_path, concurrency=1))
+        out = tmp_path / "out"
+        assert main(["scan", site.url, "--out", str(out), "--checks", "links"]) == 0
+    printed = capsys.readouterr().err
+    assert "由工作进程（govscan worker）执行" in printed and "扫描结果" in printed
+    assert f"检查通报：{out / 'bulletin.html'}" in printed
+    assert recent_inspections(engine, 1)[0].status == "completed"
+
+
 def test_the_nightly_service_queues_the_night_for_the_workers(cluster, tmp_path):
     """The service's nightly job hands the night to the workers and returns; the worker that
     finishes it writes the bulletin."""
