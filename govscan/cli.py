@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import threading
 import time
@@ -16,10 +17,12 @@ from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.live import Live
+from rich.markup import escape
 from rich.table import Table
 
 from govscan import __version__, inspections
 from govscan.checks.registry import RegistryError, family_names
+from govscan.chinese_argparse import ChineseParser, above, at_least
 from govscan.demo import serve_demo_world
 from govscan.inspections import Plan
 from govscan.leases import LEASE
@@ -31,7 +34,7 @@ from govscan.reports.figures import summary_figures
 from govscan.reports.outputs import Outputs, rewrite_outputs
 from govscan.reports.reuse import reuse_line
 from govscan.resolver import parse_overrides
-from govscan.store.db import connect, database_url
+from govscan.store.db import StoreUnusable, connect, database_url
 from govscan.store.inspections import recent_inspections
 from govscan.store.inventory import AccountEntry, Inventory, InventoryError, Settings, SiteEntry
 
@@ -54,9 +57,11 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="govscan", description="政府网站与政务新媒体合规检查")
-    parser.add_argument("--version", action="version", version=f"govscan {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = ChineseParser(prog="govscan", description="政府网站与政务新媒体合规检查")
+    parser.add_argument(
+        "--version", action="version", version=f"govscan {__version__}", help="显示版本并退出"
+    )
+    commands = parser.add_subparsers(title="命令", dest="command", required=True, metavar="命令")
 
     scan = commands.add_parser("scan", help="扫描一个网站，或清单中的网站")
     scan.add_argument("url", nargs="?", help="要扫描的网站首页地址")
@@ -94,20 +99,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     worker.add_argument(
         "--concurrency",
-        type=int,
+        type=at_least(1),
         default=default_parallel(),
         help="同时执行的任务数，即同时扫描的站点数（默认 %(default)s）",
     )
     worker.add_argument(
         "--lease",
-        type=float,
+        type=at_least(4, float),
         default=LEASE,
         help="任务租约（秒，默认 %(default)s）：工作进程失联超过此时间，其任务交由其他工作进程重做",
     )
     worker.set_defaults(handler=command_worker)
 
     listing = commands.add_parser("inspections", help="列出最近的检查：状态与进度")
-    listing.add_argument("--limit", type=int, default=20, help="列出的条数（默认 %(default)s）")
+    listing.add_argument("--limit", type=at_least(1), default=20, help="列出的条数")
     listing.set_defaults(handler=command_inspections)
 
     database = commands.add_parser("db", help="数据库维护")
@@ -126,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="在本机提供报告目录的网页浏览（仅限本机访问）")
     serve.add_argument("folder", type=Path, nargs="?", default=Path("govscan-report"))
-    serve.add_argument("--port", type=int, default=8600, help="端口（默认 8600）")
+    serve.add_argument("--port", type=at_least(1), default=8600, help="端口")
     serve.set_defaults(handler=command_serve)
 
     demo = commands.add_parser("demo", help="在本机启动示例门户网站并扫描它")
@@ -139,27 +144,29 @@ def build_parser() -> argparse.ArgumentParser:
 def add_scan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("govscan-report"), help="报告目录")
     parser.add_argument(
-        "--max-pages", type=int, default=ScanOptions.max_pages, help="最多抓取的页面数"
+        "--max-pages", type=at_least(1), default=ScanOptions.max_pages, help="最多抓取的页面数"
     )
     parser.add_argument(
-        "--depth", type=int, default=ScanOptions.max_depth, help="从首页起的最大抓取层级"
+        "--depth", type=at_least(0), default=ScanOptions.max_depth, help="从首页起的最大抓取层级"
     )
     parser.add_argument(
         "--concurrency",
-        type=int,
+        type=at_least(1),
         help=f"每个主机的并发请求数（默认：清单的 concurrency，或 {ScanOptions.concurrency}）",
     )
     parser.add_argument(
         "--per-ip",
-        type=int,
+        type=at_least(1),
         help="同一 IP 上所有站点合计的并发请求数（默认：清单的 per_ip，或同 --concurrency）",
     )
     parser.add_argument(
         "--parallel",
-        type=int,
+        type=at_least(1),
         help=f"同时扫描的站点数（默认：清单的 parallel，或按内存和核数取 {default_parallel()}）",
     )
-    parser.add_argument("--timeout", type=float, default=ScanOptions.timeout, help="请求超时（秒）")
+    parser.add_argument(
+        "--timeout", type=above(0), default=ScanOptions.timeout, help="请求超时（秒）"
+    )
     parser.add_argument(
         "--resolve",
         action="append",
@@ -232,11 +239,28 @@ def site_from_url(url: str) -> SiteEntry:
         raise UsageError(f"网址不正确：{url}（应以 http:// 或 https:// 开头）") from error
 
 
+def writable_folder(folder: Path) -> Path:
+    """The report folder, made if need be; refused before any work when it cannot hold the
+    reports."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"报告目录 {folder} 已存在，但不是文件夹：请用 --out 指定另一个目录")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(
+            f"无法创建报告目录 {folder}：{error.strerror}；请用 --out 换一个目录"
+        ) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"报告目录 {folder} 不可写：请检查权限，或用 --out 换一个目录")
+    return folder
+
+
 def command_scan(args: argparse.Namespace) -> int:
     if args.site and not args.config:
         args.config = Path("sites.yaml")
     if bool(args.url) == bool(args.config):
         raise UsageError("请给出要扫描的网址，或用 --config 指定站点清单（二者选一）")
+    writable_folder(args.out)
     if args.url:
         site = site_from_url(args.url)
         settings = politeness(args, Settings())
@@ -256,7 +280,8 @@ def command_schedule(args: argparse.Namespace) -> int:
     from govscan import scheduler  # APScheduler is loaded only by the service
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    scheduler.run(args.config, load_config(args.config), args.out)
+    inventory = load_config(args.config)
+    scheduler.run(args.config, inventory, writable_folder(args.out))
     return EXIT_OK
 
 
@@ -264,7 +289,8 @@ def command_report(args: argparse.Namespace) -> int:
     """Write again, from the stored runs, every file the inventory's last scan wrote."""
     inventory = load_config(args.config)
     site_ids = [site.id for site in inventory.sites]
-    outputs = rewrite_outputs(connect(), site_ids, bool(inventory.accounts), args.out)
+    engine = connect(create=False)  # a report from no database is a mistake, not an empty one
+    outputs = rewrite_outputs(engine, site_ids, bool(inventory.accounts), writable_folder(args.out))
     if outputs is None:
         raise UsageError("数据库中还没有这些站点或账号的检查结果，请先运行 govscan scan")
     print_written(outputs)
@@ -286,6 +312,7 @@ def command_accounts(args: argparse.Namespace) -> int:
     inventory = load_config(args.config)
     if not inventory.accounts:
         raise UsageError(f"{args.config}：清单中没有账号（accounts）")
+    writable_folder(args.out)
     settings = politeness(args, inventory.settings)
     options = scan_options(inventory, chosen_options(args, settings))
     return inspect(Plan([], inventory.accounts, options, settings, args.notify), args.out)
@@ -297,8 +324,6 @@ def command_worker(args: argparse.Namespace) -> int:
     broker = broker_url()
     if broker is None:
         raise UsageError("工作进程需要消息队列：请设置 GOVSCAN_BROKER=redis://主机:6379/0")
-    if args.concurrency < 1 or args.lease < 4:
-        raise UsageError("--concurrency 至少为 1，--lease 至少 4 秒")
     cluster.run_worker(broker, args.concurrency, args.lease)
     return EXIT_OK
 
@@ -306,7 +331,7 @@ def command_worker(args: argparse.Namespace) -> int:
 def command_inspections(args: argparse.Namespace) -> int:
     """The newest inspections with their state; a local one whose process died is failed
     first, so that none shows as running forever."""
-    engine = connect()
+    engine = connect(create=False)
     inspections.recover(engine)
     table = Table(title="最近的检查")
     for column in INSPECTION_COLUMNS:
@@ -528,6 +553,7 @@ def print_accounts(accounts: list[dict]) -> None:
 
 
 def command_demo(args: argparse.Namespace) -> int:
+    writable_folder(args.out)
     with serve_demo_world() as world:
         console.print(f"示例门户已在本机启动：{world.site.url}（DNS {world.nameserver}）")
         chosen = ScanOptions(
@@ -542,10 +568,14 @@ def command_demo(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        args = build_parser().parse_args(argv)  # the parser lists the registered families
+        parser = build_parser()  # it lists the registered families, which may be broken
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as stop:  # argparse has shown the help, the version or the mistake
+            return stop.code
         return args.handler(args)
-    except (UsageError, InventoryError, OptionsError, RegistryError) as error:
-        console.print(f"[red]错误：[/]{error}", highlight=False)
+    except (UsageError, InventoryError, OptionsError, RegistryError, StoreUnusable) as error:
+        console.print(f"[red]错误：[/]{escape(str(error))}", highlight=False)
         return EXIT_USAGE
     except KeyboardInterrupt:
         console.print("[yellow]已中断；本次扫描记为未完成。[/]")

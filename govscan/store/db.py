@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///govscan.db"
@@ -28,11 +29,54 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def connect(url: str | None = None) -> Engine:
-    """An engine for ``url`` (default ``GOVSCAN_DB``), with the schema migrated to the newest."""
-    engine = open_engine(url)
-    migrate(engine)
+class StoreUnusable(Exception):
+    """The database cannot be used: a URL that is not one, a driver that is missing, a server
+    that does not answer, a file that is not there. ``str()`` says what to do, in Chinese."""
+
+
+def connect(url: str | None = None, create: bool = True) -> Engine:
+    """An engine for ``url`` (default ``GOVSCAN_DB``), with the schema migrated to the newest;
+    with ``create`` False, a SQLite file that does not exist yet is refused, not made."""
+    url = url or database_url()
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise StoreUnusable(
+            f"GOVSCAN_DB 不是数据库地址：{url}"
+            "（例如 sqlite:///govscan.db，或 postgresql+psycopg://用户:密码@主机/库名）"
+        ) from error
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite":
+        sqlite_file_usable(parsed.database, create)
+    try:
+        engine = open_engine(url)
+        migrate(engine)
+    except (NoSuchModuleError, ImportError) as error:
+        raise StoreUnusable(
+            f"缺少数据库 {shown} 的驱动（{error}）：PostgreSQL 请安装 govscan[postgresql]"
+            "（pip install 'govscan[postgresql]'），其他数据库请安装相应的 SQLAlchemy 驱动"
+        ) from error
+    except OperationalError as error:
+        reason = str(error.orig or error).strip().splitlines()[0]
+        raise StoreUnusable(
+            f"无法连接数据库 {shown}：{reason}。"
+            "请检查 GOVSCAN_DB 的地址、端口、账号，以及数据库是否已启动"
+        ) from error
     return engine
+
+
+def sqlite_file_usable(database: str | None, create: bool) -> None:
+    """A SQLite file must exist unless it may be created, and its folder must exist."""
+    if not database or database == ":memory:":
+        return
+    path = Path(database)
+    if not create and not path.is_file():
+        raise StoreUnusable(
+            f"找不到数据库文件 {path.resolve()}：请在扫描时所在的目录运行，"
+            "或用 GOVSCAN_DB=sqlite:////完整路径/govscan.db 指明"
+        )
+    if not path.resolve().parent.is_dir():
+        raise StoreUnusable(f"数据库文件所在的目录不存在：{path.resolve().parent}")
 
 
 def open_engine(url: str | None = None) -> Engine:

@@ -132,8 +132,21 @@ class ScheduleSettings(Strict):
     @field_validator("scan")
     @classmethod
     def _crontab(cls, expression: str) -> str:
-        if len(expression.split()) not in (5, 6):
-            raise ValueError('应为 crontab 格式，如 "0 2 * * *"（每天 2:00）')
+        """Five crontab fields (six put seconds first, for drills), each one APScheduler,
+        which runs the service, accepts."""
+        from apscheduler.triggers.cron import CronTrigger  # only an inventory with a schedule
+
+        fields = expression.split()
+        names = ("second", "minute", "hour", "day", "month", "day_of_week")[-len(fields) :]
+        try:
+            if len(fields) not in (5, 6):
+                raise ValueError
+            CronTrigger(**dict(zip(names, fields, strict=True)), timezone="UTC")
+        except ValueError:
+            raise ValueError(
+                f'不是有效的 crontab 表达式："{expression}"；五个字段依次为 分 时 日 月 星期，'
+                '如 "0 2 * * *"（每天 2:00）、"30 1 * * 1-5"（工作日 1:30）'
+            ) from None
         return expression
 
 
@@ -433,10 +446,39 @@ def _read_yaml(path: Path, what: str) -> tuple[Any, yaml.Node | None]:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise InventoryError(
-            f"{where}: YAML 语法错误：{getattr(error, 'problem', error)}"
-        ) from error
+        raise InventoryError(f"{where}: YAML 语法错误：{yaml_problem(error)}") from error
     return data, root
+
+
+#: PyYAML's problems, by their English words, as a Chinese user would fix them.
+YAML_PROBLEMS = [
+    ("expected ',' or '}'", "花括号 { } 里缺少逗号，或缺少右花括号 }"),
+    ("expected ',' or ']'", "方括号 [ ] 里缺少逗号，或缺少右方括号 ]"),
+    ("mapping values are not allowed", "此处不能有冒号：值里含有冒号时请给整个值加引号"),
+    ("cannot start any token", "含有制表符（Tab）或不能开头的字符：YAML 只能用空格缩进"),
+    ("could not find expected ':'", "缺少冒号 :（键与值之间要有冒号和空格）"),
+    ("found unexpected end of stream", "引号没有闭合"),
+    ("found undefined alias", "引用了未定义的锚点（*别名）"),
+    ("expected <block end>", "缩进不一致：同一层的各行要对齐"),
+    ("did not find expected key", "缩进不一致，或列表项缺少开头的“- ”"),
+    ("did not find expected '-' indicator", "列表的各项要以“- ”开头并对齐"),
+    ("found duplicate anchor", "锚点（&名称）重复"),
+]
+
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def yaml_problem(error: yaml.YAMLError) -> str:
+    """What is wrong with the YAML, in Chinese, with PyYAML's own words after it."""
+    problem = str(getattr(error, "problem", None) or error)
+    if CHINESE.search(problem):  # the reader's own words for what YAML left to it
+        return problem
+    context = str(getattr(error, "context", None) or "")
+    for words, chinese in YAML_PROBLEMS:
+        if words in problem or words in context:
+            return f"{chinese}（{problem}）"
+    return f"格式不正确（{problem}）"
 
 
 @cache
