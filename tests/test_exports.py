@@ -175,6 +175,7 @@ def test_the_progress_column_is_a_dropdown(tmp_path):
     [validation] = sheet.data_validations.dataValidation
     assert validation.type == "list"
     assert validation.formula1 == '"未整改,整改中,已整改,无法整改"'
+    assert validation.showErrorMessage  # anything else is refused
     letter = column(sheet, "整改情况")
     assert str(validation.sqref) == f"{letter}3:{letter}5"
 

@@ -189,8 +189,14 @@ def write_unit_list(unit: str, found: list[tuple[dict, dict]], day: date, folder
     book = Workbook()
     title = f"{unit} 政府网站与政务新媒体检查整改清单（检查日期：{day}）"
     sheet = write_table(book.active, "整改清单", title, LIST_HEADER, rows)
-    progress = DataValidation(type="list", formula1=f'"{",".join(PROGRESS)}"', allow_blank=True)
-    progress.error = f"请从下拉列表选择：{'、'.join(PROGRESS)}"
+    progress = DataValidation(
+        type="list",
+        formula1=f'"{",".join(PROGRESS)}"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="整改情况",
+        error=f"请从下拉列表选择：{'、'.join(PROGRESS)}",
+    )
     progress.add(column_range(sheet, LIST_HEADER.index("整改情况")))
     sheet.add_data_validation(progress)
     return save(book, folder / f"{unit_filename(unit)}-整改清单.xlsx")
