@@ -86,7 +86,7 @@ def test_each_unit_gets_its_list_and_the_robot_the_headline(
     [attachment] = message.iter_attachments()
     assert attachment.get_filename() == "苍山州人民政府办公室-整改清单.xlsx"
     sheet = load_workbook(io.BytesIO(attachment.get_content())).active
-    assert sheet["E2"].value == site.url_for("/gone")
+    assert sheet["E3"].value == site.url_for("/gone")
     # the robot failed once, and got the headline on the retry
     assert len(robot.bodies) == 2 and robot.bodies[0] == robot.bodies[1]
     assert "检查网站 1 个，合格 1 个，合格率 100.0%" in robot.bodies[1]["markdown"]["content"]

@@ -108,7 +108,7 @@ def test_its_rule_and_figure_are_in_the_report_and_the_bulletin(scanned):
 def test_its_finding_is_in_the_unit_list_and_the_csv(scanned):
     _, out, site = scanned
     [workbook] = (out / "xlsx").glob("*-整改清单.xlsx")
-    rows = list(load_workbook(workbook).active.iter_rows(min_row=2, values_only=True))
+    rows = list(load_workbook(workbook).active.iter_rows(min_row=3, values_only=True))
     assert [(row[2], row[4]) for row in rows] == [(TITLE, site.url_for("/a.html"))]
     with (out / "findings.csv").open(encoding="utf-8-sig") as file:
         [row] = list(csv.DictReader(file))

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine
 
 from govscan import __version__
-from govscan.outcomes import COMPLETED, PASSED
-from govscan.reports.figures import headline
+from govscan.outcomes import COMPLETED
+from govscan.reports.figures import headline, rank_key
 from govscan.reports.findings_json import account_results, iso, site_result
 from govscan.reports.html import environment
 from govscan.store.accounts import get_account_run
@@ -55,7 +55,7 @@ def build(
         "inspected_at": min(started, default=None),
         "inspection": inspection,
         "headline": headline(sites, accounts),
-        "ranking": sorted(sites, key=lambda s: (s["verdict"] != PASSED, -(s["score"] or 0))),
+        "ranking": sorted(sites, key=rank_key),
         "sites": sites,
         "accounts": accounts,
     }

@@ -11,13 +11,21 @@ import csv
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from unicodedata import east_asian_width
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from govscan.reports.figures import counted, problems
+from govscan.checks.interaction import nth_working_day
+from govscan.dates import DEFAULT_TIMEZONE
+from govscan.outcomes import INCOMPLETE
+from govscan.reports.figures import counted, problems, rank_key
 from govscan.reports.html import rule_title
 
 SEVERITY_NAMES = {"veto": "单项否决", "deduction": "扣分", "warning": "提醒", "info": "提示"}
@@ -28,11 +36,15 @@ LIST_HEADER = (
     "问题说明",
     "问题地址",
     "所在页面",
+    "链接文字",
+    "证据",
     "严重程度",
     "整改期限",
     "整改情况",
+    "责任人",
+    "整改措施",
 )
-SUMMARY_HEADER = ("主办单位", "名称", "类别", "结论", "得分", "单项否决", "问题数")
+SUMMARY_HEADER = ("排名", "主办单位", "名称", "类别", "结论", "得分", "单项否决", "问题数")
 CSV_HEADER = (
     "主办单位",
     "网站/账号",
@@ -44,6 +56,13 @@ CSV_HEADER = (
     "所在页面",
     "豁免理由",
 )
+#: What the unit answers in 整改情况: a dropdown, so that the lists come back comparable.
+PROGRESS = ("未整改", "整改中", "已整改", "无法整改")
+DEADLINE_WORKING_DAYS = 15  # after the inspection day
+DATE_FORMAT = "yyyy-mm-dd"
+HEADER_FILL = PatternFill("solid", start_color="DDEBF7")
+TITLE_ROWS = 1  # above the header
+MIN_WIDTH, MAX_WIDTH = 6, 50  # in characters; longer text wraps
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
 
@@ -58,8 +77,26 @@ def subjects(result: dict) -> Iterator[tuple[str, dict]]:
 
 def write_all(result: dict, out: Path) -> list[Path]:
     """The CSV, the summary workbook and one workbook per unit under ``out``."""
-    written = [write_csv(result, out / "findings.csv"), write_summary(result, out / "汇总.xlsx")]
-    return written + write_unit_lists(result, out / "xlsx")
+    day = inspection_day(result)
+    written = [
+        write_csv(result, out / "findings.csv"),
+        write_summary(result, day, out / "汇总.xlsx"),
+    ]
+    return written + write_unit_lists(result, day, out / "xlsx")
+
+
+def inspection_day(result: dict) -> date:
+    """The day the scan started, in Beijing time: the date the lists and deadlines count from."""
+    started = result.get("run", {}).get("started_at")
+    if not started:
+        return datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date()
+    moment = datetime.fromisoformat(started.replace("Z", "+00:00"))
+    return moment.astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
+
+
+def deadline(day: date) -> date:
+    """整改期限: the 15th working day after the inspection."""
+    return nth_working_day(day + timedelta(1), DEADLINE_WORKING_DAYS)
 
 
 def write_csv(result: dict, path: Path) -> Path:
@@ -84,64 +121,148 @@ def write_csv(result: dict, path: Path) -> Path:
     return path
 
 
-def write_summary(result: dict, path: Path) -> Path:
-    book = Workbook()
-    sheet = start_sheet(book.active, "汇总", SUMMARY_HEADER)
-    for kind, subject in subjects(result):
-        add_row(
-            sheet,
-            (
-                subject["unit"],
-                subject["name"],
-                kind,
-                subject["verdict"],
-                subject.get("score"),
-                "、".join(subject.get("vetoes", [])),
-                problems(subject["findings"]),
-            ),
+def write_summary(result: dict, day: date, path: Path) -> Path:
+    """Every site and account ranked like the bulletin; one 未完成 has no score to show."""
+    shown = [
+        {
+            **subject,
+            "kind": kind,
+            "score": None if subject["verdict"] == INCOMPLETE else subject.get("score"),
+        }
+        for kind, subject in subjects(result)
+    ]
+    rows = [
+        (
+            rank,
+            subject["unit"],
+            subject["name"],
+            subject["kind"],
+            subject["verdict"],
+            subject["score"],
+            "、".join(subject.get("vetoes", [])),
+            problems(subject["findings"]),
         )
+        for rank, subject in enumerate(sorted(shown, key=rank_key), start=1)
+    ]
+    book = Workbook()
+    write_table(
+        book.active,
+        "汇总",
+        f"政府网站与政务新媒体检查结果汇总（检查日期：{day}）",
+        SUMMARY_HEADER,
+        rows,
+    )
     return save(book, path)
 
 
-def write_unit_lists(result: dict, folder: Path) -> list[Path]:
+def write_unit_lists(result: dict, day: date, folder: Path) -> list[Path]:
     """One 整改清单 per unit: its sites' and accounts' problems, waived ones left out."""
     by_unit: dict[str, list[tuple[dict, dict]]] = defaultdict(list)
     for _, subject in subjects(result):
         for finding in counted(subject["findings"]):
             by_unit[subject["unit"]].append((subject, finding))
-    return [write_unit_list(unit, rows, folder) for unit, rows in sorted(by_unit.items())]
+    return [write_unit_list(unit, rows, day, folder) for unit, rows in sorted(by_unit.items())]
 
 
-def write_unit_list(unit: str, rows: list[tuple[dict, dict]], folder: Path) -> Path:
-    book = Workbook()
-    sheet = start_sheet(book.active, "整改清单", LIST_HEADER)
-    for number, (subject, finding) in enumerate(rows, start=1):
-        add_row(
-            sheet,
-            (
-                number,
-                subject["name"],
-                rule_title(finding),
-                finding["message"],
-                finding["url"],
-                finding["source"] or "",
-                SEVERITY_NAMES[finding["severity"]],
-                "",
-                "",
-            ),
+def write_unit_list(unit: str, found: list[tuple[dict, dict]], day: date, folder: Path) -> Path:
+    """The list the office sends out and gets back filled in: 整改情况 from a dropdown,
+    责任人 and 整改措施 left for the unit."""
+    due = deadline(day)
+    rows = [
+        (
+            number,
+            subject["name"],
+            rule_title(finding),
+            finding["message"],
+            finding["url"],
+            finding["source"] or "",
+            finding["detail"].get("anchor") or "",
+            evidence(finding["detail"]),
+            SEVERITY_NAMES[finding["severity"]],
+            due,
+            PROGRESS[0],
+            "",
+            "",
         )
+        for number, (subject, finding) in enumerate(found, start=1)
+    ]
+    book = Workbook()
+    title = f"{unit} 政府网站与政务新媒体检查整改清单（检查日期：{day}）"
+    sheet = write_table(book.active, "整改清单", title, LIST_HEADER, rows)
+    progress = DataValidation(
+        type="list",
+        formula1=f'"{",".join(PROGRESS)}"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="整改情况",
+        error=f"请从下拉列表选择：{'、'.join(PROGRESS)}",
+    )
+    progress.add(column_range(sheet, LIST_HEADER.index("整改情况")))
+    sheet.add_data_validation(progress)
     return save(book, folder / f"{unit_filename(unit)}-整改清单.xlsx")
 
 
-def start_sheet(sheet: Worksheet, title: str, header: tuple[str, ...]) -> Worksheet:
-    sheet.title = title
+def evidence(detail: dict) -> str:
+    """The element that fails, as the browser found it: an accessibility rule's first
+    example, or the element a check names (a floating layer)."""
+    example = (detail.get("affected") or [detail])[0]
+    shown = [example.get(key) for key in ("target", "html", "summary")]
+    return "\n".join(str(part) for part in shown if part)
+
+
+def column_range(sheet: Worksheet, index: int) -> str:
+    """The data cells of the column at ``index`` (0-based)."""
+    letter = get_column_letter(index + 1)
+    first = TITLE_ROWS + 2
+    return f"{letter}{first}:{letter}{max(first, sheet.max_row)}"
+
+
+def write_table(
+    sheet: Worksheet, name: str, title: str, header: tuple[str, ...], rows: list[tuple]
+) -> Worksheet:
+    """A sheet an office can file and print: a title, a bold shaded header that stays on
+    screen and on every printed page, a filter, widths that fit, A4 landscape one page wide."""
+    sheet.title = name
+    sheet.append((title,))
+    sheet["A1"].data_type = "s"  # a unit named "=…" stays a name
+    sheet.merge_cells(start_row=1, end_row=1, start_column=1, end_column=len(header))
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
     sheet.append(header)
-    for cell in sheet[1]:
+    for cell in sheet[TITLE_ROWS + 1]:
         cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHI", (8, 24, 20, 60, 48, 48, 10, 12, 20), strict=False):
-        sheet.column_dimensions[column].width = width
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for row in rows:
+        add_row(sheet, row)
+    fit_widths(sheet, header, rows)
+    header_row = TITLE_ROWS + 1
+    last = get_column_letter(len(header))
+    sheet.auto_filter.ref = f"A{header_row}:{last}{max(header_row, sheet.max_row)}"
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.print_title_rows = f"1:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     return sheet
+
+
+def fit_widths(sheet: Worksheet, header: tuple[str, ...], rows: list[tuple]) -> None:
+    """Each column as wide as its longest line, CJK characters counting double; capped, the
+    rest wraps."""
+    for index, values in enumerate(zip(header, *rows, strict=False), start=1):
+        widest = max(display_width(value) for value in values)
+        width = min(MAX_WIDTH, max(MIN_WIDTH, widest + 2))
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def display_width(value: object) -> int:
+    if isinstance(value, date):
+        return len(DATE_FORMAT)
+    lines = str("" if value is None else value).splitlines() or [""]
+    return max(sum(2 if east_asian_width(c) in "WF" else 1 for c in line) for line in lines)
 
 
 def add_row(sheet: Worksheet, values: tuple) -> None:
@@ -151,6 +272,8 @@ def add_row(sheet: Worksheet, values: tuple) -> None:
         if isinstance(cell.value, str):
             cell.data_type = "s"
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+        elif isinstance(cell.value, date):
+            cell.number_format = DATE_FORMAT
 
 
 def as_text(value: object) -> object:

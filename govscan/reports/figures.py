@@ -42,6 +42,11 @@ def site_figures(findings: list[dict], checked: list[str]) -> dict[str, int | No
     }
 
 
+def rank_key(subject: dict) -> tuple[bool, float]:
+    """The ranking of the bulletin and the summary: those that pass first, then by score."""
+    return subject["verdict"] != PASSED, -(subject["score"] or 0)
+
+
 def headline(sites: list[dict], accounts: list[dict]) -> dict:
     """The figures of a whole inspection, from its sites' and accounts' results."""
     passed = sum(1 for site in sites if site["verdict"] == PASSED)
