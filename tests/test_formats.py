@@ -8,7 +8,9 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from servers import http_site, inventory_of, page
 
+from govscan.cli import main
 from govscan.reports.formats import reaches, render
 
 HOSTILE = '=HYPERLINK("http://evil.example/","点我")'
@@ -178,3 +180,47 @@ def test_markdown_has_a_table_per_subject():
     assert "| 扣分（已豁免） | identity.sitemap |" in text
     table = [line for line in text.splitlines() if line.startswith("| ")]
     assert len(table) == 2 + 6  # two headers, a row per finding
+
+
+def test_sarif_on_stdout_and_fail_on_from_a_real_scan(db_url, tmp_path, capsys):
+    links = "<a href='/gone.html'>旧页面</a><a href='/a.html'>文章</a>"
+    with http_site({"/": page("首页", links), "/a.html": page("文章", "正文")}) as site:
+        inventory, resolve = inventory_of({"csz": site})
+        config = tmp_path / "sites.yaml"
+        config.write_text(inventory, encoding="utf-8")
+        scan = ["scan", "--config", str(config), *resolve, "--checks", "links"]
+        scan += ["--out", str(tmp_path / "out")]
+        code = main([*scan, "--format", "sarif", "--fail-on", "veto"])
+        captured = capsys.readouterr()
+        assert code == 0  # a dead link is a deduction, not a veto
+        sarif = json.loads(captured.out)  # stdout holds the document and nothing else
+        assert sarif["version"] == "2.1.0"
+        [dead] = sarif["runs"][0]["results"]
+        assert dead["ruleId"] == "links.broken"
+        assert dead["level"] == "warning"
+        uri = dead["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        assert uri == f"http://csz.gov.test:{site.port}/gone.html"
+
+        report = tmp_path / "junit.xml"
+        quiet = ["--fail-on", "deduction", "--quiet", "--format", "junit", "--output", str(report)]
+        code = main([*scan, *quiet])
+        captured = capsys.readouterr()
+    assert code == 3
+    assert captured.out == ""
+    assert "扫描结果" not in captured.err  # no summary table when quiet
+    assert str(report) in captured.err
+    assert ET.parse(report).getroot().find(".//failure").get("type") == "deduction"
+
+    report = ["report", "--config", str(config), "--out", str(tmp_path / "again")]
+    assert main([*report, "--format", "markdown", "--fail-on", "warning"]) == 3
+    markdown = capsys.readouterr().out
+    assert markdown.startswith("# govscan 检查结果")
+    assert "- 结论：合格" in markdown
+    assert (
+        f"| links.broken | 首页上的链接不可用：HTTP 404，页面不存在或无法访问 | {uri} |" in markdown
+    )
+
+
+def test_output_needs_a_format(db_url, capsys):
+    assert main(["scan", "http://www.csz.gov.cn/", "--output", "x.json"]) == 2
+    assert "--output 需与 --format 同用" in capsys.readouterr().err
