@@ -30,6 +30,7 @@ from govscan.options import OptionsError, broker_url, load_config, scan_options
 from govscan.outcomes import COMPLETED, INCOMPLETE, STATUS_NAMES
 from govscan.parallel import default_parallel
 from govscan.pipeline import ScanOptions, ScanResult
+from govscan.reports import formats
 from govscan.reports.figures import summary_figures
 from govscan.reports.outputs import Outputs, rewrite_outputs
 from govscan.reports.reuse import reuse_line
@@ -39,7 +40,8 @@ from govscan.store.inspections import recent_inspections
 from govscan.store.inventory import AccountEntry, Inventory, InventoryError, Settings, SiteEntry
 
 console = Console(stderr=True, soft_wrap=True)
-EXIT_OK, EXIT_SCAN_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_SCAN_FAILED, EXIT_USAGE, EXIT_FINDINGS = 0, 1, 2, 3
+SHOWN_FINDINGS = 30  # a site's findings listed under the summary, unless --verbose
 INSPECTION_COLUMNS = (
     "编号",
     "开始（UTC）",
@@ -127,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--config", type=Path, required=True, help="清单（YAML）")
     report.add_argument("--out", type=Path, default=Path("govscan-report"), help="报告目录")
+    add_result_options(report)
     report.set_defaults(handler=command_report)
 
     serve = commands.add_parser("serve", help="在本机提供报告目录的网页浏览（仅限本机访问）")
@@ -191,6 +194,39 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
         "--checks",
         default=",".join(family_names()),
         help=f"要运行的检查，逗号分隔（可选：{','.join(family_names())}）",
+    )
+    add_result_options(parser)
+
+
+def add_result_options(parser: argparse.ArgumentParser) -> None:
+    """How the result is shown: see ``Shown``."""
+    parser.add_argument(
+        "--format",
+        choices=tuple(formats.FORMATS),
+        help="把检查结果按此格式写到标准输出（或 --output 指定的文件）（默认不写，只生成报告目录）",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="--format 的结果写入此文件（默认写到标准输出）",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=formats.SEVERITIES,
+        help="有此严重程度或更严重的问题（已豁免的除外）时退出码为 3：veto 单项否决、"
+        "deduction 扣分、warning 提醒、info 提示（默认不因发现问题而失败）",
+    )
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument(
+        "--quiet",
+        action="store_true",
+        help="不显示进度和结果汇总，只显示错误和写出的文件（默认 %(default)s）",
+    )
+    loudness.add_argument(
+        "--verbose",
+        action="store_true",
+        help=f"列出每个站点的全部问题，而不只是前 {SHOWN_FINDINGS} 项（默认 %(default)s）",
     )
 
 
@@ -265,7 +301,8 @@ def command_scan(args: argparse.Namespace) -> int:
         site = site_from_url(args.url)
         settings = politeness(args, Settings())
         options = scan_options(Inventory(), chosen_options(args, settings))
-        return inspect(Plan([site], [], options, settings), args.out, args.detach)
+        plan = Plan([site], [], options, settings)
+        return inspect(plan, args.out, args.detach, Shown.of(args))
     inventory = load_config(args.config)
     sites = [inventory.site(site_id) for site_id in args.site] if args.site else inventory.sites
     accounts = [] if args.site else inventory.accounts
@@ -273,7 +310,8 @@ def command_scan(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.config}：清单中没有站点，也没有账号")
     settings = politeness(args, inventory.settings)
     options = scan_options(inventory, chosen_options(args, settings))
-    return inspect(Plan(sites, accounts, options, settings, args.notify), args.out, args.detach)
+    plan = Plan(sites, accounts, options, settings, args.notify)
+    return inspect(plan, args.out, args.detach, Shown.of(args))
 
 
 def command_schedule(args: argparse.Namespace) -> int:
@@ -287,6 +325,7 @@ def command_schedule(args: argparse.Namespace) -> int:
 
 def command_report(args: argparse.Namespace) -> int:
     """Write again, from the stored runs, every file the inventory's last scan wrote."""
+    shown = Shown.of(args)
     inventory = load_config(args.config)
     site_ids = [site.id for site in inventory.sites]
     engine = connect(create=False)  # a report from no database is a mistake, not an empty one
@@ -294,7 +333,7 @@ def command_report(args: argparse.Namespace) -> int:
     if outputs is None:
         raise UsageError("数据库中还没有这些站点或账号的检查结果，请先运行 govscan scan")
     print_written(outputs)
-    return EXIT_OK
+    return shown.finish(outputs.result, EXIT_OK)
 
 
 def command_serve(args: argparse.Namespace) -> int:
@@ -315,7 +354,8 @@ def command_accounts(args: argparse.Namespace) -> int:
     writable_folder(args.out)
     settings = politeness(args, inventory.settings)
     options = scan_options(inventory, chosen_options(args, settings))
-    return inspect(Plan([], inventory.accounts, options, settings, args.notify), args.out)
+    plan = Plan([], inventory.accounts, options, settings, args.notify)
+    return inspect(plan, args.out, shown=Shown.of(args))
 
 
 def command_worker(args: argparse.Namespace) -> int:
@@ -357,16 +397,44 @@ def command_db_upgrade(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def inspect(plan: Plan, out: Path, detach: bool = False) -> int:
+@dataclass
+class Shown:
+    """How a command shows its result: the progress and the summary on the terminal unless
+    ``quiet``, every finding when ``verbose``, the findings in ``format`` on stdout or in
+    ``output``; exit status 3 when a finding reaches ``fail_on`` (status 1, a scan not done in
+    full, comes first)."""
+
+    quiet: bool = False
+    verbose: bool = False
+    format: str | None = None
+    output: Path | None = None
+    fail_on: str | None = None
+
+    @classmethod
+    def of(cls, args: argparse.Namespace) -> Shown:
+        if args.output and not args.format:
+            raise UsageError("--output 需与 --format 同用")
+        return cls(args.quiet, args.verbose, args.format, args.output, args.fail_on)
+
+    def finish(self, result: dict, code: int) -> int:
+        if self.format and (written := formats.emit(result, self.format, self.output)):
+            console.print(f"{self.format}：{written}")
+        if code == EXIT_OK and self.fail_on and formats.reaches(result, self.fail_on):
+            return EXIT_FINDINGS
+        return code
+
+
+def inspect(plan: Plan, out: Path, detach: bool = False, shown: Shown | None = None) -> int:
     """Carry out the inspection on the terminal: a live progress line, the summary, then how
     each notification went. Exit status 1 unless everything could be scanned. With a queue,
     workers carry it out (``inspect_on_cluster``)."""
+    shown = shown or Shown()
     if broker := broker_url(plan.settings.broker):
-        return inspect_on_cluster(plan, out, broker, detach)
+        return inspect_on_cluster(plan, out, broker, detach, shown)
     if detach:
         raise UsageError("--detach 只用于集群：请先设置消息队列 GOVSCAN_BROKER=redis://主机:6379/0")
-    with Live(console=console, transient=True) as live:
-        finished = inspections.inspect(connect(), plan, out, TerminalWatch(live))
+    with progress(shown) as live:
+        finished = inspections.inspect(connect(), plan, out, TerminalWatch(live, shown))
     for delivery in finished.deliveries:
         if delivery.ok:
             console.print(f"已通知：{delivery.target}")
@@ -374,10 +442,16 @@ def inspect(plan: Plan, out: Path, detach: bool = False) -> int:
             console.print(
                 f"[red]通知失败：{delivery.target}：{delivery.error}（详见 notify.log）[/]"
             )
-    return EXIT_OK if scanned_in_full(finished.outputs.result) else EXIT_SCAN_FAILED
+    result = finished.outputs.result
+    return shown.finish(result, EXIT_OK if scanned_in_full(result) else EXIT_SCAN_FAILED)
 
 
-def inspect_on_cluster(plan: Plan, out: Path, broker: str, detach: bool) -> int:
+def progress(shown: Shown) -> Live:
+    """The live progress lines, on the terminal unless ``quiet``."""
+    return Live(console=Console(stderr=True, quiet=shown.quiet), transient=True)
+
+
+def inspect_on_cluster(plan: Plan, out: Path, broker: str, detach: bool, shown: Shown) -> int:
     """Queue the inspection for the workers and, unless ``detach``, follow it to its end and
     show its summary; the worker that finishes it writes the outputs and notifies."""
     from govscan import cluster  # Celery is loaded only where a queue is used
@@ -392,18 +466,18 @@ def inspect_on_cluster(plan: Plan, out: Path, broker: str, detach: bool) -> int:
         console.print("用 govscan inspections 查看进度；完成后通报写入 " + str(out))
         return EXIT_OK
     try:
-        with Live(console=console, transient=True) as live:
-            ended = inspections.follow(engine, inspection.id, TerminalWatch(live))
+        with progress(shown) as live:
+            ended = inspections.follow(engine, inspection.id, TerminalWatch(live, shown))
     except KeyboardInterrupt:
         console.print(f"[yellow]已停止等待；检查 {inspection.id} 仍由工作进程继续执行。[/]")
         return 130
     if ended.status != COMPLETED:
         console.print(f"[red]检查 {ended.id} 未能完成：{ended.error}[/]")
         return EXIT_SCAN_FAILED
-    return show_written(out / "findings.json")
+    return show_written(out / "findings.json", shown)
 
 
-def show_written(findings: Path) -> int:
+def show_written(findings: Path, shown: Shown) -> int:
     """The summary of a finished inspection whose outputs a worker wrote, when this machine
     can read them."""
     try:
@@ -413,10 +487,11 @@ def show_written(findings: Path) -> int:
             f"检查已完成；通报由完成最后一项任务的工作进程写入它所在机器的 {findings.parent}"
             "（请让各机器共用这一目录，或在本机运行 govscan report 重新生成）"
         )
-        return EXIT_OK
-    print_summary(result)
+        return EXIT_SCAN_FAILED if shown.format or shown.fail_on else EXIT_OK
+    if not shown.quiet:
+        print_summary(result, shown.verbose)
     console.print(f"结果：{findings}\n检查通报：{findings.parent / 'bulletin.html'}")
-    return EXIT_OK if scanned_in_full(result) else EXIT_SCAN_FAILED
+    return shown.finish(result, EXIT_OK if scanned_in_full(result) else EXIT_SCAN_FAILED)
 
 
 @dataclass
@@ -426,6 +501,7 @@ class TerminalWatch:
     written. Sites report from their own threads."""
 
     live: Live
+    shown: Shown = field(default_factory=Shown)
     total: int = 0
     parallel: int | None = 1  # None: as many as the workers take
     done: int = 0
@@ -479,7 +555,8 @@ class TerminalWatch:
 
     def written(self, outputs: Outputs) -> None:
         self.live.stop()
-        print_summary(outputs.result)
+        if not self.shown.quiet:
+            print_summary(outputs.result, self.shown.verbose)
         print_written(outputs)
 
 
@@ -503,7 +580,7 @@ def print_written(outputs: Outputs) -> None:
         console.print(f"问题截图：{outputs.shots[0].parent}（{len(outputs.shots)} 张）")
 
 
-def print_summary(result: dict) -> None:
+def print_summary(result: dict, verbose: bool = False) -> None:
     table = Table(title="扫描结果")
     figures = summary_figures()
     for column in ("网站", "结论", "单项否决", "页面", *(title for _, title in figures)):
@@ -524,9 +601,9 @@ def print_summary(result: dict) -> None:
             console.print(f"[yellow]{site['name']}：{reason}[/]")
         if reuse := reuse_line(site):
             console.print(f"{site['name']}：{reuse}")
-        for finding in site["findings"][:30]:
+        for finding in site["findings"] if verbose else site["findings"][:SHOWN_FINDINGS]:
             console.print(f"  {finding['message']}  {finding['url']}  ← {finding['source'] or '—'}")
-        if len(site["findings"]) > 30:
+        if len(site["findings"]) > SHOWN_FINDINGS and not verbose:
             console.print(f"  ……共 {len(site['findings'])} 项，详见报告")
     if result["accounts"]:
         print_accounts(result["accounts"])
