@@ -193,7 +193,7 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--checks",
         default=",".join(family_names()),
-        help=f"要运行的检查，逗号分隔（可选：{','.join(family_names())}）",
+        help=f"要运行的检查，逗号分隔（默认全部：{','.join(family_names())}）",
     )
     add_result_options(parser)
 
@@ -221,12 +221,12 @@ def add_result_options(parser: argparse.ArgumentParser) -> None:
     loudness.add_argument(
         "--quiet",
         action="store_true",
-        help="不显示进度和结果汇总，只显示错误和写出的文件（默认 %(default)s）",
+        help="不显示进度和结果汇总，只显示错误和写出的文件",
     )
     loudness.add_argument(
         "--verbose",
         action="store_true",
-        help=f"列出每个站点的全部问题，而不只是前 {SHOWN_FINDINGS} 项（默认 %(default)s）",
+        help=f"列出每个站点的全部问题，而不只是前 {SHOWN_FINDINGS} 项",
     )
 
 
