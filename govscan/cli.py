@@ -26,7 +26,14 @@ from govscan.chinese_argparse import ChineseParser, above, at_least
 from govscan.demo import serve_demo_world
 from govscan.inspections import Plan
 from govscan.leases import LEASE
-from govscan.options import OptionsError, broker_url, load_config, scan_options
+from govscan.options import (
+    OptionsError,
+    broker_url,
+    first,
+    load_config,
+    overruled,
+    scan_options,
+)
 from govscan.outcomes import COMPLETED, INCOMPLETE, STATUS_NAMES
 from govscan.parallel import default_parallel
 from govscan.pipeline import ScanOptions, ScanResult
@@ -147,10 +154,14 @@ def build_parser() -> argparse.ArgumentParser:
 def add_scan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("govscan-report"), help="报告目录")
     parser.add_argument(
-        "--max-pages", type=at_least(1), default=ScanOptions.max_pages, help="最多抓取的页面数"
+        "--max-pages",
+        type=at_least(1),
+        help=f"最多抓取的页面数（默认：清单的 max_pages，或 {ScanOptions.max_pages}）",
     )
     parser.add_argument(
-        "--depth", type=at_least(0), default=ScanOptions.max_depth, help="从首页起的最大抓取层级"
+        "--depth",
+        type=at_least(0),
+        help=f"从首页起的最大抓取层级（默认：清单的 depth，或 {ScanOptions.max_depth}）",
     )
     parser.add_argument(
         "--concurrency",
@@ -168,7 +179,9 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
         help=f"同时扫描的站点数（默认：清单的 parallel，或按内存和核数取 {default_parallel()}）",
     )
     parser.add_argument(
-        "--timeout", type=above(0), default=ScanOptions.timeout, help="请求超时（秒）"
+        "--timeout",
+        type=above(0),
+        help=f"请求超时（秒；默认：清单的 timeout，或 {ScanOptions.timeout:g}）",
     )
     parser.add_argument(
         "--resolve",
@@ -179,21 +192,25 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--nameserver", metavar="IP[:PORT]", help="用于所有域名解析的 DNS 服务器")
     parser.add_argument("--user-agent", help="抓取时使用的 User-Agent")
-    parser.add_argument("--obey-robots", action="store_true", help="遵守 robots.txt")
+    parser.add_argument(
+        "--obey-robots",
+        action="store_true",
+        default=None,
+        help="遵守 robots.txt（默认：清单的 obey_robots，或不遵守）",
+    )
     parser.add_argument(
         "--skip-host",
         action="append",
         default=[],
         metavar="HOST",
-        help="不检查指向此主机的链接（可重复），如无法从本机访问的外部系统",
+        help="不检查指向此主机的链接（可重复，并入清单的 skip_hosts），如无法从本机访问的外部系统",
     )
     parser.add_argument(
         "--notify", action="store_true", help="扫描后按清单设置发送邮件和群机器人通知"
     )
     parser.add_argument(
         "--checks",
-        default=",".join(family_names()),
-        help=f"要运行的检查，逗号分隔（默认全部：{','.join(family_names())}）",
+        help=f"要运行的检查，逗号分隔（默认：清单的 checks，或全部：{','.join(family_names())}）",
     )
     add_result_options(parser)
 
@@ -232,32 +249,35 @@ def add_result_options(parser: argparse.ArgumentParser) -> None:
 
 def chosen_options(args: argparse.Namespace, settings: Settings) -> ScanOptions:
     """The scan options the command line chose, the inventory's ``settings`` where it chose
-    none; how the checks judge comes later (``scan_options``)."""
-    checks = [name.strip() for name in args.checks.split(",") if name.strip()]
-    unknown = [name for name in checks if name not in family_names()]
-    if unknown:
-        raise UsageError(f"未知的检查项：{'、'.join(unknown)}；可选：{'、'.join(family_names())}")
-    for name in ("max_pages", "depth", "concurrency", "per_ip", "parallel"):
-        value = getattr(args, name)
-        if value is not None and value < (0 if name == "depth" else 1):
-            raise UsageError(f"--{name.replace('_', '-')} 取值不正确：{value}")
+    none, the defaults where neither did; how the checks judge comes later
+    (``scan_options``), and each site's own choices too (``site_options``)."""
     try:
         resolve = parse_overrides(args.resolve)
     except ValueError as error:
         raise UsageError(str(error)) from error
+    checks = args.checks.split(",") if args.checks else settings.checks or family_names()
     return ScanOptions(
-        max_pages=args.max_pages,
-        max_depth=args.depth,
-        concurrency=args.concurrency or settings.concurrency or ScanOptions.concurrency,
-        timeout=args.timeout,
+        max_pages=first(args.max_pages, settings.max_pages, ScanOptions.max_pages),
+        max_depth=first(args.depth, settings.depth, ScanOptions.max_depth),
+        concurrency=first(args.concurrency, settings.concurrency, ScanOptions.concurrency),
+        timeout=first(args.timeout, settings.timeout, ScanOptions.timeout),
         resolve=resolve,
         nameserver=args.nameserver,
         user_agent=args.user_agent,
-        obey_robots=args.obey_robots,
-        checks=checks,
-        skip_hosts=args.skip_host,
+        obey_robots=first(args.obey_robots, settings.obey_robots, False),
+        checks=[name.strip() for name in checks if name.strip()],
+        skip_hosts=[*settings.skip_hosts, *args.skip_host],
+        exclude=settings.exclude,
         full=args.full,
     )
+
+
+def chosen_here(args: argparse.Namespace) -> set[str]:
+    """The crawl choices the command line made: they win over every site's own."""
+    named = {"max_pages": args.max_pages, "depth": args.depth, "concurrency": args.concurrency}
+    named |= {"timeout": args.timeout, "checks": args.checks, "obey_robots": args.obey_robots}
+    named |= {"user_agent": args.user_agent}
+    return {name for name, value in named.items() if value is not None}
 
 
 def politeness(args: argparse.Namespace, settings: Settings) -> Settings:
@@ -310,6 +330,7 @@ def command_scan(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.config}：清单中没有站点，也没有账号")
     settings = politeness(args, inventory.settings)
     options = scan_options(inventory, chosen_options(args, settings))
+    sites = [overruled(site, chosen_here(args)) for site in sites]
     plan = Plan(sites, accounts, options, settings, args.notify)
     return inspect(plan, args.out, args.detach, Shown.of(args))
 

@@ -29,7 +29,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from govscan import inspections
 from govscan.inspections import Plan
 from govscan.leases import LEASE
-from govscan.options import OptionsError
+from govscan.options import OptionsError, site_options
 from govscan.parallel import JUDGING, slots
 from govscan.pipeline import scan_accounts, scan_site
 from govscan.resolver import Lookup
@@ -104,7 +104,7 @@ def carry_site(
     plan = Plan.stored(inspection)
     site = next((site for site in plan.sites if site.id == site_id), None)
     if site is not None:
-        options = replace(plan.options, concurrency=concurrency)
+        options = replace(site_options(plan.options, site), concurrency=concurrency)
         with tempfile.TemporaryDirectory(prefix="govscan-") as logs:
             log_path = Path(logs) / f"{site_id}.log"
             scan_site(engine, inspection_id, site, options, log_path, None, JUDGING, lease)

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from sqlalchemy import Engine
 
+from govscan.options import site_options
 from govscan.outcomes import COMPLETED, RUNNING
 from govscan.parallel import JUDGING, Slot, default_parallel, scan_all, slots
 from govscan.pipeline import ScanOptions, ScanResult, describe, scan_accounts, scan_site
@@ -160,7 +161,7 @@ def scan_sites(engine: Engine, inspection: Inspection, plan: Plan, watch: Watch 
     def scan(slot: Slot) -> None:
         shown = partial(watch.scanning, slot.site) if watch else None
         log = Path(inspection.out) / LOGS_FOLDER / f"{slot.site.id}.log"
-        chosen = replace(options, concurrency=slot.concurrency)
+        chosen = replace(site_options(options, slot.site), concurrency=slot.concurrency)
         result = scan_site(engine, inspection.id, slot.site, chosen, log, shown, JUDGING)
         if watch and result:
             watch.scanned(slot.site, result)

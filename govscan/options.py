@@ -11,16 +11,60 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from govscan.checks.family import NoSettings
-from govscan.checks.registry import registry
+from govscan.checks.registry import family_names, registry
 from govscan.checks.scoring import load_profile
 from govscan.pipeline import ScanOptions
 from govscan.resolver import parse_nameserver
-from govscan.store.inventory import Catalogue, Inventory, Settings, load_inventory
+from govscan.store.inventory import (
+    Catalogue,
+    CrawlChoices,
+    Inventory,
+    Settings,
+    SiteEntry,
+    load_inventory,
+)
 from govscan.store.register import load_register
 
 
 class OptionsError(ValueError):
     """Settings no scan can run with; ``str()`` says why, in Chinese."""
+
+
+def first(*choices):
+    """The first choice made (not None); None when none was."""
+    return next((choice for choice in choices if choice is not None), None)
+
+
+def known_families(names: list[str], where: str) -> None:
+    unknown = [name for name in names if name not in family_names()]
+    if unknown:
+        raise OptionsError(
+            f"{where}未知的检查项：{'、'.join(unknown)}；可选：{'、'.join(family_names())}"
+        )
+
+
+def site_options(options: ScanOptions, site: SiteEntry) -> ScanOptions:
+    """The options of one site's scan: the site's own crawl choices over ``options``;
+    skipped hosts and excluded URLs add up."""
+    own = site.crawl
+    return replace(
+        options,
+        max_pages=first(own.max_pages, options.max_pages),
+        max_depth=first(own.depth, options.max_depth),
+        concurrency=first(own.concurrency, options.concurrency),
+        timeout=first(own.timeout, options.timeout),
+        checks=first(own.checks, options.checks),
+        obey_robots=first(own.obey_robots, options.obey_robots),
+        user_agent=first(own.user_agent, options.user_agent),
+        skip_hosts=[*options.skip_hosts, *own.skip_hosts],
+        exclude=[*options.exclude, *own.exclude],
+    )
+
+
+def overruled(site: SiteEntry, names: set[str]) -> SiteEntry:
+    """The site without its own choices of ``names``: the command line made them for all."""
+    crawl = site.crawl.model_copy(update=dict.fromkeys(names & set(CrawlChoices.model_fields)))
+    return site.model_copy(update={"crawl": crawl})
 
 
 def broker_url(configured: str | None = None) -> str | None:
@@ -77,6 +121,9 @@ def scan_options(inventory: Inventory, chosen: ScanOptions | None = None) -> Sca
     settings = inventory.settings
     chosen = chosen or ScanOptions(concurrency=settings.concurrency or ScanOptions.concurrency)
     nameserver = chosen.nameserver or settings.nameserver
+    known_families(chosen.checks, "")
+    for site in inventory.sites:
+        known_families(site.crawl.checks or [], f"站点 {site.id} 的 crawl.checks：")
     try:
         load_profile(settings.scoring_profile)
         if nameserver:

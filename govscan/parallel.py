@@ -55,7 +55,8 @@ def slots(sites: list[SiteEntry], lookup: Lookup, concurrency: int, per_ip: int)
     found = []
     for site in sites:
         crowd = max((sharing[address] for address in addresses[site.id]), default=1)
-        share = max(1, min(concurrency, per_ip // crowd))
+        own = site.crawl.concurrency or concurrency
+        share = max(1, min(own, per_ip // crowd))
         found.append(Slot(site, addresses[site.id], share))
     return found
 

@@ -77,6 +77,7 @@ class ScanOptions:
     user_agent: str | None = None
     obey_robots: bool = False
     skip_hosts: list[str] = field(default_factory=list)  # linked, never fetched nor judged
+    exclude: list[str] = field(default_factory=list)  # regular expressions of such URLs
     checks: list[str] = field(default_factory=family_names)
     timezone: str = Settings().timezone
     sample_pages: int = Settings().sample_pages

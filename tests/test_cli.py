@@ -43,7 +43,8 @@ def test_help_is_chinese_with_its_defaults(capsys):
     assert main(["scan", "--help"]) == 0
     shown = capsys.readouterr().out
     assert "用法：govscan scan" in shown and "显示本帮助并退出" in shown
-    assert "请求超时（秒）（默认：15.0）" in shown and "最多抓取的页面数（默认：1000）" in shown
+    assert "请求超时（秒；默认：清单的 timeout，或 15）" in shown
+    assert "最多抓取的页面数（默认：清单的 max_pages，或 1000）" in shown
     assert "show this help" not in shown and "options:" not in shown
 
 

@@ -154,6 +154,7 @@ def site_arguments(options: dict) -> dict:
         "max_depth": options["max_depth"],
         "max_pages": options["max_pages"],
         "skip_hosts": options.get("skip_hosts", []),
+        "exclude": options.get("exclude", []),
         "keep_urls": [column["url"] for column in options.get("columns", []) if column.get("url")],
     }
 

@@ -224,10 +224,35 @@ class Dictionaries(Strict):
         return entries
 
 
-class Settings(Strict):
+class CrawlChoices(Strict):
+    """How sites are crawled: for every site (the inventory's ``settings``) or for one (a
+    site's ``crawl``). A site's choice wins over the inventory's, the command line's over
+    both; skipped hosts and excluded URLs add up instead."""
+
+    max_pages: Annotated[int, Field(ge=1)] | None = None
+    depth: Annotated[int, Field(ge=0)] | None = None
+    concurrency: Annotated[int, Field(ge=1, le=64)] | None = None  # requests at once per host
+    timeout: Annotated[float, Field(gt=0, le=600)] | None = None  # seconds
+    skip_hosts: list[str] = []  # linked, never fetched nor judged
+    exclude: list[str] = []  # regular expressions: matching URLs are never fetched nor judged
+    checks: list[str] | None = None  # families to run (default: all)
+    obey_robots: bool | None = None
+    user_agent: str | None = None
+
+    @field_validator("exclude")
+    @classmethod
+    def _patterns(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"不是有效的正则表达式：{pattern}（{error.msg}）") from None
+        return patterns
+
+
+class Settings(CrawlChoices):
     timezone: str = DEFAULT_TIMEZONE
     nameserver: str | None = None
-    user_agent: str | None = None
     freshness: Freshness = Freshness()
     veto: VetoThresholds = VetoThresholds()
     # article pages per site whose footer marks are checked and that the browser opens
@@ -240,7 +265,6 @@ class Settings(Strict):
     incremental: IncrementalSettings = IncrementalSettings()
     # how hard a night leans on servers (unset: --concurrency and --per-ip, or their defaults)
     parallel: Annotated[int, Field(ge=1, le=64)] | None = None  # sites crawled at once
-    concurrency: Annotated[int, Field(ge=1, le=64)] | None = None  # requests at once per host
     per_ip: Annotated[int, Field(ge=1, le=256)] | None = None  # per address, over all sites
     # accounts whose archives one crawl reads: each batch is a run (a task on a cluster)
     account_batch: Annotated[int, Field(ge=1, le=10_000)] = 100
@@ -300,6 +324,7 @@ class SiteEntry(Strict):
     columns: list[ColumnEntry] = []
     waivers: list[Waiver] = []
     contact: Contact = Contact()
+    crawl: CrawlChoices = CrawlChoices()  # this site's own choices
 
     @field_validator("url")
     @classmethod

@@ -68,6 +68,7 @@ class SiteSpider(scrapy.Spider):
         max_depth: int = 3,
         max_pages: int = 1000,
         skip_hosts: list[str] = (),
+        exclude: list[str] = (),
         keep_urls: list[str] = (),
         baseline: Baseline | None = None,
         **kwargs,
@@ -80,6 +81,7 @@ class SiteSpider(scrapy.Spider):
         self.max_pages = max_pages
         self.site_is_intranet = is_intranet_host(host_of(self.start_url))
         self.skip_hosts = frozenset(host.lower() for host in skip_hosts)
+        self.exclude = [re.compile(pattern) for pattern in exclude]
         self.seen: set[str] = set()
         self.parsed: set[str] = set()
         self.pages_scheduled = 0
@@ -302,9 +304,10 @@ class SiteSpider(scrapy.Spider):
         return cached
 
     def may_fetch(self, url: str) -> bool:
-        """Never reach into an intranet from a public site's links, nor into skipped hosts."""
+        """Never reach into an intranet from a public site's links, nor into skipped hosts
+        or excluded URLs."""
         host = host_of(url)
-        if host in self.skip_hosts:
+        if host in self.skip_hosts or any(pattern.search(url) for pattern in self.exclude):
             return False
         if not is_intranet_host(host):
             return True
