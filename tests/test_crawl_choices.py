@@ -23,7 +23,8 @@ def night(tmp_path, db_url):
         sites = {name: stack.enter_context(http_site(linked_pages(name, 8, 0))) for name in "ab"}
         text, resolve = inventory_of(sites)
         config = tmp_path / "sites.yaml"
-        config.write_text(SETTINGS + text.replace("unit: a县人民政府}", f"unit: a县人民政府, {OWN}}}"))
+        own = text.replace("unit: a县人民政府}", f"unit: a县人民政府, {OWN}}}")
+        config.write_text(SETTINGS + own, encoding="utf-8")
 
         def scan(*args: str) -> dict:
             out = tmp_path / f"out{len(args)}"
