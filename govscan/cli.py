@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 import threading
 import time
@@ -33,6 +32,7 @@ from govscan.options import (
     load_config,
     overruled,
     scan_options,
+    writable_folder,
 )
 from govscan.outcomes import COMPLETED, INCOMPLETE, STATUS_NAMES
 from govscan.parallel import default_parallel
@@ -101,7 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
     schedule = commands.add_parser("schedule", help="常驻运行：夜间检查、访问检测、通报与通知")
     schedule.add_argument("--config", type=Path, required=True, help="清单（YAML）")
     schedule.add_argument("--out", type=Path, default=Path("govscan-report"), help="报告目录")
+    schedule.add_argument(
+        "--run-now", action="store_true", help="立即执行一次夜间检查后退出（不常驻）"
+    )
     schedule.set_defaults(handler=command_schedule)
+    validate = commands.add_parser("validate", help="启动服务前检查清单、数据库、报告目录与通知")
+    validate.add_argument("--config", type=Path, required=True, help="清单（YAML）")
+    validate.add_argument("--out", type=Path, default=Path("govscan-report"), help="报告目录")
+    validate.set_defaults(handler=command_validate)
 
     worker = commands.add_parser(
         "worker", help="集群工作进程：从消息队列（GOVSCAN_BROKER）领取并执行扫描任务"
@@ -295,22 +302,6 @@ def site_from_url(url: str) -> SiteEntry:
         raise UsageError(f"网址不正确：{url}（应以 http:// 或 https:// 开头）") from error
 
 
-def writable_folder(folder: Path) -> Path:
-    """The report folder, made if need be; refused before any work when it cannot hold the
-    reports."""
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"报告目录 {folder} 已存在，但不是文件夹：请用 --out 指定另一个目录")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise UsageError(
-            f"无法创建报告目录 {folder}：{error.strerror}；请用 --out 换一个目录"
-        ) from None
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(f"报告目录 {folder} 不可写：请检查权限，或用 --out 换一个目录")
-    return folder
-
-
 def command_scan(args: argparse.Namespace) -> int:
     if args.site and not args.config:
         args.config = Path("sites.yaml")
@@ -340,8 +331,17 @@ def command_schedule(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     inventory = load_config(args.config)
+    if args.run_now:
+        ran = scheduler.nightly_scan(str(args.config), str(writable_folder(args.out)))
+        return EXIT_OK if ran else EXIT_SCAN_FAILED
     scheduler.run(args.config, inventory, writable_folder(args.out))
     return EXIT_OK
+
+
+def command_validate(args: argparse.Namespace) -> int:
+    from govscan import validate
+
+    return validate.command(args.config, args.out)
 
 
 def command_report(args: argparse.Namespace) -> int:

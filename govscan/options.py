@@ -79,6 +79,22 @@ def broker_url(configured: str | None = None) -> str | None:
 TOP_LEVEL_SETTINGS = {"columns": ("freshness", "veto"), "content": ("dictionaries",)}
 
 
+def writable_folder(folder: Path) -> Path:
+    """The report folder, made if need be; refused before any work when it cannot hold the
+    reports."""
+    if folder.exists() and not folder.is_dir():
+        raise OptionsError(f"报告目录 {folder} 已存在，但不是文件夹：请用 --out 指定另一个目录")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OptionsError(
+            f"无法创建报告目录 {folder}：{error.strerror}；请用 --out 换一个目录"
+        ) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OptionsError(f"报告目录 {folder} 不可写：请检查权限，或用 --out 换一个目录")
+    return folder
+
+
 def load_config(path: Path) -> Inventory:
     """A YAML inventory, or an .xlsx register of accounts."""
     if path.suffix.lower() in (".xlsx", ".xls"):

@@ -35,21 +35,20 @@ log = logging.getLogger("govscan.scheduler")
 CRON_FIELDS = ("minute", "hour", "day", "month", "day_of_week")
 
 
-def nightly_scan(config: str, out: str) -> None:
+def nightly_scan(config: str, out: str) -> bool:
     """Inspect everything the inventory lists: the scans, then the bulletin and the
-    notifications."""
+    notifications. False when the night could not start."""
     try:
         inventory = load_config(Path(config))
         plan = Plan.of_inventory(inventory, scan_options(inventory), notify=True)
     except (InventoryError, OptionsError) as error:
         log.error("夜间检查未能开始：%s", error)
-        return
+        return False
     if not plan.sites and not plan.accounts:
         log.error("夜间检查未能开始：%s：清单中没有站点，也没有账号", config)
-        return
+        return False
     if broker := broker_url(plan.settings.broker):
-        queue_night(plan, Path(out), broker)
-        return
+        return queue_night(plan, Path(out), broker)
     finished = inspections.inspect(connect(), plan, Path(out))
     log.info("夜间检查 %s 结束，通报：%s", finished.inspection.id, finished.outputs.bulletin)
     for delivery in finished.deliveries:
@@ -57,9 +56,10 @@ def nightly_scan(config: str, out: str) -> None:
             log.info("已通知：%s", delivery.target)
         else:
             log.error("通知失败：%s：%s（详见 notify.log）", delivery.target, delivery.error)
+    return True
 
 
-def queue_night(plan: Plan, out: Path, broker: str) -> None:
+def queue_night(plan: Plan, out: Path, broker: str) -> bool:
     """Hand the night to the workers: the one that finishes its last run writes the bulletin
     and notifies."""
     from govscan import cluster  # Celery is loaded only where a queue is used
@@ -69,8 +69,9 @@ def queue_night(plan: Plan, out: Path, broker: str) -> None:
         inspection = cluster.submit(engine, cluster.celery_app(broker), plan, out)
     except OptionsError as error:
         log.error("夜间检查未能开始：%s", error)
-        return
+        return False
     log.info("夜间检查 %s 已排队：%s 个站点，由工作进程执行", inspection.id, len(plan.sites))
+    return True
 
 
 def probe_homepages(config: str) -> None:
