@@ -342,7 +342,7 @@ def command_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"报告目录不存在：{args.folder}")
     handler = partial(SimpleHTTPRequestHandler, directory=str(args.folder))
     with ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
-        console.print(f"请用浏览器打开 http://127.0.0.1:{args.port}/bulletin.html（Ctrl-C 结束）")
+        console.print(f"请用浏览器打开 http://127.0.0.1:{args.port}/（Ctrl-C 结束）")
         server.serve_forever()
     return EXIT_OK
 
