@@ -1,5 +1,6 @@
 """The report folder keeps every inspection's bulletin under a dated name, and its index.html
-lists them newest first beside the current bulletin, report and workbooks."""
+lists them newest first beside the current bulletin, report and workbooks; ``--pdf`` prints
+the bulletin to A4 in Chromium."""
 
 from __future__ import annotations
 
@@ -14,8 +15,17 @@ import yaml
 from servers import http_site
 
 from govscan.cli import main
+from govscan.probes.browser import BrowserMissing, find_chromium
 
 SITE = {"/": "<html><title>苍山州人民政府</title><a href='/gone'>失效</a></html>"}
+
+
+def chromium_installed() -> bool:
+    try:
+        find_chromium()
+    except BrowserMissing:
+        return False
+    return True
 
 
 def write_config(path: Path, url: str) -> Path:
@@ -84,3 +94,22 @@ def test_rewriting_keeps_earlier_bulletins_and_the_purposes_link_each_other(two_
     purpose = bulletin.cssselect("p.purpose")[0]
     assert "检查通报" in purpose.text_content()
     assert "report.html" in [link.get("href") for link in purpose.cssselect("a")]
+
+
+@pytest.mark.skipif(not chromium_installed(), reason="Chromium is not installed")
+def test_report_pdf_prints_the_bulletin(two_inspections):
+    out, config = two_inspections
+    assert main(["report", "--config", str(config), "--out", str(out), "--pdf"]) == 0
+    pdf = (out / "bulletin.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 1
+    index = lxml.html.parse(str(out / "index.html")).getroot()
+    assert "bulletin.pdf" in [link.get("href") for link in index.cssselect("a")]
+
+
+def test_pdf_without_chromium_says_so_and_exits_2(two_inspections, monkeypatch, capsys):
+    out, config = two_inspections
+    monkeypatch.setenv("GOVSCAN_CHROMIUM", "/nonexistent/chromium")
+    assert main(["report", "--config", str(config), "--out", str(out), "--pdf"]) == 2
+    assert "检查通报 PDF 未生成" in capsys.readouterr().err
+    assert not (out / "bulletin.pdf").exists()
