@@ -37,7 +37,8 @@ from govscan.options import (
 from govscan.outcomes import COMPLETED, INCOMPLETE, STATUS_NAMES
 from govscan.parallel import default_parallel
 from govscan.pipeline import ScanOptions, ScanResult
-from govscan.reports import formats
+from govscan.probes.browser import BrowserMissing, find_chromium
+from govscan.reports import formats, history, pdf
 from govscan.reports.figures import summary_figures
 from govscan.reports.outputs import Outputs, rewrite_outputs
 from govscan.reports.reuse import reuse_line
@@ -241,6 +242,11 @@ def add_result_options(parser: argparse.ArgumentParser) -> None:
         help="有此严重程度或更严重的问题（已豁免的除外）时退出码为 3：veto 单项否决、"
         "deduction 扣分、warning 提醒、info 提示（默认不因发现问题而失败）",
     )
+    parser.add_argument(
+        "--pdf",
+        action="store_true",
+        help="另将检查通报打印为 A4 的 bulletin.pdf（需已安装 Chromium）",
+    )
     loudness = parser.add_mutually_exclusive_group()
     loudness.add_argument(
         "--quiet",
@@ -308,12 +314,13 @@ def command_scan(args: argparse.Namespace) -> int:
     if bool(args.url) == bool(args.config):
         raise UsageError("请给出要扫描的网址，或用 --config 指定站点清单（二者选一）")
     writable_folder(args.out)
+    printer_ready(args)
     if args.url:
         site = site_from_url(args.url)
         settings = politeness(args, Settings())
         options = scan_options(Inventory(), chosen_options(args, settings))
         plan = Plan([site], [], options, settings)
-        return inspect(plan, args.out, args.detach, Shown.of(args))
+        return with_pdf(args, inspect(plan, args.out, args.detach, Shown.of(args)))
     inventory = load_config(args.config)
     sites = [inventory.site(site_id) for site_id in args.site] if args.site else inventory.sites
     accounts = [] if args.site else inventory.accounts
@@ -323,7 +330,7 @@ def command_scan(args: argparse.Namespace) -> int:
     options = scan_options(inventory, chosen_options(args, settings))
     sites = [overruled(site, chosen_here(args)) for site in sites]
     plan = Plan(sites, accounts, options, settings, args.notify)
-    return inspect(plan, args.out, args.detach, Shown.of(args))
+    return with_pdf(args, inspect(plan, args.out, args.detach, Shown.of(args)))
 
 
 def command_schedule(args: argparse.Namespace) -> int:
@@ -348,13 +355,41 @@ def command_report(args: argparse.Namespace) -> int:
     """Write again, from the stored runs, every file the inventory's last scan wrote."""
     shown = Shown.of(args)
     inventory = load_config(args.config)
+    printer_ready(args)
     site_ids = [site.id for site in inventory.sites]
     engine = connect(create=False)  # a report from no database is a mistake, not an empty one
     outputs = rewrite_outputs(engine, site_ids, bool(inventory.accounts), writable_folder(args.out))
     if outputs is None:
         raise UsageError("数据库中还没有这些站点或账号的检查结果，请先运行 govscan scan")
     print_written(outputs)
-    return shown.finish(outputs.result, EXIT_OK)
+    return with_pdf(args, shown.finish(outputs.result, EXIT_OK))
+
+
+def printer_ready(args: argparse.Namespace) -> None:
+    """With ``--pdf``, refuse before any work when the bulletin could not be printed."""
+    if not args.pdf:
+        return
+    if getattr(args, "detach", False):
+        raise UsageError("--pdf 不能与 --detach 同用：检查完成后请运行 govscan report --pdf")
+    try:
+        find_chromium(pdf.NOT_PRINTED)
+    except BrowserMissing as missing:
+        raise UsageError(str(missing)) from None
+
+
+def with_pdf(args: argparse.Namespace, code: int) -> int:
+    """With ``--pdf``, print the bulletin just written to ``bulletin.pdf`` and list it in the
+    folder's index; ``code`` is the command's exit status."""
+    bulletin = args.out / "bulletin.html"
+    if not args.pdf or not bulletin.is_file():
+        return code
+    try:
+        written = pdf.write(bulletin, args.out / "bulletin.pdf")
+    except BrowserMissing as missing:
+        raise UsageError(str(missing)) from None
+    history.write_index(args.out)
+    console.print(f"检查通报（PDF）：{written}")
+    return code
 
 
 def command_serve(args: argparse.Namespace) -> int:
@@ -363,7 +398,7 @@ def command_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"报告目录不存在：{args.folder}")
     handler = partial(SimpleHTTPRequestHandler, directory=str(args.folder))
     with ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
-        console.print(f"请用浏览器打开 http://127.0.0.1:{args.port}/bulletin.html（Ctrl-C 结束）")
+        console.print(f"请用浏览器打开 http://127.0.0.1:{args.port}/（Ctrl-C 结束）")
         server.serve_forever()
     return EXIT_OK
 
@@ -375,8 +410,9 @@ def command_accounts(args: argparse.Namespace) -> int:
     writable_folder(args.out)
     settings = politeness(args, inventory.settings)
     options = scan_options(inventory, chosen_options(args, settings))
+    printer_ready(args)
     plan = Plan([], inventory.accounts, options, settings, args.notify)
-    return inspect(plan, args.out, shown=Shown.of(args))
+    return with_pdf(args, inspect(plan, args.out, shown=Shown.of(args)))
 
 
 def command_worker(args: argparse.Namespace) -> int:

@@ -199,7 +199,9 @@ def test_report_rebuilds_every_output_of_the_scan(outputs):
     assert outputs.report_code == 0
     written = {p.relative_to(outputs.rebuilt).as_posix() for p in outputs.rebuilt.rglob("*.*")}
     logs = {"logs/csz.log", "logs/accounts.log"}  # from the store, wherever the crawl ran
-    assert written == {"findings.json", "report.html", "bulletin.html", *EXPORTS, *logs}
+    [kept] = [name for name in written if name.startswith("bulletin-")]  # the dated copy
+    history = {"index.html", "bulletins.json", kept}
+    assert written == {"findings.json", "report.html", "bulletin.html", *EXPORTS, *logs, *history}
     scanned = {p.relative_to(outputs.scanned).as_posix() for p in outputs.scanned.rglob("*.*")}
     assert scanned == written
     for name in logs:

@@ -75,14 +75,24 @@ def shot_key(url: str, kind: str, detail: str = "") -> str:
     return hashlib.sha1(f"{url}\n{kind}\n{detail}".encode()).hexdigest()[:16]
 
 
-def find_chromium() -> str:
+#: What is lost without the browser, as the message of :class:`BrowserMissing` says.
+CHECKS_NOT_RUN = "无障碍与适老化检查未运行"
+
+
+def find_chromium(consequence: str = CHECKS_NOT_RUN) -> str:
     """``GOVSCAN_CHROMIUM``, else Debian's Chromium on the PATH."""
     configured = os.environ.get("GOVSCAN_CHROMIUM")
     found = configured or next(filter(None, map(shutil.which, CHROMIUM_NAMES)), None)
     if not found or not os.access(found, os.X_OK):
         where = f"GOVSCAN_CHROMIUM={configured} 不可执行" if configured else "未找到 chromium"
-        raise BrowserMissing(f"{where}，无障碍与适老化检查未运行。请安装浏览器：{INSTALL_COMMAND}")
+        raise BrowserMissing(f"{where}，{consequence}。请安装浏览器：{INSTALL_COMMAND}")
     return found
+
+
+def unlaunchable(error: PlaywrightError, consequence: str = CHECKS_NOT_RUN) -> BrowserMissing:
+    """The browser was found but would not start."""
+    reason = str(error).strip().splitlines()[0]
+    return BrowserMissing(f"浏览器无法启动（{reason}），{consequence}")
 
 
 def host_rules(hosts: set[str], lookup: Lookup, only_these: bool) -> str:
@@ -167,8 +177,7 @@ async def launch(playwright: Playwright, executable: str, rules: str) -> Browser
             args=[f"--host-resolver-rules={rules}", "--disable-dev-shm-usage", "--disable-gpu"],
         )
     except PlaywrightError as error:
-        reason = str(error).strip().splitlines()[0]
-        raise BrowserMissing(f"浏览器无法启动（{reason}），无障碍与适老化检查未运行") from None
+        raise unlaunchable(error) from None
 
 
 async def open_tab(browser: Browser, visit: Visit) -> Page:

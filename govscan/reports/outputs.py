@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from govscan.outcomes import FINISHED
-from govscan.reports import bulletin, exports, findings_json, html
+from govscan.reports import bulletin, exports, findings_json, history, html
 from govscan.store.accounts import latest_account_runs
 from govscan.store.leases import run_logs
 from govscan.store.runs import latest_runs, screenshots
@@ -29,17 +29,19 @@ class Outputs:
     exports: list[Path]  # findings.csv, 汇总.xlsx and each unit's 整改清单
     shots: list[Path]  # the screenshots the findings show
     logs: list[Path]  # the crawl logs, from the store: a worker may have crawled elsewhere
+    index: Path | None = None  # index.html: the kept bulletins and the current files
 
 
 def write_outputs(
     engine: Engine, run_ids: list[int], account_run_ids: list[int], out: Path
 ) -> Outputs:
     """findings.json, report.html, the exports and the bulletin of these site runs and these
-    account runs (one for each batch of accounts)."""
+    account runs (one for each batch of accounts); the bulletin is also kept under its dated
+    name and the folder's index.html lists it."""
     result = findings_json.build(engine, run_ids, account_run_ids)
     site_ids = [site["id"] for site in result["sites"]]
     data = bulletin.build(engine, site_ids, account_run_ids, result["inspection"])
-    return Outputs(
+    outputs = Outputs(
         folder=out,
         result=result,
         findings=findings_json.write(result, out / "findings.json"),
@@ -49,6 +51,8 @@ def write_outputs(
         shots=write_shots(engine, [*result["sites"], *data["sites"]], out / SHOTS_FOLDER),
         logs=write_logs(engine, run_ids, account_run_ids, out / LOGS_FOLDER),
     )
+    outputs.index = history.keep(data, outputs.bulletin)
+    return outputs
 
 
 def write_logs(

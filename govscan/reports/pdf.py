@@ -1,0 +1,52 @@
+"""``bulletin.pdf``: the bulletin printed to A4 by Debian's Chromium, found and launched as
+the browser checks find it (``govscan.probes.browser``), with page numbers in the footer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
+
+from govscan.probes.browser import BrowserMissing, find_chromium, unlaunchable
+
+NOT_PRINTED = "检查通报 PDF 未生成"
+FOOTER = (
+    '<div style="width:100%;font-size:9px;text-align:center;color:#555;'
+    "font-family:'Noto Sans CJK SC',sans-serif;\">"
+    '第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页</div>'
+)
+MARGIN = {"top": "15mm", "bottom": "18mm", "left": "12mm", "right": "12mm"}
+LOAD_TIMEOUT_MS = 60_000
+
+
+def write(bulletin: Path, path: Path) -> Path:
+    """Print ``bulletin`` (an HTML file) to ``path``. Raises :class:`BrowserMissing` without
+    a browser that starts."""
+    executable = find_chromium(NOT_PRINTED)
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=executable, args=["--disable-dev-shm-usage", "--disable-gpu"]
+            )
+        except PlaywrightError as error:
+            raise unlaunchable(error, NOT_PRINTED) from None
+        try:
+            page = browser.new_page()
+            page.goto(bulletin.resolve().as_uri(), wait_until="load", timeout=LOAD_TIMEOUT_MS)
+            page.emulate_media(media="print")
+            data = page.pdf(
+                format="A4",
+                print_background=True,
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=FOOTER,
+                margin=MARGIN,
+            )
+        except PlaywrightError as error:
+            reason = str(error).strip().splitlines()[0]
+            raise BrowserMissing(f"打印失败（{reason}），{NOT_PRINTED}") from None
+        finally:
+            browser.close()
+    path.write_bytes(data)
+    return path
