@@ -193,7 +193,8 @@ def test_a_host_that_keeps_answering_429_is_given_up_quickly(hostile):
 
 UNREAD_HOMEPAGES = {
     "429": ({"/": Route(status=429, headers={"Retry-After": "60"})}, (), "HTTP 429"),
-    "endless": ({"/": Route(body="<p>首页</p>" * 100, repeat=0)}, (), "抓取上限"),
+    # a long timeout: under load the 32 MiB may take longer than 15 s to arrive
+    "endless": ({"/": Route(body="<p>首页</p>" * 100, repeat=0)}, ("--timeout", "120"), "抓取上限"),
     "robots": (
         {"/": page("首页"), "/robots.txt": Route(body="User-agent: *\nDisallow: /\n")},
         ("--obey-robots",),
