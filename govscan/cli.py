@@ -629,28 +629,34 @@ def scanned_in_full(result: dict) -> bool:
 
 
 def print_written(outputs: Outputs) -> None:
-    console.print(
-        f"结果：{outputs.findings}\n报告：{outputs.report}\n检查通报：{outputs.bulletin}\n"
-        f"整改清单：{outputs.folder / 'xlsx'}"
-    )
+    """Every file written, the supervisor's bulletin first."""
+    workbooks = [path for path in outputs.exports if path.suffix == ".xlsx"]
+    lines = [f"检查通报：{outputs.bulletin}"]
+    if outputs.index:
+        lines.append(f"历次通报：{outputs.index}")
+    lines += [f"技术报告：{outputs.report}", f"结果：{outputs.findings}"]
+    lines += [f"{export_name(path)}：{path}" for path in outputs.exports if path not in workbooks]
+    lines += [f"{export_name(path)}：{path}" for path in workbooks]
     if outputs.shots:
-        console.print(f"问题截图：{outputs.shots[0].parent}（{len(outputs.shots)} 张）")
+        lines.append(f"问题截图：{outputs.shots[0].parent}（{len(outputs.shots)} 张）")
+    if outputs.logs:
+        lines.append(f"抓取日志：{outputs.logs[0].parent}（{len(outputs.logs)} 个）")
+    console.print("\n".join(lines), highlight=False)
+
+
+def export_name(path: Path) -> str:
+    if path.suffix == ".csv":
+        return "问题明细（CSV）"
+    return "汇总" if path.stem == "汇总" else "整改清单"
 
 
 def print_summary(result: dict, verbose: bool = False) -> None:
-    table = Table(title="扫描结果")
+    console.print("[bold]扫描结果[/]")
     figures = summary_figures()
-    for column in ("网站", "结论", "单项否决", "页面", *(title for _, title in figures)):
-        table.add_column(column)
     for site in result["sites"]:
-        table.add_row(
-            site["name"],
-            site["verdict"],
-            "、".join(site["vetoes"]) or "—",
-            str(site["stats"].get("pages", "—")),
-            *(figure_text(site["figures"][name]) for name, _ in figures),
-        )
-    console.print(table)
+        console.print(site_headline(site), highlight=False)
+        counts = (f"{title} {figure_text(site['figures'][name])}" for name, title in figures)
+        console.print("  " + "  ".join(counts), highlight=False)
     for site in result["sites"]:
         if site["error"]:
             console.print(f"[red]{site['name']}：扫描未完成：{site['error']}[/]")
@@ -666,8 +672,20 @@ def print_summary(result: dict, verbose: bool = False) -> None:
         print_accounts(result["accounts"])
 
 
+def site_headline(site: dict) -> str:
+    """A site's verdict, score and pages on one line: readable at 80 columns and in a log."""
+    score = "—" if site["score"] is None else f"{site['score']:g}"
+    line = (
+        f"{site['name']}  {site['verdict']}  得分 {score}  页面 {site['stats'].get('pages', '—')}"
+    )
+    if site["vetoes"]:
+        line += f"  单项否决：{'、'.join(site['vetoes'])}"
+    return line
+
+
 def figure_text(value: int | None) -> str:
-    return "—" if value is None else str(value)
+    """A figure's count; 未检 when its check family did not run."""
+    return "未检" if value is None else str(value)
 
 
 def print_accounts(accounts: list[dict]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from servers import http_site, page
 
 from govscan.cli import main
 
@@ -104,3 +105,19 @@ def test_yaml_mistakes_are_explained_in_chinese(tmp_path, capsys, db_url):
     config.write_text("sites:\n\t- {id: a}\n", encoding="utf-8")
     assert main(["scan", "--config", str(config)]) == 2
     assert "YAML 只能用空格缩进" in capsys.readouterr().err
+
+
+def test_every_file_written_is_listed_the_bulletin_first(tmp_path, capsys, db_url):
+    out = tmp_path / "out"
+    with http_site({"/": page("首页", "<a href='/gone'>旧页</a>")}) as site:
+        assert main(["scan", site.url, "--out", str(out), "--checks", "links"]) == 0
+    printed = capsys.readouterr().err
+    assert "合格  得分 98  页面 1" in printed  # one line a site, nothing clipped at 80 columns
+    assert "不可用链接 1" in printed and "标识 未检" in printed and "…" not in printed
+    listed = printed[printed.index("检查通报：") :]
+    assert listed.startswith(f"检查通报：{out / 'bulletin.html'}")
+    files = [path for path in out.rglob("*") if path.is_file() and path.parent.name != "logs"]
+    dated = [path for path in files if path.name.startswith("bulletin-")]  # the index lists them
+    for path in set(files) - set(dated) - {out / "bulletins.json"}:
+        assert str(path) in listed, path
+    assert f"抓取日志：{out / 'logs'}（1 个）" in listed
