@@ -37,7 +37,7 @@ import psutil
 from crawl import POLL_SECONDS, govscan_command, machine_info
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from servers import PostgresCluster, RedisServer  # the real servers the tests start
+from servers import PostgresCluster, RedisServer, most_at_once  # the real servers the tests start
 
 FANOUT = 15
 DEPTH = 3
@@ -181,15 +181,6 @@ def inventory(sites: list[SiteSpec], accounts: int) -> str:
                 f"archives: [{{type: feed, url: 'http://feeds.gov.test:{PORT}/{n}.xml'}}]}}"
             )
     return "\n".join(lines) + "\n"
-
-
-def most_at_once(spans: list[tuple[float, float]]) -> int:
-    edges = sorted([(s, 1) for s, _ in spans] + [(e, -1) for _, e in spans])
-    level = peak = 0
-    for _, step in edges:
-        level += step
-        peak = max(peak, level)
-    return peak
 
 
 def politeness(log: list[tuple[str, str, float, float]], since: float) -> dict:

@@ -491,6 +491,16 @@ def linked_pages(name: str, count: int, delay: float) -> dict[str, Route]:
     return found
 
 
+def most_at_once(spans: list[tuple[float, float]]) -> int:
+    """The most requests in flight at one moment."""
+    edges = sorted([(start, 1) for start, _ in spans] + [(end, -1) for _, end in spans])
+    level = peak = 0
+    for _, step in edges:
+        level += step
+        peak = max(peak, level)
+    return peak
+
+
 def inventory_of(sites: Mapping[str, Site]) -> tuple[str, list[str]]:
     """An inventory of the running sites, each named ``<key>.gov.test``, and the ``--resolve``
     flags that lead those names to the sites' addresses."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 
 import pytest
-from servers import http_site, inventory_of, linked_pages
+from servers import http_site, inventory_of, linked_pages, most_at_once
 
 from govscan.cli import main
 from govscan.parallel import Admission, Slot
@@ -14,16 +14,6 @@ from govscan.store.inventory import SiteEntry
 
 PAGES = 12
 DELAY = 0.5  # seconds each page takes to answer: a slow government server
-
-
-def most_at_once(spans: list[tuple[float, float]]) -> int:
-    """The most requests in flight at one moment."""
-    edges = sorted([(start, 1) for start, _ in spans] + [(end, -1) for _, end in spans])
-    level = peak = 0
-    for _, step in edges:
-        level += step
-        peak = max(peak, level)
-    return peak
 
 
 def overlap(first: list[tuple[float, float]], second: list[tuple[float, float]]) -> bool:
