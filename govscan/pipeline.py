@@ -44,7 +44,7 @@ from govscan.store.inventory import (
     Settings,
     SiteEntry,
 )
-from govscan.store.leases import Claim, claim, save_log
+from govscan.store.leases import LOG_CHARS, Claim, claim, save_log
 from govscan.store.models import AccountRun, Run
 from govscan.store.runs import (
     RunData,
@@ -262,12 +262,20 @@ def crawl(
                 child.wait(timeout=30)
     if on_progress:
         on_progress(progress(engine, run_id))
-    logged = log_path.read_text(encoding="utf-8", errors="replace")
+    logged = log_tail(log_path)
     save_log(engine, AccountRun if archives else Run, run_id, logged)
     if child.returncode == 0:
         return None
     last_line = (logged.strip().splitlines() or [""])[-1]
     return f"抓取进程异常退出（代码 {child.returncode}）：{last_line}；日志：{log_path}"
+
+
+def log_tail(path: Path) -> str:
+    """The end of a crawl log, as much as the store keeps (a 20,000-page crawl logs tens of
+    MB; UTF-8 takes at most 4 bytes a character)."""
+    with path.open("rb") as log:
+        log.seek(max(0, path.stat().st_size - 4 * LOG_CHARS))
+        return log.read().decode("utf-8", errors="replace")
 
 
 def die_with_parent() -> None:
