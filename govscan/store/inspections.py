@@ -56,19 +56,29 @@ def get_inspection(engine: Engine, inspection_id: int) -> Inspection:
 def inspection_runs(engine: Engine, inspection_id: int) -> tuple[list[Run], list[AccountRun]]:
     """The inspection's last run of each site and of each batch of accounts, each list in
     the order the runs started."""
-    with session_scope(engine) as session:
-        sites = session.scalars(
-            select(Run).where(Run.inspection_id == inspection_id).order_by(Run.id)
-        )
-        last_of_site = {run.site_id: run for run in sites}
-        batches = session.scalars(
-            select(AccountRun)
-            .where(AccountRun.inspection_id == inspection_id)
-            .order_by(AccountRun.id)
-        )
-        last_of_batch = {run.batch: run for run in batches}
+    last = last_of_each(all_runs(engine, inspection_id))
     by_start = attrgetter("id")
-    return sorted(last_of_site.values(), key=by_start), sorted(last_of_batch.values(), key=by_start)
+    return (
+        sorted((run for run in last if isinstance(run, Run)), key=by_start),
+        sorted((run for run in last if isinstance(run, AccountRun)), key=by_start),
+    )
+
+
+def all_runs(engine: Engine, inspection_id: int) -> list[Run | AccountRun]:
+    """Every run of the inspection, those of each kind in the order they started."""
+    with session_scope(engine) as session:
+        return [
+            run
+            for model in (Run, AccountRun)
+            for run in session.scalars(
+                select(model).where(model.inspection_id == inspection_id).order_by(model.id)
+            )
+        ]
+
+
+def last_of_each(runs: list[Run | AccountRun]) -> list[Run | AccountRun]:
+    """The last run of each site and of each batch of accounts."""
+    return list({work_of(run): run for run in runs}.values())
 
 
 def complete_inspection(engine: Engine, inspection_id: int, batches: int) -> bool:
@@ -78,9 +88,9 @@ def complete_inspection(engine: Engine, inspection_id: int, batches: int) -> boo
     written. True for the one caller that took it; False when runs are still to finish or
     another caller (or an interruption) already did."""
     inspection = get_inspection(engine, inspection_id)
-    runs, account_runs = inspection_runs(engine, inspection_id)
-    lost = lost_runs(engine, inspection_id)
-    done = {work_of(run) for run in [*runs, *account_runs] if settled(run, lost[work_of(run)])}
+    runs = all_runs(engine, inspection_id)
+    lost = Counter(work_of(run) for run in runs if is_lost(run))
+    done = {work_of(run) for run in last_of_each(runs) if settled(run, lost[work_of(run)])}
     wanted = {("site", site["id"]) for site in inspection.sites}
     wanted |= {("accounts", batch) for batch in range(batches)}
     if not wanted <= done:
@@ -109,16 +119,6 @@ def settled(last_run: Run | AccountRun, times_lost: int) -> bool:
     """Whether a site's (or a batch's) last run is its final word: finished, and not lost
     with its process unless that happened too often to try again."""
     return last_run.status in FINISHED and (not is_lost(last_run) or times_lost >= ATTEMPTS)
-
-
-def lost_runs(engine: Engine, inspection_id: int) -> Counter[tuple[str, str | int]]:
-    """How often the run of each site and of each batch of accounts was lost."""
-    counted: Counter[tuple[str, str | int]] = Counter()
-    with session_scope(engine) as session:
-        for model in (Run, AccountRun):
-            query = select(model).where(model.inspection_id == inspection_id)
-            counted.update(work_of(run) for run in session.scalars(query) if is_lost(run))
-    return counted
 
 
 def fail_inspection(engine: Engine, inspection_id: int, error: str) -> bool:
