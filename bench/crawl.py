@@ -438,7 +438,7 @@ class BenchResult:
     peak_tree_mb: float
     peak_phase: str  # when the tree peaked: crawl, or after crawl (checks and report)
     peak_parts_mb: dict[str, float]  # each process's RSS at the tree's peak
-    peaks_mb: dict[str, float]  # each process's own peak: cli, crawl, storing
+    peaks_mb: dict[str, float]  # each process's own peak: cli, crawl
     db_mb: float
     broken: list[str]
     exit_code: int
@@ -462,11 +462,11 @@ def govscan_command() -> str:
 
 
 #: The processes of a scan, by a part of their command line; the rest are ``other``.
-ROLES = (("govscan.crawler.run", "crawl"), ("govscan.crawler.storing", "storing"))
+ROLES = (("govscan.crawler.run", "crawl"),)
 
 
 def role_of(process: psutil.Process) -> str:
-    """``crawl`` for the crawl child, ``storing`` for its storing process, else ``other``."""
+    """``crawl`` for the crawl child, else ``other``."""
     command = " ".join(process.cmdline())
     return next((role for part, role in ROLES if part in command), "other")
 

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -23,6 +18,7 @@ from govscan.checks.context import homepage_fetch, kept_homepage
 from govscan.checks.family import Family
 from govscan.checks.registry import family_names, registry
 from govscan.checks.scoring import load_profile, score, waive
+from govscan.crawler.launch import Progress, crawl
 from govscan.leases import LEASE, heartbeat, worker_name
 from govscan.outcomes import COMPLETED, FAILED
 from govscan.probes import browser, ipv6, tls
@@ -44,13 +40,12 @@ from govscan.store.inventory import (
     Settings,
     SiteEntry,
 )
-from govscan.store.leases import LOG_CHARS, Claim, claim, save_log
+from govscan.store.leases import Claim, claim
 from govscan.store.models import AccountRun, Run
 from govscan.store.runs import (
     RunData,
     finish_run,
     get_run,
-    progress,
     save_findings,
     save_metrics,
     save_rendered,
@@ -59,9 +54,6 @@ from govscan.store.runs import (
 from govscan.store.snapshot import load_view, with_measurements
 from govscan.store.view import Attempt, Fetch, RenderedPage, RunView, as_json, measured
 from govscan.urls import host_of
-
-Progress = Callable[[dict[str, int]], None]
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass
@@ -230,58 +222,6 @@ def judge_accounts(engine: Engine, run_id: int, job: dict) -> dict:
         save_account_findings(engine, run_id, [{"account_id": account["id"], **r} for r in rows])
         summaries[account["id"]] = {**asdict(summary), "scoring": asdict(score(rows, profile))}
     return summaries
-
-
-def crawl(
-    engine: Engine,
-    run_id: int,
-    log_path: Path,
-    on_progress: Progress | None,
-    archives: bool = False,
-) -> str | None:
-    """Run the crawl process, reporting progress; None when it finished, else the reason."""
-    env = {**os.environ, "GOVSCAN_DB": engine.url.render_as_string(hide_password=False)}
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    mode = ["--archives"] if archives else []
-    with log_path.open("w", encoding="utf-8") as log:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "govscan.crawler.run", *mode, str(run_id)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            preexec_fn=die_with_parent,
-        )
-        try:
-            while child.poll() is None:
-                if on_progress:
-                    on_progress(progress(engine, run_id))
-                time.sleep(0.5)
-        finally:
-            if child.poll() is None:
-                child.terminate()
-                child.wait(timeout=30)
-    if on_progress:
-        on_progress(progress(engine, run_id))
-    logged = log_tail(log_path)
-    save_log(engine, AccountRun if archives else Run, run_id, logged)
-    if child.returncode == 0:
-        return None
-    last_line = (logged.strip().splitlines() or [""])[-1]
-    return f"抓取进程异常退出（代码 {child.returncode}）：{last_line}；日志：{log_path}"
-
-
-def log_tail(path: Path) -> str:
-    """The end of a crawl log, as much as the store keeps (a 20,000-page crawl logs tens of
-    MB; UTF-8 takes at most 4 bytes a character)."""
-    with path.open("rb") as log:
-        log.seek(max(0, path.stat().st_size - 4 * LOG_CHARS))
-        return log.read().decode("utf-8", errors="replace")
-
-
-def die_with_parent() -> None:
-    """Linux's parent-death signal for the crawl process: killed with the process that waits
-    for it (a worker killed with kill -9), it does not go on storing into a lost run."""
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def homepage_unread(engine: Engine, view: RunView, options: ScanOptions) -> str | None:

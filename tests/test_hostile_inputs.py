@@ -438,7 +438,7 @@ SCAN_BOUND = 90  # seconds
 
 
 def started_crawl(args: list[str], db_url: str) -> psutil.Process:
-    """``govscan ARGS`` in its own process, returned once its crawl has started its writer."""
+    """``govscan ARGS`` in its own process, returned once its crawl has started."""
     process = subprocess.Popen(
         [sys.executable, "-m", "govscan.cli", *args],
         env={**os.environ, "GOVSCAN_DB": db_url},
@@ -450,12 +450,12 @@ def started_crawl(args: list[str], db_url: str) -> psutil.Process:
     while time.monotonic() < deadline:
         for child in root.children(recursive=True):
             with contextlib.suppress(psutil.NoSuchProcess):
-                if "govscan.crawler.storing" in child.cmdline():
+                if "govscan.crawler.run" in child.cmdline():
                     time.sleep(1)  # the crawl is waiting for the slow page now
                     return root
         time.sleep(0.1)
     kill_tree(root)
-    raise AssertionError("the crawl never started its store writer")
+    raise AssertionError("the scan never started its crawl")
 
 
 def test_a_scan_killed_mid_crawl_leaves_the_database_and_earlier_runs(tmp_path):
@@ -466,7 +466,7 @@ def test_a_scan_killed_mid_crawl_leaves_the_database_and_earlier_runs(tmp_path):
         scan = ["scan", site.url, "--checks", "links", "--timeout", "2", "--out"]
         first = govscan(*scan, str(tmp_path / "first"), db_url=db_url, bound=SCAN_BOUND)
         crawl = started_crawl([*scan, str(tmp_path / "killed")], db_url)
-        kill_tree(crawl)  # SIGKILL to the command, its crawl and the crawl's store writer
+        kill_tree(crawl)  # SIGKILL to the command and its crawl
         crawl.wait(timeout=10)
         again = govscan(*scan, str(tmp_path / "again"), db_url=db_url, bound=SCAN_BOUND)
     for outcome in (first, again):

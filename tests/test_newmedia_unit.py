@@ -8,8 +8,8 @@ from datetime import UTC, timedelta
 from views import STARTED_AT, home, link, page, url, view
 
 from govscan.checks.newmedia import check_account, judge_site
-from govscan.store.accounts import ArchiveRecord
 from govscan.store.inventory import AccountEntry, Dictionaries, DictionaryEntry, NewMediaSettings
+from govscan.store.records import ArchiveRecord
 from govscan.store.view import KnownAccount
 
 REGISTER = (

@@ -23,8 +23,8 @@ from govscan.checks.dictionary import Dictionary, Hit, shipped
 from govscan.checks.family import Deduction, Family, Rule
 from govscan.checks.finding import Finding
 from govscan.markup import parse_document
-from govscan.store.accounts import ArchiveRecord
 from govscan.store.inventory import Dictionaries, NewMediaSettings
+from govscan.store.records import ArchiveRecord
 from govscan.store.view import KnownAccount, Link, RunView
 
 NO_ADDITIONS = Dictionaries()  # the inventory adds no dictionary entries

@@ -1,55 +1,38 @@
-"""Item pipelines: hand pages and fetch results to the store in batches, archive reads at once."""
+"""The item pipeline: hands what the spiders record to the process that stores it."""
 
 from __future__ import annotations
 
+from govscan.crawler.handover import CrawlEnd, Handover, slowed_hosts
 from govscan.crawler.items import FetchItem
 from govscan.crawler.pages import is_download
-from govscan.crawler.storing import StoringProcess
-from govscan.store.accounts import ArchiveRecord, save_archive_read
-from govscan.store.db import open_engine
-from govscan.store.writer import RunWriter
+from govscan.store.batches import RunWriter
+from govscan.store.records import ArchiveRecord
 
 
-class StorePipeline:
-    """Writes every item of the run ``GOVSCAN_RUN_ID`` into ``GOVSCAN_DB_URL``."""
+class HandoverPipeline:
+    """Fetches and pages go in batches of rows, an account's archive read at once (a few an
+    account), and the crawl's end last, down the pipe ``GOVSCAN_HANDOVER_FD``."""
 
-    def __init__(self, db_url: str, run_id: int):
-        self.db_url = db_url
-        self.run_id = run_id
-        self.process: StoringProcess | None = None
-        self.writer: RunWriter | None = None
+    def __init__(self, crawler, fd: int, run_id: int):
+        self.crawler = crawler
+        self.handover = Handover(fd)
+        self.writer = RunWriter(self.handover.send, run_id, reader_needs=is_download)
 
     @classmethod
-    def from_crawler(cls, crawler) -> StorePipeline:
+    def from_crawler(cls, crawler) -> HandoverPipeline:
         settings = crawler.settings
-        return cls(settings.get("GOVSCAN_DB_URL"), settings.getint("GOVSCAN_RUN_ID"))
-
-    def open_spider(self) -> None:
-        self.process = StoringProcess(self.db_url)
-        self.writer = RunWriter(self.process, self.run_id, reader_needs=is_download)
+        return cls(
+            crawler, settings.getint("GOVSCAN_HANDOVER_FD"), settings.getint("GOVSCAN_RUN_ID")
+        )
 
     def close_spider(self) -> None:
         self.writer.flush()
-        self.process.close()
+        self.handover.send(CrawlEnd(slowed_hosts(self.crawler.stats.get_stats())))
+        self.handover.close()
 
-    def process_item(self, item: FetchItem) -> FetchItem:
-        self.writer.add_fetch(item)
-        return item
-
-
-class ArchivePipeline:
-    """Writes what the archive spider read into the account run ``GOVSCAN_RUN_ID``: a few
-    records an account, so straight to the database."""
-
-    def __init__(self, db_url: str, run_id: int):
-        self.engine = open_engine(db_url)
-        self.run_id = run_id
-
-    @classmethod
-    def from_crawler(cls, crawler) -> ArchivePipeline:
-        settings = crawler.settings
-        return cls(settings.get("GOVSCAN_DB_URL"), settings.getint("GOVSCAN_RUN_ID"))
-
-    def process_item(self, item: ArchiveRecord) -> ArchiveRecord:
-        save_archive_read(self.engine, self.run_id, item)
+    def process_item(self, item: FetchItem | ArchiveRecord) -> FetchItem | ArchiveRecord:
+        if isinstance(item, ArchiveRecord):
+            self.handover.send(item)
+        else:
+            self.writer.add_fetch(item)
         return item

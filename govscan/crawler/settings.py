@@ -3,7 +3,7 @@
 from govscan import USER_AGENT as GOVSCAN_USER_AGENT
 
 BOT_NAME = "govscan"
-SPIDER_MODULES = ["govscan.crawler.spiders"]
+SPIDER_MODULES: list[str] = []  # run.py gives the spider by class: none is imported unasked
 USER_AGENT = GOVSCAN_USER_AGENT
 ROBOTSTXT_OBEY = False
 # RFC 9309 lets a crawler stop reading a robots.txt after 500 KiB (govscan.crawler.robots).
@@ -84,7 +84,7 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 # Scrapy's default of 100 starts a hundred cooperative tasks for every response.
 CONCURRENT_ITEMS = 1
 
-ITEM_PIPELINES = {"govscan.crawler.pipelines.StorePipeline": 300}
+ITEM_PIPELINES = {"govscan.crawler.pipelines.HandoverPipeline": 300}
 DOWNLOADER_MIDDLEWARES = {
     "govscan.crawler.middlewares.RetryAfterMiddleware": 560,
     "govscan.crawler.robots.RobotsTxtLimits": 540,  # after RetryMiddleware's retry

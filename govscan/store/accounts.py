@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, insert, select
 
@@ -16,20 +15,8 @@ from govscan.store.models import (
     AccountRun,
     ArchiveRead,
 )
+from govscan.store.records import ArchiveRecord
 from govscan.store.runs import now
-
-
-@dataclass
-class ArchiveRecord:
-    """One archive source as the crawl read it: its posts, or why it could not be read."""
-
-    account_id: str
-    source: str
-    status: int | None = None
-    error: str | None = None
-    nickname: str | None = None
-    user_name: str | None = None
-    posts: list[dict] = field(default_factory=list)  # Post fields, published_at as ISO text
 
 
 def save_accounts(engine: Engine, accounts: list[AccountEntry]) -> None:

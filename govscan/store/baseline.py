@@ -8,10 +8,7 @@ through a redirect is downloaded again, and so is every link whose check failed.
 
 from __future__ import annotations
 
-import pickle
-import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import groupby
 
@@ -19,54 +16,12 @@ from sqlalchemy import Engine, func, select
 
 from govscan.outcomes import COMPLETED
 from govscan.store.models import Fetch, Link, Page, Run
-from govscan.store.records import FetchRecord, LinkRecord
+from govscan.store.records import CACHED, REVALIDATED, Baseline, FetchRecord, PriorPage, pack
 from govscan.store.runs import get_run, latest_runs
 from govscan.store.view import now
 
 #: Where the crawl keeps, with the run, how much it reused (``incremental_metrics``).
 METRIC = "incremental"
-REVALIDATED, CACHED = "revalidated", "cached"
-
-
-@dataclass(frozen=True, slots=True)
-class PriorPage:
-    """A page of the last completed run that a conditional request may revalidate."""
-
-    status: int
-    etag: str | None
-    last_modified: str | None
-    has_html: bool  # its source was kept, as the homepage's and its columns' are
-
-    def headers(self) -> dict[str, str]:
-        """The conditional request's headers."""
-        sent = {"If-None-Match": self.etag, "If-Modified-Since": self.last_modified}
-        return {name: value for name, value in sent.items() if value}
-
-
-@dataclass
-class Baseline:
-    """The site's last completed run, as far as this run may reuse it."""
-
-    engine: Engine
-    run_id: int
-    pages: dict[str, PriorPage] = field(default_factory=dict)
-    checks: dict[str, FetchRecord] = field(default_factory=dict)  # fine, checked within the TTL
-    links: dict[str, bytes] = field(default_factory=dict)  # each page's, packed (``pack``)
-
-    def page(self, url: str, keep: bool) -> PriorPage | None:
-        """The page at ``url`` if it may be revalidated; not when this run keeps its source
-        and the earlier one did not."""
-        prior = self.pages.get(url)
-        return prior if prior is not None and (prior.has_html or not keep) else None
-
-    def check(self, url: str) -> FetchRecord | None:
-        """The earlier, fine result of checking ``url``, to keep instead of checking again."""
-        return self.checks.get(url)
-
-    def links_of(self, url: str) -> list[LinkRecord]:
-        """The links of an unchanged page, as the earlier run read them."""
-        packed = self.links.get(url)
-        return [LinkRecord(*row) for row in pickle.loads(zlib.decompress(packed))] if packed else []
 
 
 def load_baseline(
@@ -78,7 +33,7 @@ def load_baseline(
     prior = last_completed(engine, run)
     if prior is None or (prior.metrics or {}).get(METRIC, {}).get("reader") != reader:
         return None
-    baseline = Baseline(engine, prior.id)
+    baseline = Baseline(prior.id)
     baseline.pages = prior_pages(engine, prior.id)
     baseline.links = page_links(engine, prior.id, baseline.pages.keys())
     baseline.checks = fine_checks(engine, prior, now() - timedelta(days=link_ttl_days))
@@ -144,11 +99,6 @@ def page_links(engine: Engine, run_id: int, pages: Iterable[str]) -> dict[str, b
             for source, links in groupby(rows, key=lambda row: row.source)
             if source in wanted
         }
-
-
-def pack(rows: Iterable) -> bytes:
-    """A page's links, small enough that 20,000 pages' fit in a few tens of MB."""
-    return zlib.compress(pickle.dumps([tuple(row[1:]) for row in rows]))
 
 
 def fine_checks(engine: Engine, run: Run, since: datetime) -> dict[str, FetchRecord]:

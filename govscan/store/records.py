@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
+
+#: How an incremental crawl had a page or a link check without downloading it.
+REVALIDATED, CACHED = "revalidated", "cached"
 
 
 @dataclass(slots=True)
@@ -79,3 +84,61 @@ FETCH_FIELDS = (
     "reuse",
     "checked_at",
 )
+
+
+@dataclass
+class ArchiveRecord:
+    """One archive source as the crawl read it: its posts, or why it could not be read."""
+
+    account_id: str
+    source: str
+    status: int | None = None
+    error: str | None = None
+    nickname: str | None = None
+    user_name: str | None = None
+    posts: list[dict] = field(default_factory=list)  # Post fields, published_at as ISO text
+
+
+@dataclass(frozen=True, slots=True)
+class PriorPage:
+    """A page of the last completed run that a conditional request may revalidate."""
+
+    status: int
+    etag: str | None
+    last_modified: str | None
+    has_html: bool  # its source was kept, as the homepage's and its columns' are
+
+    def headers(self) -> dict[str, str]:
+        """The conditional request's headers."""
+        sent = {"If-None-Match": self.etag, "If-Modified-Since": self.last_modified}
+        return {name: value for name, value in sent.items() if value}
+
+
+@dataclass
+class Baseline:
+    """The site's last completed run, as far as this run may reuse it (``store.baseline``)."""
+
+    run_id: int
+    pages: dict[str, PriorPage] = field(default_factory=dict)
+    checks: dict[str, FetchRecord] = field(default_factory=dict)  # fine, checked within the TTL
+    links: dict[str, bytes] = field(default_factory=dict)  # each page's, packed (``pack``)
+
+    def page(self, url: str, keep: bool) -> PriorPage | None:
+        """The page at ``url`` if it may be revalidated; not when this run keeps its source
+        and the earlier one did not."""
+        prior = self.pages.get(url)
+        return prior if prior is not None and (prior.has_html or not keep) else None
+
+    def check(self, url: str) -> FetchRecord | None:
+        """The earlier, fine result of checking ``url``, to keep instead of checking again."""
+        return self.checks.get(url)
+
+    def links_of(self, url: str) -> list[LinkRecord]:
+        """The links of an unchanged page, as the earlier run read them."""
+        packed = self.links.get(url)
+        return [LinkRecord(*row) for row in pickle.loads(zlib.decompress(packed))] if packed else []
+
+
+def pack(rows) -> bytes:
+    """A page's links, small enough that 20,000 pages' fit in a few tens of MB."""
+    return zlib.compress(pickle.dumps([tuple(row[1:]) for row in rows]))

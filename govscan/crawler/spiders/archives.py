@@ -18,8 +18,8 @@ from scrapy.http import Response
 from govscan.crawler.errors import error_kind
 from govscan.feeds import ArchiveError, Post, read_archive
 from govscan.outcomes import FAILURE_NAMES
-from govscan.store.accounts import ArchiveRecord
 from govscan.store.inventory import ArchiveSource
+from govscan.store.records import ArchiveRecord
 
 #: Chinese names of network failures, for the supervisor.
 #: The failures an archive's message names (FAILURE_NAMES); others are unexpected.
@@ -31,7 +31,6 @@ FAILURES = frozenset(
 class ArchiveSpider(scrapy.Spider):
     name = "archives"
     custom_settings: ClassVar[dict] = {
-        "ITEM_PIPELINES": {"govscan.crawler.pipelines.ArchivePipeline": 300},
         "REDIRECT_ENABLED": True,
     }
 

@@ -21,7 +21,7 @@ from scrapy.http import HtmlResponse, Response
 from govscan.crawler.errors import error_kind
 from govscan.crawler.items import FetchItem, LinkItem, PageItem
 from govscan.crawler.pages import read_links
-from govscan.store.baseline import REVALIDATED, Baseline
+from govscan.store.records import REVALIDATED, Baseline
 from govscan.urls import (
     canonical_url,
     host_of,
