@@ -24,12 +24,14 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
-import feedparser
 from lxml import etree
 
 from govscan.dates import DEFAULT_TIMEZONE, parse_instant
 from govscan.feeds.common import GH, agreed, biz_of, collapse, gh_in_json, load_json, text_of
 from govscan.feeds.models import Archive, ArchiveError, Post
+from govscan.lazy import lazy_import
+
+feedparser = lazy_import("feedparser")
 
 _HTML_START = re.compile(
     rb"^(?:<\?xml[^>]*>|<!--.*?-->|\s)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL

@@ -20,13 +20,18 @@ import os
 import shutil
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import cache
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
-from playwright.async_api import Browser, Page, Playwright, async_playwright
-from playwright.async_api import Error as PlaywrightError
-
+from govscan.lazy import lazy_import
 from govscan.resolver import Lookup
 from govscan.urls import host_of
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, Page, Playwright
+
+playwright_api = lazy_import("playwright.async_api")
 
 INSTALL_COMMAND = "sudo apt-get install -y chromium-headless-shell fonts-noto-cjk"
 #: The old headless shell first: without the full browser's window machinery it renders
@@ -50,13 +55,21 @@ LAYERS_PHOTOGRAPHED = 3  # the largest on a page
 HIDDEN_PHOTOGRAPHED = 3  # suspect hidden links on a page
 SHOT_MARGIN = 48  # CSS px of context around a photographed element
 SHOT_QUALITY = 60  # JPEG: a screen is 60–150 KB
-MEASURE_SCRIPT = files(__package__).joinpath("measure.js").read_text(encoding="utf-8")
-#: axe-core as axe-playwright-python bundles it, set to its own Chinese messages (from the
-#: axe-core package, MPL-2.0, see axe/README.md).
-AXE_SETUP = (
-    files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
-    + f"\naxe.configure({{locale: {files(__package__).joinpath('axe/zh_CN.json').read_text()}}});"
-)
+
+
+@cache
+def measure_script() -> str:
+    """The page-side half of the measurements, read when a browser first runs."""
+    return files(__package__).joinpath("measure.js").read_text(encoding="utf-8")
+
+
+@cache
+def axe_setup() -> str:
+    """axe-core as axe-playwright-python bundles it, set to its own Chinese messages (from
+    the axe-core package, MPL-2.0, see axe/README.md)."""
+    axe = files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
+    messages = files(__package__).joinpath("axe/zh_CN.json").read_text(encoding="utf-8")
+    return f"{axe}\naxe.configure({{locale: {messages}}});"
 
 
 class BrowserMissing(Exception):
@@ -89,7 +102,7 @@ def find_chromium(consequence: str = CHECKS_NOT_RUN) -> str:
     return found
 
 
-def unlaunchable(error: PlaywrightError, consequence: str = CHECKS_NOT_RUN) -> BrowserMissing:
+def unlaunchable(error: playwright_api.Error, consequence: str = CHECKS_NOT_RUN) -> BrowserMissing:
     """The browser was found but would not start."""
     reason = str(error).strip().splitlines()[0]
     return BrowserMissing(f"浏览器无法启动（{reason}），{consequence}")
@@ -146,7 +159,7 @@ async def _render_all(
     """A few tabs take the targets in turn. A tab is reused from page to page, as a visitor
     clicks through the site (Chromium then keeps axe-core compiled: three times faster),
     with cookies and storage cleared in between; a tab whose page failed is replaced."""
-    async with async_playwright() as playwright:
+    async with playwright_api.async_playwright() as playwright:
         browser = await launch(playwright, executable, rules)
         waiting = list(enumerate(targets))
         results: list[dict] = [{} for _ in targets]
@@ -176,13 +189,13 @@ async def launch(playwright: Playwright, executable: str, rules: str) -> Browser
             executable_path=executable,
             args=[f"--host-resolver-rules={rules}", "--disable-dev-shm-usage", "--disable-gpu"],
         )
-    except PlaywrightError as error:
+    except playwright_api.Error as error:
         raise unlaunchable(error) from None
 
 
 async def open_tab(browser: Browser, visit: Visit) -> Page:
     context = await browser.new_context(viewport=VIEWPORT, user_agent=visit.user_agent)
-    await context.add_init_script(AXE_SETUP)  # in every document, before the page's scripts
+    await context.add_init_script(axe_setup())  # in every document, before the page's scripts
     tab = await context.new_page()
     tab.set_default_timeout(visit.timeout * 1000)
     return tab
@@ -198,7 +211,7 @@ async def _render_one(tab: Page, target: Target, visit: Visit) -> dict:
         return {**result, **await asyncio.wait_for(_measure(tab, target, visit), limit)}
     except TimeoutError:
         return {**result, "error": f"页面在 {limit:.0f} 秒内未完成检测（页面无响应）"}
-    except PlaywrightError as error:
+    except playwright_api.Error as error:
         return {**result, "error": f"页面无法打开：{str(error).strip().splitlines()[0]}"}
 
 
@@ -210,7 +223,7 @@ async def _measure(page: Page, target: Target, visit: Visit) -> dict:
     status = response.status if response else None
     if status is not None and status >= 400:
         return {"status": status, "error": f"页面返回 HTTP {status}"}
-    with suppress(PlaywrightError):  # a slow third-party script must not stop the test
+    with suppress(playwright_api.Error):  # a slow third-party script must not stop the test
         await page.wait_for_load_state("load", timeout=LOAD_GRACE_MS)
     camera = Camera(page, target.url)
     axe = await run_axe(page)
@@ -249,7 +262,7 @@ class Camera:
         self.shots: dict[str, bytes] = {}
 
     async def first_screen(self) -> str | None:
-        with suppress(PlaywrightError):
+        with suppress(playwright_api.Error):
             return await self._keep(
                 shot_key(self.url, "first_screen"), {"x": 0, "y": 0, **VIEWPORT}
             )
@@ -286,7 +299,7 @@ class Camera:
         """Outline the element, photograph it, and take the outline off again; None when it
         has no box to photograph or the page refuses (its measurements still count)."""
         options = {"ref": ref, "frame": frame, "reveal": reveal, "margin": SHOT_MARGIN}
-        with suppress(PlaywrightError):
+        with suppress(playwright_api.Error):
             try:
                 if (clip := await measure(self.page, "mark", options)) is not None:
                     return await self._keep(key, clip)
@@ -301,7 +314,7 @@ class Camera:
 
 async def measure(page: Page, step: str, options: dict | None = None):
     """One step of ``measure.js`` in the page."""
-    return await page.evaluate(MEASURE_SCRIPT, [step, options])
+    return await page.evaluate(measure_script(), [step, options])
 
 
 async def run_axe(page: Page) -> dict:

@@ -15,10 +15,11 @@ import warnings
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from cryptography import x509
-
+from govscan.lazy import lazy_import
 from govscan.resolver import Lookup
 from govscan.store.view import TlsMeasurement
+
+x509 = lazy_import("cryptography.x509")
 
 #: What the verifier's reasons mean, by the words OpenSSL uses.
 PROBLEMS = (

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
-
+from govscan.lazy import lazy_import
 from govscan.probes.browser import BrowserMissing, find_chromium, unlaunchable
+
+playwright_api = lazy_import("playwright.sync_api")
 
 NOT_PRINTED = "检查通报 PDF 未生成"
 FOOTER = (
@@ -24,12 +24,12 @@ def write(bulletin: Path, path: Path) -> Path:
     """Print ``bulletin`` (an HTML file) to ``path``. Raises :class:`BrowserMissing` without
     a browser that starts."""
     executable = find_chromium(NOT_PRINTED)
-    with sync_playwright() as playwright:
+    with playwright_api.sync_playwright() as playwright:
         try:
             browser = playwright.chromium.launch(
                 executable_path=executable, args=["--disable-dev-shm-usage", "--disable-gpu"]
             )
-        except PlaywrightError as error:
+        except playwright_api.Error as error:
             raise unlaunchable(error, NOT_PRINTED) from None
         try:
             page = browser.new_page()
@@ -43,7 +43,7 @@ def write(bulletin: Path, path: Path) -> Path:
                 footer_template=FOOTER,
                 margin=MARGIN,
             )
-        except PlaywrightError as error:
+        except playwright_api.Error as error:
             reason = str(error).strip().splitlines()[0]
             raise BrowserMissing(f"打印失败（{reason}），{NOT_PRINTED}") from None
         finally:

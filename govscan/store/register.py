@@ -52,14 +52,18 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter, range_boundaries
-from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
+from govscan.lazy import lazy_import
 from govscan.store.inventory import ERROR_TEXT, AccountEntry, ArchiveSource, InventoryError
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+openpyxl = lazy_import("openpyxl")  # an inventory's register is more often in its YAML
+cells = lazy_import("openpyxl.utils.cell")
 
 #: Header synonyms of each field, the preferred one first (it names the column in messages).
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -134,7 +138,7 @@ class Column:
     header: str
 
     def at(self, row: int) -> str:
-        return f"第 {row} 行 {get_column_letter(self.index)} 列（{self.header}）"
+        return f"第 {row} 行 {cells.get_column_letter(self.index)} 列（{self.header}）"
 
     def value(self, values: tuple[Any, ...]) -> str | None:
         return _text(values[self.index - 1]) if self.index <= len(values) else None
@@ -211,7 +215,7 @@ def _first_sheet(path: Path) -> Worksheet:
         raise InventoryError(not_xlsx)
     try:
         problem = _too_big_to_open(data)
-        workbook = None if problem else load_workbook(io.BytesIO(data), data_only=True)
+        workbook = None if problem else openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as error:  # a damaged workbook can break zipfile and openpyxl in any way
         raise InventoryError(not_xlsx) from error
     if problem:
@@ -255,7 +259,7 @@ def _too_big_to_open(data: bytes) -> str | None:
 
 def _bounds(ref: bytes) -> tuple[int, int, int, int]:
     """(first column, first row, last column, last row) of a range such as A1:E20."""
-    bounds = range_boundaries(ref.decode("ascii").replace("$", ""))
+    bounds = cells.range_boundaries(ref.decode("ascii").replace("$", ""))
     if None in bounds:  # a whole row or column: not what Excel writes in these places
         raise ValueError(f"not a range of cells: {ref!r}")
     return bounds
@@ -322,7 +326,7 @@ def _layout(header: tuple[Any, ...]) -> tuple[Layout, list[str]]:
             listed = "、".join(synonyms)
             problems.append(f"第 1 行：缺少“{synonyms[0]}”列（可用的列名：{listed}）")
         if len(columns) > 1:
-            letters = "、".join(get_column_letter(c.index) for c in columns)
+            letters = "、".join(cells.get_column_letter(c.index) for c in columns)
             problems.append(f"第 1 行：{letters} 列都是“{columns[0].header}”，请只保留一列")
     archives = [
         (kind, column)
