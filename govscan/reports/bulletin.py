@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 
@@ -15,6 +14,7 @@ from govscan.outcomes import COMPLETED
 from govscan.reports.figures import headline, rank_key
 from govscan.reports.findings_json import account_results, iso, site_result
 from govscan.reports.html import environment
+from govscan.reports.problems import problem_key
 from govscan.store.accounts import get_account_run
 from govscan.store.runs import latest_runs
 
@@ -59,16 +59,6 @@ def build(
         "sites": sites,
         "accounts": accounts,
     }
-
-
-def problem_key(finding: dict) -> tuple[str, str]:
-    """The same problem in two runs: its rule and URL (the port aside: the sample portal
-    is served on a new one each time). An invalid link's URL is its href as written."""
-    try:
-        parts = urlsplit(finding["url"])
-        return finding["rule"], parts._replace(netloc=parts.hostname or "").geturl()
-    except ValueError:  # http://[bad, http://host:99999/
-        return finding["rule"], finding["url"]
 
 
 def review(previous: dict, current: dict) -> Review:
