@@ -50,6 +50,7 @@ LIST_HEADER = (
 #: The column that identifies each row's problem when the list comes back: hidden, so that
 #: nobody edits it, and inside the filter, so that sorting the rows carries it along.
 CODE_COLUMN = "编号"
+LIST_SHEET = "整改清单"
 SUMMARY_HEADER = ("排名", "主办单位", "名称", "类别", "结论", "得分", "单项否决", "问题数")
 CSV_HEADER = (
     "主办单位",
@@ -198,7 +199,7 @@ def write_unit_list(
     ]
     book = Workbook()
     title = f"{unit} 政府网站与政务新媒体检查整改清单（检查日期：{day}）"
-    sheet = write_table(book.active, "整改清单", title, LIST_HEADER, rows)
+    sheet = write_table(book.active, LIST_SHEET, title, LIST_HEADER, rows)
     progress = DataValidation(
         type="list",
         formula1=f'"{",".join(PROGRESS)}"',
