@@ -193,3 +193,20 @@ def test_a_row_of_no_known_problem_is_refused(imported, tmp_path, db_url, capsys
     code = "site|csz|links.broken|http://127.0.0.1/elsewhere"
     assert f"：工作表「整改清单」第 4 行：编号「{code}」不是数据库中检查出的问题" in printed
     assert stored(db_url) == imported
+
+
+def test_the_command_explains_itself_in_chinese(capsys):
+    assert main(["import-rectification", "--help"]) == 0
+    shown = capsys.readouterr().out
+    assert "用法：govscan import-rectification [-h] 文件" in shown
+    assert "交回的整改清单（.xlsx）" in shown and "不实" in shown
+    assert main(["--help"]) == 0
+    assert "import-rectification" in capsys.readouterr().out
+
+
+def test_a_list_is_not_imported_into_a_database_that_does_not_exist(tmp_path, db_url, capsys):
+    path = tmp_path / "交回.xlsx"
+    Workbook().save(path)
+    assert main(["import-rectification", str(path)]) == 2
+    assert "找不到数据库文件" in capsys.readouterr().err
+    assert not (tmp_path / "govscan.db").exists()

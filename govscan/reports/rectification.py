@@ -91,8 +91,8 @@ def list_sheet(path: Path) -> Worksheet:
         raise ReturnedListError(f"{path}：文件不存在，请检查文件名和路径") from None
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError):
         raise ReturnedListError(
-            f"{path}：不是 Excel 工作簿（.xlsx），无法读取。"
-            "请导入 govscan 生成的整改清单，填写后仍保存为 .xlsx 格式"
+            f"{path}：不是 Excel 工作簿（.xlsx），无法读取。请导入 govscan 生成的整改清单；"
+            "若在 Excel 或 WPS 中另存成了 .xls、.et 或 .csv，请重新另存为 .xlsx 后导入"
         ) from None
     if LIST_SHEET not in book.sheetnames:
         raise ReturnedListError(
