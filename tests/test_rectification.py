@@ -163,6 +163,19 @@ def test_a_file_that_is_not_a_workbook_is_refused(imported, tmp_path, db_url, ca
     assert stored(db_url) == imported
 
 
+def test_a_list_too_big_to_open_is_refused_before_it_is_loaded(imported, tmp_path, db_url, capsys):
+    huge = tmp_path / "交回.xlsx"
+    huge.write_bytes(b"PK\x03\x04" + bytes(21 * 2**20))
+    assert f"{huge}：文件过大（文件有 21 MB，上限 20 MB）" in refused(huge, capsys)
+    stray = returned(tmp_path, {"/a": ("已整改", "张三", "已删除")}, "末行有字.xlsx")
+    book = load_workbook(stray)
+    book["整改清单"].cell(1_048_576, 1, "x")  # millions of empty cells to read above it
+    book.save(stray)
+    printed = refused(stray, capsys)
+    assert "第 1048576 行：表格用到了这一行，要读取的单元格过多" in printed
+    assert stored(db_url) == imported
+
+
 def test_a_workbook_that_is_no_rectification_list_is_refused(imported, tmp_path, db_url, capsys):
     other = tmp_path / "别的表.xlsx"
     Workbook().save(other)
