@@ -70,17 +70,15 @@ TITLE_ROWS = 1  # above the header
 MIN_WIDTH, MAX_WIDTH = 6, 50  # in characters; longer text wraps
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
-
-
-KIND_NAMES = {SITE: "网站", ACCOUNT: "政务新媒体"}
+KIND_KEYS = {"网站": SITE, "政务新媒体": ACCOUNT}  # a kind of subject, as the 编号 names it
 
 
 def subjects(result: dict) -> Iterator[tuple[str, dict]]:
-    """Every site and account of the result, with its kind (``SITE`` or ``ACCOUNT``)."""
+    """Every site and account of the result, with its kind in Chinese."""
     for site in result["sites"]:
-        yield SITE, site
+        yield "网站", site
     for account in result["accounts"]:
-        yield ACCOUNT, account
+        yield "政务新媒体", account
 
 
 def write_all(result: dict, out: Path) -> list[Path]:
@@ -134,7 +132,7 @@ def write_summary(result: dict, day: date, path: Path) -> Path:
     shown = [
         {
             **subject,
-            "kind": KIND_NAMES[kind],
+            "kind": kind,
             "score": None if subject["verdict"] == INCOMPLETE else subject.get("score"),
         }
         for kind, subject in subjects(result)
@@ -193,7 +191,7 @@ def write_unit_list(
             PROGRESS[0],
             "",
             "",
-            finding_code(kind, subject["id"], finding),
+            finding_code(KIND_KEYS[kind], subject["id"], finding),
         )
         for number, (kind, subject, finding) in enumerate(found, start=1)
     ]
