@@ -197,6 +197,28 @@ def test_an_unknown_progress_refuses_the_whole_file(imported, tmp_path, db_url, 
     assert stored(db_url) == imported
 
 
+def test_a_row_whose_code_was_cleared_is_refused(imported, tmp_path, db_url, capsys):
+    path = returned(tmp_path, {"/a": ("已整改", "张三", "已删除")})
+    book = load_workbook(path)
+    book["整改清单"]["N4"] = None
+    book.save(path)
+    printed = refused(path, capsys)
+    assert "：工作表「整改清单」第 4 行：隐藏的「编号」列为空或被改动（空）" in printed
+    assert stored(db_url) == imported
+
+
+def test_a_problem_answered_twice_is_refused(imported, tmp_path, db_url, capsys):
+    path = returned(tmp_path, {"/a": ("已整改", "张三", "已删除")})
+    book = load_workbook(path)
+    sheet = book["整改清单"]
+    for column in range(1, 15):
+        sheet.cell(5, column, sheet.cell(3, column).value)
+    book.save(path)
+    printed = refused(path, capsys)
+    assert "：工作表「整改清单」第 5 行：与第 3 行是同一问题（编号相同）" in printed
+    assert stored(db_url) == imported
+
+
 def test_a_row_of_no_known_problem_is_refused(imported, tmp_path, db_url, capsys):
     path = returned(tmp_path, {"/a": ("已整改", "张三", "已删除")})
     book = load_workbook(path)

@@ -25,7 +25,6 @@ from govscan.store.register import (
 HEADER_ROW = TITLE_ROWS + 1
 ANSWERS = ("整改情况", "责任人", "整改措施")
 NEEDED = (CODE_COLUMN, *ANSWERS)
-AGAIN = "请改正后重新导入"
 
 
 class ReturnedListError(Exception):
@@ -81,7 +80,7 @@ def read_list(path: Path) -> list[ReturnedRow]:
         if row.code in seen:
             raise ReturnedListError(
                 f"{where(path, number)}：与第 {seen[row.code]} 行是同一问题（编号相同），"
-                f"请删去重复的一行后重新导入"
+                "请删去重复的一行后重新导入"
             )
         seen[row.code] = number
         rows.append(row)
@@ -159,7 +158,7 @@ def returned_row(path: Path, number: int, cells: dict[str, str | None]) -> Retur
     if parsed is None:
         raise ReturnedListError(
             f"{where(path, number)}：隐藏的「编号」列为空或被改动（{code or '空'}），"
-            f"无法确定是哪个问题。请从原整改清单复制这一行的编号，{AGAIN}"
+            "无法确定是哪个问题。请从原整改清单复制这一行的编号，改正后重新导入"
         )
     progress = cells["整改情况"]
     if progress not in PROGRESS:
