@@ -127,6 +127,14 @@ def test_a_problem_nobody_answered_is_shown_as_such(inspections, tmp_path, db_ur
     }
 
 
+def test_without_previous_problems_there_is_nothing_to_check(inspections, db_url):
+    inspections.scan([])
+    inspections.scan(["/a"])
+    page = lxml.html.parse(str(inspections.out / "bulletin.html")).getroot()
+    assert page.cssselect("h2")[2].text_content().startswith("回头看")  # 回头看 is there
+    assert not page.cssselect("#claims") and not page.cssselect("table.claims")
+
+
 def test_importing_again_keeps_one_claim_a_problem_the_latest(inspections, tmp_path, db_url):
     inspections.scan(["/a", "/b"])
     first = returned(tmp_path, {"/a": ("整改中", "张三", "联系栏目编辑")})
