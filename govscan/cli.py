@@ -8,6 +8,7 @@ import logging
 import sys
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -38,9 +39,11 @@ from govscan.outcomes import COMPLETED, INCOMPLETE, STATUS_NAMES
 from govscan.parallel import default_parallel
 from govscan.pipeline import ScanOptions, ScanResult
 from govscan.probes.browser import BrowserMissing, find_chromium
-from govscan.reports import formats, history, pdf
+from govscan.reports import formats, history, pdf, rectification
 from govscan.reports.figures import summary_figures
 from govscan.reports.outputs import Outputs, rewrite_outputs
+from govscan.reports.problems import PROGRESS
+from govscan.reports.rectification import ReturnedListError
 from govscan.reports.reuse import reuse_line
 from govscan.resolver import parse_overrides
 from govscan.store.db import StoreUnusable, connect, database_url
@@ -146,6 +149,17 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, default=Path("govscan-report"), help="报告目录")
     add_result_options(report)
     report.set_defaults(handler=command_report)
+
+    returned = commands.add_parser(
+        "import-rectification",
+        help="导入各单位填写后交回的整改清单（整改情况、责任人、整改措施），供下次检查核查",
+        description="导入各单位填写后交回的整改清单：按每行隐藏的「编号」找到问题，"
+        "记下单位反馈的整改情况、责任人和整改措施。下次检查的通报在「回头看」中把单位反馈与复查结果对照，"
+        "标出「单位称已整改、复查仍存在」的不实反馈。同一文件可重复导入，以最后一次为准；"
+        "文件有误时整份不导入。数据库由 GOVSCAN_DB 指定，与 govscan scan 相同。",
+    )
+    returned.add_argument("file", type=Path, metavar="文件", help="交回的整改清单（.xlsx）")
+    returned.set_defaults(handler=command_import_rectification)
 
     serve = commands.add_parser("serve", help="在本机提供报告目录的网页浏览（仅限本机访问）")
     serve.add_argument("folder", type=Path, nargs="?", default=Path("govscan-report"))
@@ -363,6 +377,16 @@ def command_report(args: argparse.Namespace) -> int:
         raise UsageError("数据库中还没有这些站点或账号的检查结果，请先运行 govscan scan")
     print_written(outputs)
     return with_pdf(args, shown.finish(outputs.result, EXIT_OK))
+
+
+def command_import_rectification(args: argparse.Namespace) -> int:
+    """Store the claims of a returned 整改清单, all of them or, on a mistake, none."""
+    claims = rectification.import_list(connect(create=False), args.file)
+    counts = Counter(claim.progress for claim in claims)
+    shown = "、".join(f"{progress} {counts[progress]}" for progress in PROGRESS if counts[progress])
+    imported = f"已导入 {escape(str(args.file))}：{len(claims)} 项整改反馈（{shown or '无'}）"
+    console.print(imported, highlight=False)
+    return EXIT_OK
 
 
 def printer_ready(args: argparse.Namespace) -> None:
@@ -726,7 +750,14 @@ def main(argv: list[str] | None = None) -> int:
         except SystemExit as stop:  # argparse has shown the help, the version or the mistake
             return stop.code
         return args.handler(args)
-    except (UsageError, InventoryError, OptionsError, RegistryError, StoreUnusable) as error:
+    except (
+        UsageError,
+        InventoryError,
+        OptionsError,
+        RegistryError,
+        StoreUnusable,
+        ReturnedListError,
+    ) as error:
         console.print(f"[red]错误：[/]{escape(str(error))}", highlight=False)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -29,6 +29,7 @@ RESULT = {
     "run": {"started_at": "2026-11-26T16:30:00Z"},  # Friday 27 November in Beijing
     "sites": [
         {
+            "id": "csz",
             "name": "苍山州人民政府门户网站",
             "unit": "苍山州人民政府办公室",
             "verdict": "合格",
@@ -63,6 +64,7 @@ RESULT = {
             ],
         },
         {
+            "id": "fgw",
             "name": "苍山州发改委网站",
             "unit": "苍山州发展和改革委员会",
             "verdict": "不合格",
@@ -78,6 +80,7 @@ RESULT = {
     ],
     "accounts": [
         {
+            "id": "wenlv",
             "name": "苍山文旅",
             "unit": "苍山州人民政府办公室",
             "verdict": "未完成",
@@ -86,6 +89,7 @@ RESULT = {
             "findings": [],
         },
         {
+            "id": "jiaotong",
             "name": "苍山交通",
             "unit": "苍山州人民政府办公室",
             "verdict": "不合格",
@@ -137,6 +141,7 @@ def test_one_rectification_list_per_unit_without_waived_findings(tmp_path):
         "整改情况",
         "责任人",
         "整改措施",
+        "编号",
     )
     assert [row[:3] for row in office[2:]] == [
         (1, "苍山州人民政府门户网站", "链接不可用"),
@@ -144,7 +149,7 @@ def test_one_rectification_list_per_unit_without_waived_findings(tmp_path):
         (3, "苍山交通", "账号不更新（僵尸账号）"),
     ]
     assert office[4][8] == "单项否决"
-    assert [row[10:] for row in office[2:]] == [("未整改", None, None)] * 3
+    assert [row[10:13] for row in office[2:]] == [("未整改", None, None)] * 3
     assert sorted(p.name for p in (tmp_path / "xlsx").iterdir()) == [
         OFFICE_LIST,
         "苍山州发展和改革委员会-整改清单.xlsx",
@@ -182,7 +187,7 @@ def test_the_progress_column_is_a_dropdown(tmp_path):
 
 def test_every_sheet_is_styled_to_be_filed_and_printed(tmp_path):
     write_all(RESULT, tmp_path)
-    for path, last in ((tmp_path / "xlsx" / OFFICE_LIST, "M5"), (tmp_path / "汇总.xlsx", "H6")):
+    for path, last in ((tmp_path / "xlsx" / OFFICE_LIST, "N5"), (tmp_path / "汇总.xlsx", "H6")):
         sheet = load_workbook(path).active
         assert sheet["A1"].font.bold and "A1" in sheet.merged_cells
         assert all(cell.font.bold for cell in sheet[2])
@@ -204,6 +209,18 @@ def test_every_sheet_is_styled_to_be_filed_and_printed(tmp_path):
     assert office.column_dimensions["A"].width < 10
     assert office.column_dimensions["E"].width >= len("http://www.csz.gov.cn/gone")
     assert office.column_dimensions["I"].width >= 2 * len("单项否决")
+
+
+def test_each_row_carries_its_problem_in_a_hidden_column(tmp_path):
+    write_all(RESULT, tmp_path)
+    sheet = load_workbook(tmp_path / "xlsx" / OFFICE_LIST).active
+    letter = column(sheet, "编号")
+    assert sheet.column_dimensions[letter].hidden
+    assert [sheet[f"{letter}{row}"].value for row in (3, 4, 5)] == [
+        "site|csz|links.broken|http://www.csz.gov.cn/gone",
+        "site|csz|a11y.image-alt|http://www.csz.gov.cn/",
+        "account|jiaotong|newmedia.zombie|http://feeds/zombie.xml",
+    ]
 
 
 def test_crawled_text_never_becomes_a_formula(tmp_path):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 
@@ -15,7 +14,9 @@ from govscan.outcomes import COMPLETED
 from govscan.reports.figures import headline, rank_key
 from govscan.reports.findings_json import account_results, iso, site_result
 from govscan.reports.html import environment
+from govscan.reports.problems import DONE, problem_key
 from govscan.store.accounts import get_account_run
+from govscan.store.claims import SITE, Claim, claims_of
 from govscan.store.runs import latest_runs
 
 HISTORY = 8  # runs drawn in each trend
@@ -23,12 +24,33 @@ TREND_WIDTH, TREND_HEIGHT = 240, 60
 
 
 @dataclass
+class Checked:
+    """One problem of the previous run: what its unit wrote back about it, if anything, and
+    whether the re-scan still finds it."""
+
+    finding: dict
+    claim: Claim | None
+    fixed: bool
+
+    @property
+    def false_claim(self) -> bool:
+        """The unit says it fixed what the re-scan still finds."""
+        return self.claim is not None and self.claim.progress == DONE and not self.fixed
+
+    @property
+    def confirmed(self) -> bool:
+        return self.claim is not None and self.claim.progress == DONE and self.fixed
+
+
+@dataclass
 class Review:
-    """回头看: this run's problems against the previous run's, by rule and URL."""
+    """回头看: this run's problems against the previous run's, by rule and URL; and each
+    previous problem's claim against the re-scan, false claims first."""
 
     new: list[dict]
     fixed: list[dict]
     persisting: list[dict]
+    checked: list[Checked]
 
 
 def build(
@@ -43,7 +65,8 @@ def build(
             continue
         current = site_result(engine, runs[0])
         previous = site_result(engine, runs[1]) if len(runs) > 1 else None
-        current["review"] = review(previous, current) if previous else None
+        claims = claims_of(engine, SITE, site_id)
+        current["review"] = review(previous, current, claims) if previous else None
         current["trend"] = trend([run for run in reversed(runs)])
         sites.append(current)
     account_runs = [get_account_run(engine, run_id) for run_id in account_run_ids]
@@ -61,23 +84,15 @@ def build(
     }
 
 
-def problem_key(finding: dict) -> tuple[str, str]:
-    """The same problem in two runs: its rule and URL (the port aside: the sample portal
-    is served on a new one each time). An invalid link's URL is its href as written."""
-    try:
-        parts = urlsplit(finding["url"])
-        return finding["rule"], parts._replace(netloc=parts.hostname or "").geturl()
-    except ValueError:  # http://[bad, http://host:99999/
-        return finding["rule"], finding["url"]
-
-
-def review(previous: dict, current: dict) -> Review:
+def review(previous: dict, current: dict, claims: dict[tuple[str, str], Claim]) -> Review:
     before = {problem_key(f): f for f in previous["findings"] if not f["detail"].get("waived")}
     now = {problem_key(f): f for f in current["findings"] if not f["detail"].get("waived")}
+    checked = [Checked(f, claims.get(key), key not in now) for key, f in before.items()]
     return Review(
         new=[f for key, f in now.items() if key not in before],
         fixed=[f for key, f in before.items() if key not in now],
         persisting=[f for key, f in now.items() if key in before],
+        checked=sorted(checked, key=lambda c: (not c.false_claim, c.claim is None)),
     )
 
 

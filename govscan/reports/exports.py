@@ -27,6 +27,8 @@ from govscan.dates import DEFAULT_TIMEZONE
 from govscan.outcomes import INCOMPLETE
 from govscan.reports.figures import counted, problems, rank_key
 from govscan.reports.html import rule_title
+from govscan.reports.problems import PROGRESS, finding_code
+from govscan.store.claims import ACCOUNT, SITE
 
 SEVERITY_NAMES = {"veto": "单项否决", "deduction": "扣分", "warning": "提醒", "info": "提示"}
 LIST_HEADER = (
@@ -43,7 +45,12 @@ LIST_HEADER = (
     "整改情况",
     "责任人",
     "整改措施",
+    "编号",
 )
+#: The column that identifies each row's problem when the list comes back: hidden, so that
+#: nobody edits it, and inside the filter, so that sorting the rows carries it along.
+CODE_COLUMN = "编号"
+LIST_SHEET = "整改清单"
 SUMMARY_HEADER = ("排名", "主办单位", "名称", "类别", "结论", "得分", "单项否决", "问题数")
 CSV_HEADER = (
     "主办单位",
@@ -56,8 +63,6 @@ CSV_HEADER = (
     "所在页面",
     "豁免理由",
 )
-#: What the unit answers in 整改情况: a dropdown, so that the lists come back comparable.
-PROGRESS = ("未整改", "整改中", "已整改", "无法整改")
 DEADLINE_WORKING_DAYS = 15  # after the inspection day
 DATE_FORMAT = "yyyy-mm-dd"
 HEADER_FILL = PatternFill("solid", start_color="DDEBF7")
@@ -65,6 +70,7 @@ TITLE_ROWS = 1  # above the header
 MIN_WIDTH, MAX_WIDTH = 6, 50  # in characters; longer text wraps
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
+KIND_KEYS = {"网站": SITE, "政务新媒体": ACCOUNT}  # a kind of subject, as the 编号 names it
 
 
 def subjects(result: dict) -> Iterator[tuple[str, dict]]:
@@ -157,16 +163,18 @@ def write_summary(result: dict, day: date, path: Path) -> Path:
 
 def write_unit_lists(result: dict, day: date, folder: Path) -> list[Path]:
     """One 整改清单 per unit: its sites' and accounts' problems, waived ones left out."""
-    by_unit: dict[str, list[tuple[dict, dict]]] = defaultdict(list)
-    for _, subject in subjects(result):
+    by_unit: dict[str, list[tuple[str, dict, dict]]] = defaultdict(list)
+    for kind, subject in subjects(result):
         for finding in counted(subject["findings"]):
-            by_unit[subject["unit"]].append((subject, finding))
+            by_unit[subject["unit"]].append((kind, subject, finding))
     return [write_unit_list(unit, rows, day, folder) for unit, rows in sorted(by_unit.items())]
 
 
-def write_unit_list(unit: str, found: list[tuple[dict, dict]], day: date, folder: Path) -> Path:
+def write_unit_list(
+    unit: str, found: list[tuple[str, dict, dict]], day: date, folder: Path
+) -> Path:
     """The list the office sends out and gets back filled in: 整改情况 from a dropdown,
-    责任人 and 整改措施 left for the unit."""
+    责任人 and 整改措施 left for the unit, each row's 编号 for ``govscan import-rectification``."""
     due = deadline(day)
     rows = [
         (
@@ -183,12 +191,13 @@ def write_unit_list(unit: str, found: list[tuple[dict, dict]], day: date, folder
             PROGRESS[0],
             "",
             "",
+            finding_code(KIND_KEYS[kind], subject["id"], finding),
         )
-        for number, (subject, finding) in enumerate(found, start=1)
+        for number, (kind, subject, finding) in enumerate(found, start=1)
     ]
     book = Workbook()
     title = f"{unit} 政府网站与政务新媒体检查整改清单（检查日期：{day}）"
-    sheet = write_table(book.active, "整改清单", title, LIST_HEADER, rows)
+    sheet = write_table(book.active, LIST_SHEET, title, LIST_HEADER, rows)
     progress = DataValidation(
         type="list",
         formula1=f'"{",".join(PROGRESS)}"',
@@ -199,6 +208,8 @@ def write_unit_list(unit: str, found: list[tuple[dict, dict]], day: date, folder
     )
     progress.add(column_range(sheet, LIST_HEADER.index("整改情况")))
     sheet.add_data_validation(progress)
+    code_column = get_column_letter(LIST_HEADER.index(CODE_COLUMN) + 1)
+    sheet.column_dimensions[code_column].hidden = True
     return save(book, folder / f"{unit_filename(unit)}-整改清单.xlsx")
 
 

@@ -281,3 +281,22 @@ class AvailabilityProbe(Base):
     status: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(Text)
     elapsed_ms: Mapped[int | None]
+
+
+class RectificationClaim(Base):
+    """What a unit wrote back in its 整改清单 about one problem, found again by the next
+    inspection through the problem's rule and URL (see ``govscan.store.claims``)."""
+
+    __tablename__ = "rectification_claims"
+    __table_args__ = (Index("ix_claims_subject", "kind", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # site | account
+    subject_id: Mapped[str] = mapped_column(String(64))
+    rule: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(Text)  # as govscan.reports.bulletin.problem_key holds it
+    progress: Mapped[str] = mapped_column(String(16))  # 未整改 | 整改中 | 已整改 | 无法整改
+    owner: Mapped[str | None] = mapped_column(Text)
+    measures: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)  # the file it was imported from
+    imported_at: Mapped[datetime]

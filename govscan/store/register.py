@@ -49,7 +49,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -214,7 +214,7 @@ def _first_sheet(path: Path) -> Worksheet:
     if not data.startswith(ZIP_MAGIC):
         raise InventoryError(not_xlsx)
     try:
-        problem = _too_big_to_open(data)
+        problem = too_big_to_open(data)
         workbook = None if problem else openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as error:  # a damaged workbook can break zipfile and openpyxl in any way
         raise InventoryError(not_xlsx) from error
@@ -232,14 +232,16 @@ def _too_large(size: str) -> str:
     )
 
 
-def _too_big_to_open(data: bytes) -> str | None:
+def too_big_to_open(data: bytes, too_large: Callable[[str], str] = _too_large) -> str | None:
     """What makes the workbook too big to open, judged before openpyxl unpacks it: the sizes
     its zip declares (zipfile never unpacks more than that), the rows each sheet declares, and
-    the cells of its merged ranges (openpyxl makes an object of each)."""
+    the cells of its merged ranges (openpyxl makes an object of each). ``too_large`` says a
+    size is too large, in the words for the kind of file. Any workbook a user hands over is
+    opened after it, the returned 整改清单 too."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         members = archive.infolist()
         if (unpacked := sum(member.file_size for member in members)) > MAX_REGISTER_BYTES:
-            return _too_large(f"解压后有 {unpacked / 2**20:.0f} MB")
+            return too_large(f"解压后有 {unpacked / 2**20:.0f} MB")
         parts = [archive.read(m) for m in members if m.filename.endswith(".xml")]
     for xml in parts:  # wherever the workbook keeps its sheets
         dimension = DIMENSION.search(xml)
