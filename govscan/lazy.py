@@ -15,7 +15,8 @@ from types import ModuleType
 
 
 def lazy_import(name: str) -> ModuleType:
-    """The module ``name``, executed on its first attribute access."""
+    """The module ``name``, executed on its first attribute access. A submodule's parent
+    packages are imported at once, so name a package and reach its submodules through it."""
     if (loaded := sys.modules.get(name)) is not None:
         return loaded
     spec = importlib.util.find_spec(name)

@@ -13,22 +13,25 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from unicodedata import east_asian_width
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
-
 from govscan.checks.interaction import nth_working_day
 from govscan.dates import DEFAULT_TIMEZONE
+from govscan.lazy import lazy_import
 from govscan.outcomes import INCOMPLETE
 from govscan.reports.figures import counted, problems, rank_key
 from govscan.reports.html import rule_title
 from govscan.reports.problems import PROGRESS, finding_code
 from govscan.store.claims import ACCOUNT, SITE
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# openpyxl loads when a workbook is written, not whenever a report module is imported
+openpyxl = lazy_import("openpyxl")
 
 SEVERITY_NAMES = {"veto": "单项否决", "deduction": "扣分", "warning": "提醒", "info": "提示"}
 LIST_HEADER = (
@@ -65,7 +68,7 @@ CSV_HEADER = (
 )
 DEADLINE_WORKING_DAYS = 15  # after the inspection day
 DATE_FORMAT = "yyyy-mm-dd"
-HEADER_FILL = PatternFill("solid", start_color="DDEBF7")
+HEADER_COLOUR = "DDEBF7"
 TITLE_ROWS = 1  # above the header
 MIN_WIDTH, MAX_WIDTH = 6, 50  # in characters; longer text wraps
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -150,7 +153,7 @@ def write_summary(result: dict, day: date, path: Path) -> Path:
         )
         for rank, subject in enumerate(sorted(shown, key=rank_key), start=1)
     ]
-    book = Workbook()
+    book = openpyxl.Workbook()
     write_table(
         book.active,
         "汇总",
@@ -195,10 +198,10 @@ def write_unit_list(
         )
         for number, (kind, subject, finding) in enumerate(found, start=1)
     ]
-    book = Workbook()
+    book = openpyxl.Workbook()
     title = f"{unit} 政府网站与政务新媒体检查整改清单（检查日期：{day}）"
     sheet = write_table(book.active, LIST_SHEET, title, LIST_HEADER, rows)
-    progress = DataValidation(
+    progress = openpyxl.worksheet.datavalidation.DataValidation(
         type="list",
         formula1=f'"{",".join(PROGRESS)}"',
         allow_blank=True,
@@ -208,7 +211,7 @@ def write_unit_list(
     )
     progress.add(column_range(sheet, LIST_HEADER.index("整改情况")))
     sheet.add_data_validation(progress)
-    code_column = get_column_letter(LIST_HEADER.index(CODE_COLUMN) + 1)
+    code_column = openpyxl.utils.cell.get_column_letter(LIST_HEADER.index(CODE_COLUMN) + 1)
     sheet.column_dimensions[code_column].hidden = True
     return save(book, folder / f"{unit_filename(unit)}-整改清单.xlsx")
 
@@ -223,7 +226,7 @@ def evidence(detail: dict) -> str:
 
 def column_range(sheet: Worksheet, index: int) -> str:
     """The data cells of the column at ``index`` (0-based)."""
-    letter = get_column_letter(index + 1)
+    letter = openpyxl.utils.cell.get_column_letter(index + 1)
     first = TITLE_ROWS + 2
     return f"{letter}{first}:{letter}{max(first, sheet.max_row)}"
 
@@ -237,18 +240,20 @@ def write_table(
     sheet.append((title,))
     sheet["A1"].data_type = "s"  # a unit named "=…" stays a name
     sheet.merge_cells(start_row=1, end_row=1, start_column=1, end_column=len(header))
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    sheet["A1"].font = openpyxl.styles.Font(bold=True, size=14)
+    sheet["A1"].alignment = openpyxl.styles.Alignment(horizontal="center", vertical="center")
     sheet.append(header)
     for cell in sheet[TITLE_ROWS + 1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.font = openpyxl.styles.Font(bold=True)
+        cell.fill = openpyxl.styles.PatternFill("solid", start_color=HEADER_COLOUR)
+        cell.alignment = openpyxl.styles.Alignment(
+            horizontal="center", vertical="center", wrap_text=True
+        )
     for row in rows:
         add_row(sheet, row)
     fit_widths(sheet, header, rows)
     header_row = TITLE_ROWS + 1
-    last = get_column_letter(len(header))
+    last = openpyxl.utils.cell.get_column_letter(len(header))
     sheet.auto_filter.ref = f"A{header_row}:{last}{max(header_row, sheet.max_row)}"
     sheet.freeze_panes = f"A{header_row + 1}"
     sheet.print_title_rows = f"1:{header_row}"
@@ -266,7 +271,7 @@ def fit_widths(sheet: Worksheet, header: tuple[str, ...], rows: list[tuple]) -> 
     for index, values in enumerate(zip(header, *rows, strict=False), start=1):
         widest = max(display_width(value) for value in values)
         width = min(MAX_WIDTH, max(MIN_WIDTH, widest + 2))
-        sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.column_dimensions[openpyxl.utils.cell.get_column_letter(index)].width = width
 
 
 def display_width(value: object) -> int:
@@ -282,7 +287,7 @@ def add_row(sheet: Worksheet, values: tuple) -> None:
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = openpyxl.styles.Alignment(wrap_text=True, vertical="top")
         elif isinstance(cell.value, date):
             cell.number_format = DATE_FORMAT
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from openpyxl import load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Engine
 
+from govscan.lazy import lazy_import
 from govscan.reports.exports import CODE_COLUMN, LIST_SHEET, TITLE_ROWS
 from govscan.reports.problems import PROGRESS, parse_code, problem_key
 from govscan.store.claims import Claim, Problem, found_problems, save_claims
@@ -21,6 +21,11 @@ from govscan.store.register import (
     ZIP_MAGIC,
     too_big_to_open,
 )
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+openpyxl = lazy_import("openpyxl")
 
 HEADER_ROW = TITLE_ROWS + 1
 ANSWERS = ("整改情况", "责任人", "整改措施")
@@ -100,7 +105,7 @@ def list_sheet(path: Path) -> Worksheet:
         raise ReturnedListError(not_xlsx)
     try:
         problem = too_big_to_open(data, too_large)
-        book = None if problem else load_workbook(io.BytesIO(data), data_only=True)
+        book = None if problem else openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as error:  # a damaged workbook can break zipfile and openpyxl in any way
         raise ReturnedListError(not_xlsx) from error
     if problem:

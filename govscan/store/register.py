@@ -63,7 +63,6 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 openpyxl = lazy_import("openpyxl")  # an inventory's register is more often in its YAML
-cells = lazy_import("openpyxl.utils.cell")
 
 #: Header synonyms of each field, the preferred one first (it names the column in messages).
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -138,7 +137,9 @@ class Column:
     header: str
 
     def at(self, row: int) -> str:
-        return f"第 {row} 行 {cells.get_column_letter(self.index)} 列（{self.header}）"
+        return (
+            f"第 {row} 行 {openpyxl.utils.cell.get_column_letter(self.index)} 列（{self.header}）"
+        )
 
     def value(self, values: tuple[Any, ...]) -> str | None:
         return _text(values[self.index - 1]) if self.index <= len(values) else None
@@ -261,7 +262,7 @@ def too_big_to_open(data: bytes, too_large: Callable[[str], str] = _too_large) -
 
 def _bounds(ref: bytes) -> tuple[int, int, int, int]:
     """(first column, first row, last column, last row) of a range such as A1:E20."""
-    bounds = cells.range_boundaries(ref.decode("ascii").replace("$", ""))
+    bounds = openpyxl.utils.cell.range_boundaries(ref.decode("ascii").replace("$", ""))
     if None in bounds:  # a whole row or column: not what Excel writes in these places
         raise ValueError(f"not a range of cells: {ref!r}")
     return bounds
@@ -328,7 +329,7 @@ def _layout(header: tuple[Any, ...]) -> tuple[Layout, list[str]]:
             listed = "、".join(synonyms)
             problems.append(f"第 1 行：缺少“{synonyms[0]}”列（可用的列名：{listed}）")
         if len(columns) > 1:
-            letters = "、".join(cells.get_column_letter(c.index) for c in columns)
+            letters = "、".join(openpyxl.utils.cell.get_column_letter(c.index) for c in columns)
             problems.append(f"第 1 行：{letters} 列都是“{columns[0].header}”，请只保留一列")
     archives = [
         (kind, column)
