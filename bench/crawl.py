@@ -67,7 +67,7 @@ SHARED_ASSETS = (
 #: Targets, enforced from this many pages on (smaller runs are dominated by start-up).
 TARGET_PAGES = 20000
 TARGET_PAGES_PER_S = 250.0
-TARGET_PEAK_MB = 400.0
+TARGET_PEAK_MB = 200.0
 POLL_SECONDS = 0.2
 
 COLUMN_NAMES = (

@@ -1,5 +1,7 @@
 """Scrapy settings of the govscan crawl; per-scan values are set by ``govscan.crawler.run``."""
 
+from scrapy.settings import default_settings as scrapy_defaults
+
 from govscan import USER_AGENT as GOVSCAN_USER_AGENT
 
 BOT_NAME = "govscan"
@@ -9,9 +11,6 @@ ROBOTSTXT_OBEY = False
 # RFC 9309 lets a crawler stop reading a robots.txt after 500 KiB (govscan.crawler.robots).
 ROBOTSTXT_PARSER = "govscan.crawler.robots.CappedRobotParser"
 GOVSCAN_ROBOTSTXT_MAXSIZE = 500 * 1024
-COOKIES_ENABLED = False
-TELNETCONSOLE_ENABLED = False
-REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "govscan.crawler.logformatter.QuietLogFormatter"
 
@@ -61,7 +60,6 @@ GOVSCAN_429_BUDGET = 6
 # so that each unique URL is fetched once and a redirect loop is reported as one.
 HTTPERROR_ALLOW_ALL = True
 REDIRECT_ENABLED = False
-METAREFRESH_ENABLED = False
 DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
 
 # The spider keeps depth and priority itself (breadth first); the middlewares that would
@@ -71,11 +69,6 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # Requests wait on disk (a JOBDIR of the crawl's own, govscan.crawler.run): breadth first, a
 # 20,000-page site has over 10,000 of them queued at once, 35 MB in memory (docs/benchmarks.md).
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
-SPIDER_MIDDLEWARES = {
-    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
-    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
-    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
-}
 # Its check parses the callback's source again for every response (the cache misses
 # bound methods): a profile showed it among the top costs.
 WARN_ON_GENERATOR_RETURN_VALUE = False
@@ -89,7 +82,32 @@ DOWNLOADER_MIDDLEWARES = {
     "govscan.crawler.middlewares.RetryAfterMiddleware": 560,
     "govscan.crawler.robots.RobotsTxtLimits": 540,  # after RetryMiddleware's retry
     "govscan.crawler.robots.CrawlDelay": 545,
-    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,  # the spider keeps scope
-    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
-    "scrapy.downloadermiddlewares.stats.DownloaderStats": None,  # per-request counters unused
 }
+
+# Scrapy's components a scan never uses are left out of its base lists: Scrapy imports every
+# component it is given, even one set to None, and the telnet console, remote control
+# (aiohttp), feed exports and cookies (tldextract, requests) cost the crawl process 10 MB.
+UNUSED_COMPONENTS = {
+    "scrapy.extensions.telnet.TelnetConsole",
+    "scrapy.extensions.remote_control.RemoteControl",
+    "scrapy.extensions.feedexport.FeedExporter",
+    "scrapy.extensions.memdebug.MemoryDebugger",
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware",  # the spider keeps scope
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware",
+    "scrapy.downloadermiddlewares.stats.DownloaderStats",  # per-request counters unused
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",  # no session to keep
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware",  # a page is judged as served
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware",
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware",
+    "scrapy.spidermiddlewares.depth.DepthMiddleware",
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware",
+}
+
+
+def without_unused(base: dict[str, int]) -> dict[str, int]:
+    return {path: order for path, order in base.items() if path not in UNUSED_COMPONENTS}
+
+
+EXTENSIONS_BASE = without_unused(scrapy_defaults.EXTENSIONS_BASE)
+DOWNLOADER_MIDDLEWARES_BASE = without_unused(scrapy_defaults.DOWNLOADER_MIDDLEWARES_BASE)
+SPIDER_MIDDLEWARES_BASE = without_unused(scrapy_defaults.SPIDER_MIDDLEWARES_BASE)

@@ -30,7 +30,7 @@ class RunWriter:
         sink: Callable[[Batch], None],
         run_id: int,
         reader_needs: Callable[[LinkRecord], bool],
-        batch: int = 5000,
+        batch: int = 2000,
     ):
         self.sink = sink
         self.run_id = run_id
