@@ -11,7 +11,7 @@ import csv
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from unicodedata import east_asian_width
 from zoneinfo import ZoneInfo
@@ -22,11 +22,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from govscan.checks.interaction import nth_working_day
 from govscan.dates import DEFAULT_TIMEZONE
 from govscan.outcomes import INCOMPLETE
 from govscan.reports.figures import counted, problems, rank_key
 from govscan.reports.html import rule_title
+from govscan.reports.notice import working_days_after
+from govscan.store.inventory import BulletinSettings
 
 SEVERITY_NAMES = {"veto": "单项否决", "deduction": "扣分", "warning": "提醒", "info": "提示"}
 LIST_HEADER = (
@@ -58,7 +59,6 @@ CSV_HEADER = (
 )
 #: What the unit answers in 整改情况: a dropdown, so that the lists come back comparable.
 PROGRESS = ("未整改", "整改中", "已整改", "无法整改")
-DEADLINE_WORKING_DAYS = 15  # after the inspection day
 DATE_FORMAT = "yyyy-mm-dd"
 HEADER_FILL = PatternFill("solid", start_color="DDEBF7")
 TITLE_ROWS = 1  # above the header
@@ -75,14 +75,15 @@ def subjects(result: dict) -> Iterator[tuple[str, dict]]:
         yield "政务新媒体", account
 
 
-def write_all(result: dict, out: Path) -> list[Path]:
-    """The CSV, the summary workbook and one workbook per unit under ``out``."""
+def write_all(result: dict, out: Path, due: date | None = None) -> list[Path]:
+    """The CSV, the summary workbook and one workbook per unit under ``out``; the units'
+    lists give ``due`` (the bulletin's 整改期限), else the default deadline."""
     day = inspection_day(result)
     written = [
         write_csv(result, out / "findings.csv"),
         write_summary(result, day, out / "汇总.xlsx"),
     ]
-    return written + write_unit_lists(result, day, out / "xlsx")
+    return written + write_unit_lists(result, day, due or deadline(day), out / "xlsx")
 
 
 def inspection_day(result: dict) -> date:
@@ -95,8 +96,8 @@ def inspection_day(result: dict) -> date:
 
 
 def deadline(day: date) -> date:
-    """整改期限: the 15th working day after the inspection."""
-    return nth_working_day(day + timedelta(1), DEADLINE_WORKING_DAYS)
+    """整改期限: by default, the 15th working day after the inspection."""
+    return working_days_after(day, BulletinSettings().deadline_days)
 
 
 def write_csv(result: dict, path: Path) -> Path:
@@ -155,19 +156,21 @@ def write_summary(result: dict, day: date, path: Path) -> Path:
     return save(book, path)
 
 
-def write_unit_lists(result: dict, day: date, folder: Path) -> list[Path]:
-    """One 整改清单 per unit: its sites' and accounts' problems, waived ones left out."""
+def write_unit_lists(result: dict, day: date, due: date, folder: Path) -> list[Path]:
+    """One 整改清单 per unit: its sites' and accounts' problems, waived ones left out, to be
+    fixed by ``due``."""
     by_unit: dict[str, list[tuple[dict, dict]]] = defaultdict(list)
     for _, subject in subjects(result):
         for finding in counted(subject["findings"]):
             by_unit[subject["unit"]].append((subject, finding))
-    return [write_unit_list(unit, rows, day, folder) for unit, rows in sorted(by_unit.items())]
+    return [write_unit_list(unit, rows, day, due, folder) for unit, rows in sorted(by_unit.items())]
 
 
-def write_unit_list(unit: str, found: list[tuple[dict, dict]], day: date, folder: Path) -> Path:
+def write_unit_list(
+    unit: str, found: list[tuple[dict, dict]], day: date, due: date, folder: Path
+) -> Path:
     """The list the office sends out and gets back filled in: 整改情况 from a dropdown,
     责任人 and 整改措施 left for the unit."""
-    due = deadline(day)
     rows = [
         (
             number,
