@@ -29,3 +29,5 @@ def test_demo_reports_exactly_the_seeded_defects(db_url, tmp_path):
     assert site["stats"]["pages"] >= 40
     report = (tmp_path / "demo" / "report.html").read_text(encoding="utf-8")
     assert "苍山州人民政府门户网站" in report and "内部办公系统" in report
+    bulletin = (tmp_path / "demo" / "bulletin.html").read_text(encoding="utf-8")
+    assert "苍政办函〔2026〕1号" in bulletin and "整改要求" in bulletin  # the demo's settings
