@@ -20,10 +20,13 @@ import yaml
 from playwright.sync_api import sync_playwright
 from servers import free_port, http_site
 
+from govscan.checks.registry import registry
 from govscan.cli import main
 from govscan.probes.browser import AXE_OPTIONS, AXE_SETUP, find_chromium
+from govscan.reports.advice import ADVICE, GENERAL, advice
 from govscan.reports.html import DISPLAY_ZONE
-from govscan.reports.notice import chinese_date, chinese_ordinal, working_days_after
+from govscan.reports.notice import chinese_date, chinese_ordinal, notice, working_days_after
+from govscan.store.inventory import BulletinSettings
 
 ISSUE = {
     "office": "苍山州人民政府办公室",
@@ -263,3 +266,29 @@ def test_serve_shows_the_folder_on_loopback_only(tmp_path):
     finally:
         service.terminate()
         service.wait(timeout=10)
+
+
+def test_the_document_is_numbered_by_the_inspection_unless_the_settings_number_it():
+    wednesday = date(2026, 12, 2)
+    default = notice(BulletinSettings(), wednesday, 7)
+    assert (default.number, default.issued, default.deadline) == (
+        "2026年第7期",
+        wednesday,
+        date(2026, 12, 23),
+    )
+    assert default.deadline_days == 15
+    chosen = BulletinSettings(number="苍政办函〔2026〕12号", deadline=date(2027, 1, 8))
+    issued = notice(chosen, wednesday, 7)
+    assert (issued.number, issued.deadline, issued.deadline_days) == (
+        "苍政办函〔2026〕12号",
+        date(2027, 1, 8),
+        None,  # a day, not counted in working days
+    )
+    assert notice(BulletinSettings(), wednesday, None).number is None
+
+
+def test_every_rule_govscan_declares_has_its_own_advice():
+    rules = [rule.id for family in registry().families for rule in family.rules]
+    assert [rule for rule in rules if advice(rule.replace("*", "image-alt")) == GENERAL] == []
+    assert advice("plugin.unknown") == GENERAL
+    assert len(set(ADVICE.values())) == len(ADVICE)  # no advice copied under another rule
