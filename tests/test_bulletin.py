@@ -17,12 +17,13 @@ from urllib.request import urlopen
 import psutil
 import pytest
 import yaml
+from browsing import DESKTOP, PHONE, axe_and_width
 from playwright.sync_api import sync_playwright
 from servers import free_port, http_site
 
 from govscan.checks.registry import registry
 from govscan.cli import main
-from govscan.probes.browser import AXE_OPTIONS, AXE_SETUP, find_chromium
+from govscan.probes.browser import find_chromium
 from govscan.reports.advice import ADVICE, GENERAL, advice
 from govscan.reports.html import DISPLAY_ZONE
 from govscan.reports.notice import chinese_date, chinese_ordinal, notice, working_days_after
@@ -34,7 +35,6 @@ ISSUE = {
     "recipients": "州直各部门",
     "deadline_days": 10,
 }
-PHONE = {"width": 375, "height": 800}
 COST = re.compile(
     r"^(扣 (\d+(?:\.\d+)?) 分|不扣分|不扣分（已豁免）|单项否决|不再扣分（该类已扣满）)$"
 )
@@ -178,21 +178,11 @@ def test_the_charts_are_inline_svg_with_their_values_and_dates_written(bulletin)
 
 
 @pytest.mark.parametrize("name", ["bulletin.html", "report.html"])
-def test_the_bulletin_and_the_report_pass_axe_and_fit_a_phone(bulletin, name):
-    path = bulletin[0].with_name(name)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=find_chromium())
-        for viewport in ({"width": 1280, "height": 800}, PHONE):
-            context = browser.new_context(viewport=viewport)
-            context.add_init_script(AXE_SETUP)
-            page = context.new_page()
-            page.goto(path.as_uri())
-            found = page.evaluate("async o => (await axe.run(document, o)).violations", AXE_OPTIONS)
-            assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in found] == []
-            width = page.evaluate("document.documentElement.scrollWidth")
-            assert width <= viewport["width"]
-            context.close()
-        browser.close()
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_bulletin_and_the_report_pass_axe_and_fit_a_phone(bulletin, name, viewport):
+    violations, width = axe_and_width(bulletin[0].with_name(name), viewport)
+    assert violations == []
+    assert width <= viewport["width"]
 
 
 def test_printed_tables_repeat_their_headers_and_nothing_forces_a_page_break(bulletin):
