@@ -23,6 +23,7 @@ from rich.table import Table
 from govscan import __version__, inspections
 from govscan.checks.registry import RegistryError, family_names
 from govscan.chinese_argparse import ChineseParser, above, at_least
+from govscan.demo import SETTINGS as DEMO_SETTINGS
 from govscan.demo import serve_demo_world
 from govscan.inspections import Plan
 from govscan.leases import LEASE
@@ -372,7 +373,13 @@ def command_report(args: argparse.Namespace) -> int:
     printer_ready(args)
     site_ids = [site.id for site in inventory.sites]
     engine = connect(create=False)  # a report from no database is a mistake, not an empty one
-    outputs = rewrite_outputs(engine, site_ids, bool(inventory.accounts), writable_folder(args.out))
+    outputs = rewrite_outputs(
+        engine,
+        site_ids,
+        bool(inventory.accounts),
+        writable_folder(args.out),
+        inventory.settings.bulletin,
+    )
     if outputs is None:
         raise UsageError("数据库中还没有这些站点或账号的检查结果，请先运行 govscan scan")
     print_written(outputs)
@@ -735,7 +742,8 @@ def command_demo(args: argparse.Namespace) -> int:
         chosen = ScanOptions(
             nameserver=world.nameserver, max_pages=500, max_depth=5, skip_hosts=world.skip_hosts
         )
-        code = inspect(Plan([world.site], [], scan_options(Inventory(), chosen)), args.out)
+        options = scan_options(Inventory(), chosen)
+        code = inspect(Plan([world.site], [], options, DEMO_SETTINGS), args.out)
         if args.serve:
             console.print("示例网站继续运行中，按 Ctrl-C 结束。")
             world.wait()

@@ -200,9 +200,14 @@ def finish(engine: Engine, inspection_id: int, watch: Watch | None = None) -> Fi
     if not complete_inspection(engine, inspection_id, len(Plan.stored(inspection).account_batches)):
         return None
     runs, account_runs = inspection_runs(engine, inspection_id)
+    plan = Plan.stored(inspection)
     try:
         outputs = write_outputs(
-            engine, [run.id for run in runs], [run.id for run in account_runs], Path(inspection.out)
+            engine,
+            [run.id for run in runs],
+            [run.id for run in account_runs],
+            Path(inspection.out),
+            plan.settings.bulletin,
         )
     except Exception as error:
         fail_inspection(engine, inspection_id, f"报告未能写入 {inspection.out}：{error}")
@@ -211,7 +216,6 @@ def finish(engine: Engine, inspection_id: int, watch: Watch | None = None) -> Fi
     inspection = get_inspection(engine, inspection_id)
     if watch:
         watch.written(outputs)
-    plan = Plan.stored(inspection)
     deliveries = (
         notify(outputs.result, outputs.folder, plan.contacts(), plan.settings.notify)
         if plan.notify

@@ -219,8 +219,9 @@ def judge_accounts(engine: Engine, run_id: int, job: dict) -> dict:
             account, reads[account["id"]], started_at, settings, job["timezone"], added
         )
         rows = waive([finding.as_dict() for finding in found], account.get("waivers", []))
+        scoring = asdict(score(rows, profile))  # marks each finding with the points it cost
         save_account_findings(engine, run_id, [{"account_id": account["id"], **r} for r in rows])
-        summaries[account["id"]] = {**asdict(summary), "scoring": asdict(score(rows, profile))}
+        summaries[account["id"]] = {**asdict(summary), "scoring": scoring}
     return summaries
 
 
@@ -352,8 +353,8 @@ def run_checks(
         settings = family.settings.model_validate(options["settings"].get(name, {}))
         found = [finding.as_dict() for finding in family.findings(view, settings)]
         findings += waive(found, options.get("waivers", []))
-        save_findings(engine, view.run.id, found)
     profile = load_profile(options.get("scoring_profile"))
-    scoring = asdict(score(findings, profile))
+    scoring = asdict(score(findings, profile))  # marks each finding with the points it cost
+    save_findings(engine, view.run.id, findings)
     save_metrics(engine, view.run.id, "scoring", scoring if scored else {**scoring, "score": None})
     return RunData(engine, view.run.id).counts()

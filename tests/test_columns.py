@@ -213,7 +213,12 @@ def test_a_real_portals_navigation_names_its_entrances(scan):
     assert entrance_findings(output) == {
         "政府信息公开→法定主动公开内容": (
             "columns.missing",
-            {"column": "政府信息公开→法定主动公开内容", "declared": False, "rejected": None},
+            {
+                "column": "政府信息公开→法定主动公开内容",
+                "declared": False,
+                "rejected": None,
+                "points": 3.0,  # what it cost
+            },
         ),
         "互动交流": ("columns.outside_navigation", {"column": "互动交流", "label": "县长信箱"}),
     }

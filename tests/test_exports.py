@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import datetime
+from datetime import date, datetime
 
 from openpyxl import load_workbook
 from servers import http_site
@@ -172,6 +172,15 @@ def test_the_deadline_is_a_date_fifteen_working_days_after_the_inspection(tmp_pa
         # Friday 27 November: three weeks of Monday-to-Friday days end on Friday 18 December
         assert cell.value == datetime(2026, 12, 18)
         assert cell.is_date and cell.number_format == "yyyy-mm-dd"
+
+
+def test_the_lists_carry_the_bulletins_deadline_when_it_sets_one(tmp_path):
+    write_all(RESULT, tmp_path, date(2027, 1, 8))
+    sheet = load_workbook(tmp_path / "xlsx" / OFFICE_LIST).active
+    letter = column(sheet, "整改期限")
+    assert {sheet[f"{letter}{row}"].value for row in range(3, sheet.max_row + 1)} == {
+        datetime(2027, 1, 8)
+    }
 
 
 def test_the_progress_column_is_a_dropdown(tmp_path):

@@ -12,6 +12,7 @@ from urllib.parse import unquote
 import lxml.html
 import pytest
 import yaml
+from pypdf import PdfReader
 from servers import http_site
 
 from govscan.cli import main
@@ -100,9 +101,13 @@ def test_rewriting_keeps_earlier_bulletins_and_the_purposes_link_each_other(two_
 def test_report_pdf_prints_the_bulletin(two_inspections):
     out, config = two_inspections
     assert main(["report", "--config", str(config), "--out", str(out), "--pdf"]) == 0
-    pdf = (out / "bulletin.pdf").read_bytes()
-    assert pdf.startswith(b"%PDF")
-    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 1
+    pages = PdfReader(out / "bulletin.pdf").pages
+    assert 2 <= len(pages) <= 6  # one site with one dead link: a few A4 pages, not dozens
+    for number, page in enumerate(pages, start=1):
+        assert page.mediabox.width == pytest.approx(595, abs=1)  # A4: 210 mm in points
+        footer = page.extract_text().splitlines()[-1]
+        # the font maps 页 to its radical form (⻚) in the text layer: match the numbers
+        assert re.fullmatch(rf"第 {number} \S / 共 {len(pages)} \S", footer), footer
     index = lxml.html.parse(str(out / "index.html")).getroot()
     assert "bulletin.pdf" in [link.get("href") for link in index.cssselect("a")]
 

@@ -68,6 +68,23 @@ def test_wrong_values_name_line_and_field(tmp_path, line, message):
     assert error_of(path).startswith(f"{path}:6: {message}")
 
 
+@pytest.mark.parametrize(
+    ("bulletin", "message"),
+    [
+        ("{date: 12月1日}", "settings.bulletin.date: 应为日期（例如 2026-12-01）"),
+        ("{deadline_days: 0}", "settings.bulletin.deadline_days: 数值太小"),
+        ("{office: ''}", "settings.bulletin.office: 不能为空"),
+        (
+            "{date: 2026-12-01, deadline: 2026-11-30}",
+            "settings.bulletin: 整改期限（2026-11-30）不能早于成文日期（2026-12-01）",
+        ),
+    ],
+)
+def test_the_bulletin_settings_are_checked_in_chinese(tmp_path, bulletin, message):
+    path = write(tmp_path, f"settings:\n  bulletin: {bulletin}\n" + SITE)
+    assert error_of(path).split(": ", 1)[1].startswith(message)
+
+
 def test_settings_for_the_checks(tmp_path):
     path = write(tmp_path, "settings:\n  freshness: {dynamic: 7}\n  timezone: Asia/Urumqi\n" + SITE)
     settings = load_inventory(path).settings

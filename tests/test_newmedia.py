@@ -4,9 +4,11 @@ each account given its verdict, and a site that links an account the register la
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
+import lxml.html
 import pytest
 import yaml
 from openpyxl import Workbook
@@ -282,6 +284,17 @@ def test_old_and_look_alike_accounts_are_unregistered_near_misses(scan, tmp_path
 def test_the_report_lists_accounts_by_unit(world):
     report = (world.out / "report.html").read_text(encoding="utf-8")
     assert "政务新媒体" in report and "苍山州政府办公室" in report and "僵尸账号" in report
+    root = lxml.html.fromstring(report)
+    problems = {
+        row.cssselect("td")[0].text_content(): row.cssselect("td")[5].text_content()
+        for row in root.cssselect("h2#accounts ~ div.table-wrap tbody tr")
+    }
+    [zombie] = [text for name, text in problems.items() if name.startswith("苍山交通")]
+    assert "（单项否决）" in zombie and "整改建议：恢复账号正常更新，或按程序关停注销。" in zombie
+    [stale] = [text for name, text in problems.items() if name.startswith("苍山教育")]
+    assert "（不扣分）" in stale  # a warning
+    [renamed] = [text for name, text in problems.items() if name.startswith("苍山卫健")]
+    assert re.search(r"（扣 \d+(\.\d+)? 分）", renamed)  # a deduction
 
 
 def test_accounts_command_checks_only_the_accounts(tmp_path, db_url):

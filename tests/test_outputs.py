@@ -143,7 +143,7 @@ def terminal_row(terminal: str, name: str) -> dict[str, str]:
 def report_row(path: Path) -> dict[str, str]:
     """report.html's overview row of the site, by column title."""
     table = lxml.html.parse(str(path)).getroot().xpath("//h2[.='总体情况']/following::table[1]")[0]
-    header, row = table.xpath("tr")[:2]
+    header, row = table.xpath(".//tr")[:2]
     cells = [td.text_content().strip() for td in row.xpath("td")]
     return dict(zip(header.xpath("th/text()"), cells, strict=True))
 

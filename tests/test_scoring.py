@@ -39,6 +39,21 @@ def test_each_rule_is_capped():
     assert (result.score, result.deductions) == (90.0, {"links.broken": 10.0})
 
 
+def test_each_finding_carries_the_points_it_cost_and_they_add_up_to_the_score():
+    findings = [
+        finding("links.broken", url="http://a/home", on_homepage=True),
+        *(finding("links.broken", url=f"http://a/{n}") for n in range(20)),
+        finding("home.stale", "veto"),
+        finding("a11y.region", "warning"),
+    ]
+    result = score(findings, PROFILE)
+    points = [f["detail"].get("points") for f in findings]
+    assert points[:3] == [2.0, 0.5, 0.5]
+    assert points[16:21] == [0.5, 0.0, 0.0, 0.0, 0.0]  # 2 + 16 × 0.5: the cap of 10 is spent
+    assert points[21:] == [None, None]  # a veto and a warning cost no points
+    assert 100 - sum(p or 0 for p in points) == result.score == 90.0
+
+
 def test_a_dead_link_on_the_homepage_weighs_more():
     assert score([finding("links.broken", on_homepage=True)], PROFILE).score == 98.0
     assert score([finding("links.broken")], PROFILE).score == 99.5

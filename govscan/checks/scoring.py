@@ -111,18 +111,33 @@ def waive(findings: list[dict], waivers: list[dict]) -> list[dict]:
     return findings
 
 
-def score(findings: list[dict], profile: Profile) -> Score:
-    """The verdict and the score of one site or account from its findings."""
-    counted = [finding for finding in findings if not finding["detail"].get("waived")]
-    vetoes = sorted({finding["rule"] for finding in counted if profile.vetoes_with(finding)})
+def price(findings: list[dict], profile: Profile) -> dict[str, float]:
+    """Mark each finding that costs points with what it cost, ``detail.points`` (0 once its
+    entry's cap is spent), so that a score can be traced to its findings; return the points
+    spent by profile entry."""
     spent: dict[str, float] = {}
-    for finding in counted:
-        if profile.vetoes_with(finding) or finding["severity"] not in ("veto", "deduction"):
+    for finding in findings:
+        if (
+            finding["detail"].get("waived")
+            or profile.vetoes_with(finding)
+            or finding["severity"] not in ("veto", "deduction")
+        ):
             continue
         key, deduction = profile.deduction_for(finding["rule"])
         on_home = finding["detail"].get("on_homepage") and deduction.homepage is not None
         points = deduction.homepage if on_home else deduction.points
-        spent[key] = min(deduction.cap, spent.get(key, 0.0) + points)
+        cost = max(0.0, min(points, deduction.cap - spent.get(key, 0.0)))
+        spent[key] = spent.get(key, 0.0) + cost
+        finding["detail"] = {**finding["detail"], "points": cost}
+    return spent
+
+
+def score(findings: list[dict], profile: Profile) -> Score:
+    """The verdict and the score of one site or account from its findings (each marked with
+    the points it cost, see :func:`price`)."""
+    counted = [finding for finding in findings if not finding["detail"].get("waived")]
+    vetoes = sorted({finding["rule"] for finding in counted if profile.vetoes_with(finding)})
+    spent = price(findings, profile)
     total = round(max(0.0, 100.0 - sum(spent.values())), 1)
     verdict = NOT_PASSED if vetoes or total < profile.pass_score else PASSED
     return Score(verdict, total, vetoes, spent)

@@ -21,10 +21,18 @@ import yaml
 from dnslib import QTYPE, RCODE, RR, A
 from dnslib.server import BaseResolver, DNSLogger, DNSServer
 
-from govscan.store.inventory import ColumnEntry, SiteEntry
+from govscan.store.inventory import BulletinSettings, ColumnEntry, Settings, SiteEntry
 
 SITE_DIR = Path(__file__).with_name("site")
 EXPECTED = Path(__file__).with_name("expected.yaml")
+#: The sample office's bulletin, as an inventory's ``settings.bulletin`` sets it.
+SETTINGS = Settings(
+    bulletin=BulletinSettings(
+        office="苍山州人民政府办公室",
+        recipients="各县（市）人民政府，州直各委、办、局",
+        number="苍政办函〔2026〕1号",
+    )
+)
 PLACEHOLDER = re.compile(rb"__(PORT|DATE-(\d+)|DATECN-(\d+))__")
 
 

@@ -11,20 +11,21 @@ import csv
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 from unicodedata import east_asian_width
 from zoneinfo import ZoneInfo
 
-from govscan.checks.interaction import nth_working_day
 from govscan.dates import DEFAULT_TIMEZONE
 from govscan.lazy import lazy_import
 from govscan.outcomes import INCOMPLETE
 from govscan.reports.figures import counted, problems, rank_key
 from govscan.reports.html import rule_title
+from govscan.reports.notice import working_days_after
 from govscan.reports.problems import PROGRESS, finding_code
 from govscan.store.claims import ACCOUNT, SITE
+from govscan.store.inventory import BulletinSettings
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -66,7 +67,6 @@ CSV_HEADER = (
     "所在页面",
     "豁免理由",
 )
-DEADLINE_WORKING_DAYS = 15  # after the inspection day
 DATE_FORMAT = "yyyy-mm-dd"
 HEADER_COLOUR = "DDEBF7"
 TITLE_ROWS = 1  # above the header
@@ -84,14 +84,15 @@ def subjects(result: dict) -> Iterator[tuple[str, dict]]:
         yield "政务新媒体", account
 
 
-def write_all(result: dict, out: Path) -> list[Path]:
-    """The CSV, the summary workbook and one workbook per unit under ``out``."""
+def write_all(result: dict, out: Path, due: date | None = None) -> list[Path]:
+    """The CSV, the summary workbook and one workbook per unit under ``out``; the units'
+    lists give ``due`` (the bulletin's 整改期限), else the default deadline."""
     day = inspection_day(result)
     written = [
         write_csv(result, out / "findings.csv"),
         write_summary(result, day, out / "汇总.xlsx"),
     ]
-    return written + write_unit_lists(result, day, out / "xlsx")
+    return written + write_unit_lists(result, day, due or deadline(day), out / "xlsx")
 
 
 def inspection_day(result: dict) -> date:
@@ -104,8 +105,8 @@ def inspection_day(result: dict) -> date:
 
 
 def deadline(day: date) -> date:
-    """整改期限: the 15th working day after the inspection."""
-    return nth_working_day(day + timedelta(1), DEADLINE_WORKING_DAYS)
+    """整改期限: by default, the 15th working day after the inspection."""
+    return working_days_after(day, BulletinSettings().deadline_days)
 
 
 def write_csv(result: dict, path: Path) -> Path:
@@ -164,21 +165,21 @@ def write_summary(result: dict, day: date, path: Path) -> Path:
     return save(book, path)
 
 
-def write_unit_lists(result: dict, day: date, folder: Path) -> list[Path]:
-    """One 整改清单 per unit: its sites' and accounts' problems, waived ones left out."""
+def write_unit_lists(result: dict, day: date, due: date, folder: Path) -> list[Path]:
+    """One 整改清单 per unit: its sites' and accounts' problems, waived ones left out, to be
+    fixed by ``due``."""
     by_unit: dict[str, list[tuple[str, dict, dict]]] = defaultdict(list)
     for kind, subject in subjects(result):
         for finding in counted(subject["findings"]):
             by_unit[subject["unit"]].append((kind, subject, finding))
-    return [write_unit_list(unit, rows, day, folder) for unit, rows in sorted(by_unit.items())]
+    return [write_unit_list(unit, rows, day, due, folder) for unit, rows in sorted(by_unit.items())]
 
 
 def write_unit_list(
-    unit: str, found: list[tuple[str, dict, dict]], day: date, folder: Path
+    unit: str, found: list[tuple[str, dict, dict]], day: date, due: date, folder: Path
 ) -> Path:
     """The list the office sends out and gets back filled in: 整改情况 from a dropdown,
     责任人 and 整改措施 left for the unit, each row's 编号 for ``govscan import-rectification``."""
-    due = deadline(day)
     rows = [
         (
             number,

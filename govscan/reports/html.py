@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from govscan.checks.a11y import IMPACT_NAMES
 from govscan.checks.registry import registry
 from govscan.outcomes import COMPLETED, FAILURE_NAMES, INCOMPLETE, NOT_PASSED, PASSED
+from govscan.reports.advice import advice
 from govscan.reports.figures import summary_figures
 from govscan.reports.reuse import reuse_line
 
@@ -51,8 +52,27 @@ def rule_name(rule_id: str) -> str:
     return registry().title(rule_id)
 
 
+def points(value: float) -> str:
+    """``2.0`` → ``2``, ``0.5`` → ``0.5``: points as people write them."""
+    return f"{value:g}"
+
+
+def finding_cost(finding: dict, vetoes: list[str]) -> str:
+    """What the finding cost its site or account, as scored (``detail.points``): so that a
+    score can be traced to its findings."""
+    detail = finding["detail"]
+    if detail.get("waived"):
+        return "不扣分（已豁免）"
+    if "points" in detail:
+        return f"扣 {points(detail['points'])} 分" if detail["points"] else "不再扣分（该类已扣满）"
+    return "单项否决" if finding["rule"] in vetoes else "不扣分"
+
+
 environment.filters["local_time"] = local_time
+environment.filters["points"] = points
 environment.globals.update(
+    advice=advice,
+    finding_cost=finding_cost,
     rule_title=rule_title,
     rule_name=rule_name,
     summary_figures=summary_figures,

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from govscan.outcomes import FINISHED
 from govscan.reports import bulletin, exports, findings_json, history, html
 from govscan.store.accounts import latest_account_runs
+from govscan.store.inventory import BulletinSettings
 from govscan.store.leases import run_logs
 from govscan.store.runs import latest_runs, screenshots
 
@@ -33,21 +34,25 @@ class Outputs:
 
 
 def write_outputs(
-    engine: Engine, run_ids: list[int], account_run_ids: list[int], out: Path
+    engine: Engine,
+    run_ids: list[int],
+    account_run_ids: list[int],
+    out: Path,
+    issue: BulletinSettings,
 ) -> Outputs:
     """findings.json, report.html, the exports and the bulletin of these site runs and these
-    account runs (one for each batch of accounts); the bulletin is also kept under its dated
-    name and the folder's index.html lists it."""
+    account runs (one for each batch of accounts), the bulletin issued as ``issue`` says; the
+    bulletin is also kept under its dated name and the folder's index.html lists it."""
     result = findings_json.build(engine, run_ids, account_run_ids)
     site_ids = [site["id"] for site in result["sites"]]
-    data = bulletin.build(engine, site_ids, account_run_ids, result["inspection"])
+    data = bulletin.build(engine, site_ids, account_run_ids, result["inspection"], issue)
     outputs = Outputs(
         folder=out,
         result=result,
         findings=findings_json.write(result, out / "findings.json"),
         report=html.write(result, out / "report.html"),
         bulletin=bulletin.write(data, out / "bulletin.html"),
-        exports=exports.write_all(result, out),
+        exports=exports.write_all(result, out, data["notice"].deadline),
         shots=write_shots(engine, [*result["sites"], *data["sites"]], out / SHOTS_FOLDER),
         logs=write_logs(engine, run_ids, account_run_ids, out / LOGS_FOLDER),
     )
@@ -97,7 +102,7 @@ def shot_keys(found: object) -> Iterator[str]:
 
 
 def rewrite_outputs(
-    engine: Engine, site_ids: list[str], with_accounts: bool, out: Path
+    engine: Engine, site_ids: list[str], with_accounts: bool, out: Path, issue: BulletinSettings
 ) -> Outputs | None:
     """The outputs of the sites' and the accounts' last finished runs, as the scan that made
     them wrote them; None when none of them has been scanned."""
@@ -105,4 +110,6 @@ def rewrite_outputs(
     account_runs = latest_account_runs(engine, FINISHED) if with_accounts else []
     if not runs and not account_runs:
         return None
-    return write_outputs(engine, [run.id for run in runs], [run.id for run in account_runs], out)
+    return write_outputs(
+        engine, [run.id for run in runs], [run.id for run in account_runs], out, issue
+    )

@@ -1,5 +1,7 @@
 """``bulletin.pdf``: the bulletin printed to A4 by Debian's Chromium, found and launched as
-the browser checks find it (``govscan.probes.browser``), with page numbers in the footer."""
+the browser checks find it (``govscan.probes.browser``), with page numbers in the footer.
+Chromium's ``page.pdf`` does not draw CSS ``@page`` margin boxes (``@bottom-center`` with
+``counter(page)``; checked with Chromium 156), so the numbers come from its footer template."""
 
 from __future__ import annotations
 

@@ -27,6 +27,7 @@ from pydantic import (
 
 from govscan.dates import DEFAULT_TIMEZONE
 
+Day = date  # a field named ``date`` would hide the type from the annotations after it
 SITE_CODE = re.compile(r"^(\d{10}|bm\d{8})$")
 #: Far deeper than any inventory nests (settings → notify → webhooks → entry is four levels);
 #: PyYAML builds a document recursively, so 100,000 levels would end in a RecursionError.
@@ -50,6 +51,10 @@ ERROR_TEXT = {
     "less_than_equal": "数值太大",
     "float_type": "应为数字",
     "float_parsing": "应为数字",
+    "date_type": "应为日期（例如 2026-12-01）",
+    "date_parsing": "应为日期（例如 2026-12-01）",
+    "date_from_datetime_parsing": "应为日期（例如 2026-12-01）",
+    "string_too_short": "不能为空",
 }
 
 
@@ -148,6 +153,26 @@ class ScheduleSettings(Strict):
                 '如 "0 2 * * *"（每天 2:00）、"30 1 * * 1-5"（工作日 1:30）'
             ) from None
         return expression
+
+
+class BulletinSettings(Strict):
+    """How the bulletin (检查通报) is issued: its 文头, 主送, 文号 and 落款, and the 整改期限.
+    Unset, the document is numbered by the inspection, dated and signed on the inspection's
+    day, and the deadline falls ``deadline_days`` working days after it."""
+
+    office: Annotated[str, Field(min_length=1)] = "人民政府办公室"  # 发文机关, in 文头 and 落款
+    title: Annotated[str, Field(min_length=1)] = "关于政府网站与政务新媒体检查情况的通报"
+    recipients: Annotated[str, Field(min_length=1)] = "各有关单位"  # 主送
+    number: Annotated[str, Field(min_length=1)] | None = None  # 文号, such as 苍政办函〔2026〕12号
+    date: Day | None = None  # 成文日期
+    deadline: Day | None = None  # 整改期限, instead of deadline_days
+    deadline_days: Annotated[int, Field(ge=1, le=90)] = 15  # working days after the inspection
+
+    @model_validator(mode="after")
+    def _deadline_after_date(self) -> BulletinSettings:
+        if self.deadline and self.date and self.deadline < self.date:
+            raise ValueError(f"整改期限（{self.deadline}）不能早于成文日期（{self.date}）")
+        return self
 
 
 class AvailabilitySettings(Strict):
@@ -274,6 +299,7 @@ class Settings(CrawlChoices):
     dictionaries: Dictionaries = Dictionaries()
     notify: NotifySettings = NotifySettings()
     schedule: ScheduleSettings = ScheduleSettings()
+    bulletin: BulletinSettings = BulletinSettings()
 
     @field_validator("timezone")
     @classmethod
