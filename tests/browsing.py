@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from govscan.probes.browser import AXE_OPTIONS, AXE_SETUP, find_chromium
+from govscan.probes.browser import AXE_OPTIONS, axe_setup, find_chromium
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 800}
@@ -19,7 +19,7 @@ def axe_and_width(path: Path, viewport: dict) -> tuple[list[tuple[str, list]], i
         browser = playwright.chromium.launch(executable_path=find_chromium())
         try:
             context = browser.new_context(viewport=viewport)
-            context.add_init_script(AXE_SETUP)
+            context.add_init_script(axe_setup())
             page = context.new_page()
             page.goto(path.as_uri())
             found = page.evaluate("async o => (await axe.run(document, o)).violations", AXE_OPTIONS)
