@@ -14,6 +14,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import shtab
 from rich.console import Console
 from rich.live import Live
 from rich.markup import escape
@@ -21,7 +22,7 @@ from rich.table import Table
 
 from govscan import __version__, inspections
 from govscan.checks.registry import RegistryError, family_names
-from govscan.chinese_argparse import ChineseParser, above, at_least
+from govscan.chinese_argparse import ChineseParser, RawEpilogFormatter, above, at_least
 from govscan.demo import serve_demo_world
 from govscan.inspections import Plan
 from govscan.leases import LEASE
@@ -156,6 +157,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, default=Path("demo-report"), help="报告目录")
     demo.add_argument("--serve", action="store_true", help="扫描后继续提供示例网站，按 Ctrl-C 结束")
     demo.set_defaults(handler=command_demo)
+
+    completion = commands.add_parser(
+        "completion",
+        help="输出命令行补全脚本（bash 或 zsh）",
+        description="输出 govscan 的命令行补全脚本：按 Tab 补全命令、选项和取值。",
+        epilog='bash：在 ~/.bashrc 中加入  eval "$(govscan completion bash)"\n'
+        "zsh：govscan completion zsh > ~/.zfunc/_govscan，"
+        "并在 ~/.zshrc 的 compinit 之前加入  fpath=(~/.zfunc $fpath)",
+        formatter_class=RawEpilogFormatter,
+    )
+    completion.add_argument("shell", choices=("bash", "zsh"), help="所用的 shell")
+    completion.set_defaults(handler=command_completion)
     return parser
 
 
@@ -445,6 +458,13 @@ def command_inspections(args: argparse.Namespace) -> int:
             f"{state.accounts}（{state.batches_finished} 批已读）" if state.accounts else "—",
         )
     console.print(table)
+    return EXIT_OK
+
+
+def command_completion(args: argparse.Namespace) -> int:
+    """Print the shell's completion script, built from the parser itself so that it offers
+    every command, option and choice there is, families from other packages included."""
+    print(shtab.complete(build_parser(), shell=args.shell))
     return EXIT_OK
 
 
