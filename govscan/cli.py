@@ -37,7 +37,16 @@ from govscan.options import (
 )
 from govscan.outcomes import COMPLETED, INCOMPLETE, STATUS_NAMES
 from govscan.parallel import default_parallel
-from govscan.pipeline import ScanOptions, ScanResult
+from govscan.pipeline import (
+    BROWSER,
+    CHECKS,
+    CRAWL,
+    IPV6,
+    QUEUED,
+    TLS,
+    ScanOptions,
+    ScanResult,
+)
 from govscan.probes.browser import BrowserMissing, find_chromium
 from govscan.reports import formats, history, pdf
 from govscan.reports.figures import summary_figures
@@ -61,6 +70,17 @@ INSPECTION_COLUMNS = (
     "未完成",
     "账号",
 )
+
+
+#: How the progress line names what a site's scan is doing.
+PHASE_NAMES = {
+    CRAWL: "抓取",
+    QUEUED: "等待检查",
+    IPV6: "IPv6 检测",
+    TLS: "HTTPS 检测",
+    BROWSER: "浏览器检查",
+    CHECKS: "评判",
+}
 
 
 class UsageError(Exception):
@@ -593,11 +613,13 @@ class TerminalWatch:
         self.total, self.parallel = len(sites), parallel
         self.show()
 
-    def scanning(self, site: SiteEntry, counts: dict[str, int]) -> None:
+    def scanning(self, site: SiteEntry, phase: str | None, counts: dict[str, int]) -> None:
+        """A site's line: its phase (a worker's is not known here) and its crawl's counts."""
+        named = f"[{PHASE_NAMES[phase]}]  " if phase else ""
         with self.lock:
             self.pages[site.id] = counts["pages"]
             self.running[site.id] = (
-                f"[bold]{site.name}[/]  已抓取页面 {counts['pages']}  "
+                f"[bold]{escape(site.name)}[/]  {escape(named)}已抓取页面 {counts['pages']}  "
                 f"已检查链接 {counts['fetched']}  访问失败 {counts['failed']}"
             )
         self.show()
@@ -627,7 +649,7 @@ class TerminalWatch:
         return line
 
     def reading(self, accounts: list[AccountEntry]) -> None:
-        self.accounts = f"正在读取 {len(accounts)} 个政务新媒体账号的归档……"
+        self.accounts = f"[新媒体账号]  正在读取 {len(accounts)} 个账号的归档……"
         self.show()
 
     def written(self, outputs: Outputs) -> None:
