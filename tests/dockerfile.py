@@ -279,6 +279,7 @@ class RootContainer:
         return built
 
     def carry_out(self, step: Step, context: Path) -> None:
+        """One step of the build: a WORKDIR made, a COPY's files copied, a RUN run."""
         if step.keyword == "WORKDIR":
             (self.root / step.argument.lstrip("/")).mkdir(parents=True, exist_ok=True)
         elif step.keyword == "COPY":
@@ -287,7 +288,7 @@ class RootContainer:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, target)
         else:
-            env = {**step.env, **build_environment()}
+            env = {"HOME": self.home(step.user), **step.env, **build_environment()}
             argv = exec_form(step.argument)
             done = subprocess.run(self.chrooted(argv, env, step.user, step.workdir), timeout=3600)
             if done.returncode != 0:
@@ -305,14 +306,17 @@ class RootContainer:
         unshare = ["unshare", "--mount", "--propagation", "private", "--"]
         return [*unshare, "sh", "-c", mounts, str(self.root), *inside]
 
-    def environment(self) -> dict[str, str]:
-        """The container's environment: the image's, with HOME from the user's entry."""
-        home = "/root"
+    def home(self, user: str) -> str:
+        """The user's home in the root's passwd, which Docker sets as HOME."""
         for entry in (self.root / "etc/passwd").read_text(encoding="utf-8").splitlines():
             fields = entry.split(":")
-            if fields[0] == self.image.user:
-                home = fields[5]
-        return {"HOME": home, **self.image.env}
+            if fields[0] == user:
+                return fields[5]
+        return "/"
+
+    def environment(self) -> dict[str, str]:
+        """The container's environment: the image's, with the user's HOME."""
+        return {"HOME": self.home(self.image.user), **self.image.env}
 
     def run(self, argv: list[str], timeout: float) -> subprocess.CompletedProcess:
         command = self.chrooted(argv, self.environment(), self.image.user, self.image.workdir)

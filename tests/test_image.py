@@ -47,8 +47,10 @@ def container(site, tmp_path_factory):
     if os.geteuid() != 0 or shutil.which("mmdebstrap") is None:
         pytest.skip("no Docker daemon, and no root with mmdebstrap to build a Debian root")
     image = parse((REPOSITORY / "Dockerfile").read_text(encoding="utf-8"))
-    yield RootContainer.build(image, REPOSITORY, work / "root", files)
-    shutil.rmtree(work / "root")  # about 1 GB; every process in it has ended
+    try:
+        yield RootContainer.build(image, REPOSITORY, work / "root", files)
+    finally:  # about 1 GB; every process run in it has ended with its mount namespace
+        shutil.rmtree(work / "root", ignore_errors=True)
 
 
 def test_govscan_runs_as_its_own_user(container):
