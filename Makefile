@@ -1,6 +1,7 @@
 # make demo   — bootstrap, then scan the bundled sample portal and write its report
 # make test   — bootstrap, then run the test suite
 # make bench  — bootstrap, then run the benchmarks (needs nginx-light)
+# make docker-check — build the Dockerfile (with Docker, else in a clean Debian root) and start it
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
@@ -9,7 +10,7 @@ BROWSER_DEBS := chromium chromium-headless-shell fonts-noto-cjk
 TEST_DEBS    := $(BROWSER_DEBS) postgresql redis-server
 BENCH_DEBS   := $(BROWSER_DEBS) nginx-light postgresql redis-server
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench lint docker-check clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -24,6 +25,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	scripts/ensure-debs $(TEST_DEBS)
 	$(PYTHON) -m pytest -q -n auto --dist loadfile  # a worker per core; a module's tests together
+
+# Docker when a daemon answers; else the steps run in a Debian root mmdebstrap builds (as root)
+docker-check: $(STAMP)
+	docker info >/dev/null 2>&1 || scripts/ensure-debs mmdebstrap
+	$(PYTHON) -m pytest -q -m image tests/test_image.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

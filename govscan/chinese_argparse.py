@@ -50,6 +50,13 @@ class HelpFormatter(argparse.HelpFormatter):
         return text
 
 
+class RawEpilogFormatter(HelpFormatter):
+    """The epilog as written, line by line: for commands to copy, which rewrapping breaks."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "".join(indent + line for line in text.splitlines(keepends=True))
+
+
 class ChineseParser(argparse.ArgumentParser):
     """An ArgumentParser whose words are Chinese; its subcommands' parsers are too."""
 

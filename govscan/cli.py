@@ -15,6 +15,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import shtab
 from rich.console import Console
 from rich.live import Live
 from rich.markup import escape
@@ -22,7 +23,7 @@ from rich.table import Table
 
 from govscan import __version__, inspections
 from govscan.checks.registry import RegistryError, family_names
-from govscan.chinese_argparse import ChineseParser, above, at_least
+from govscan.chinese_argparse import ChineseParser, RawEpilogFormatter, above, at_least
 from govscan.demo import SETTINGS as DEMO_SETTINGS
 from govscan.demo import serve_demo_world
 from govscan.inspections import Plan
@@ -38,7 +39,16 @@ from govscan.options import (
 )
 from govscan.outcomes import COMPLETED, INCOMPLETE, STATUS_NAMES
 from govscan.parallel import default_parallel
-from govscan.pipeline import ScanOptions, ScanResult
+from govscan.pipeline import (
+    BROWSER,
+    CHECKS,
+    CRAWL,
+    IPV6,
+    QUEUED,
+    TLS,
+    ScanOptions,
+    ScanResult,
+)
 from govscan.probes.browser import BrowserMissing, find_chromium
 from govscan.reports import formats, history, pdf, rectification
 from govscan.reports.figures import summary_figures
@@ -64,6 +74,17 @@ INSPECTION_COLUMNS = (
     "未完成",
     "账号",
 )
+
+
+#: How the progress line names what a site's scan is doing.
+PHASE_NAMES = {
+    CRAWL: "抓取",
+    QUEUED: "等待检查",
+    IPV6: "IPv6 检测",
+    TLS: "HTTPS 检测",
+    BROWSER: "浏览器检查",
+    CHECKS: "评判",
+}
 
 
 class UsageError(Exception):
@@ -171,6 +192,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, default=Path("demo-report"), help="报告目录")
     demo.add_argument("--serve", action="store_true", help="扫描后继续提供示例网站，按 Ctrl-C 结束")
     demo.set_defaults(handler=command_demo)
+
+    completion = commands.add_parser(
+        "completion",
+        help="输出命令行补全脚本（bash 或 zsh）",
+        description="输出 govscan 的命令行补全脚本：按 Tab 补全命令、选项和取值。",
+        epilog='bash：在 ~/.bashrc 中加入  eval "$(govscan completion bash)"\n'
+        "zsh：govscan completion zsh > ~/.zfunc/_govscan，"
+        "并在 ~/.zshrc 的 compinit 之前加入  fpath=(~/.zfunc $fpath)",
+        formatter_class=RawEpilogFormatter,
+    )
+    completion.add_argument("shell", choices=("bash", "zsh"), help="所用的 shell")
+    completion.set_defaults(handler=command_completion)
     return parser
 
 
@@ -479,6 +512,13 @@ def command_inspections(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_completion(args: argparse.Namespace) -> int:
+    """Print the shell's completion script, built from the parser itself so that it offers
+    every command, option and choice there is, families from other packages included."""
+    print(shtab.complete(build_parser(), shell=args.shell))
+    return EXIT_OK
+
+
 def command_db_upgrade(args: argparse.Namespace) -> int:
     connect()
     console.print(f"数据库结构已是最新：{database_url()}")
@@ -604,11 +644,13 @@ class TerminalWatch:
         self.total, self.parallel = len(sites), parallel
         self.show()
 
-    def scanning(self, site: SiteEntry, counts: dict[str, int]) -> None:
+    def scanning(self, site: SiteEntry, phase: str | None, counts: dict[str, int]) -> None:
+        """A site's line: its phase (a worker's is not known here) and its crawl's counts."""
+        named = f"[{PHASE_NAMES[phase]}]  " if phase else ""
         with self.lock:
             self.pages[site.id] = counts["pages"]
             self.running[site.id] = (
-                f"[bold]{site.name}[/]  已抓取页面 {counts['pages']}  "
+                f"[bold]{escape(site.name)}[/]  {escape(named)}已抓取页面 {counts['pages']}  "
                 f"已检查链接 {counts['fetched']}  访问失败 {counts['failed']}"
             )
         self.show()
@@ -638,7 +680,7 @@ class TerminalWatch:
         return line
 
     def reading(self, accounts: list[AccountEntry]) -> None:
-        self.accounts = f"正在读取 {len(accounts)} 个政务新媒体账号的归档……"
+        self.accounts = f"[新媒体账号]  正在读取 {len(accounts)} 个账号的归档……"
         self.show()
 
     def written(self, outputs: Outputs) -> None:

@@ -94,8 +94,9 @@ class Watch(Protocol):
     def planned(self, sites: list[SiteEntry], parallel: int | None) -> None:
         """The sites to scan, ``parallel`` at once (None: as many as the workers take)."""
 
-    def scanning(self, site: SiteEntry, counts: dict[str, int]) -> None:
-        """A site's crawl so far: pages parsed, URLs fetched, fetches that failed."""
+    def scanning(self, site: SiteEntry, phase: str | None, counts: dict[str, int]) -> None:
+        """A site's scan so far: its phase (``pipeline.CRAWL``, …; None when unknown, as for
+        a worker's) and its crawl's counts: pages parsed, URLs fetched, fetches that failed."""
 
     def scanned(self, site: SiteEntry, result: ScanResult) -> None:
         """A site's run has finished, completed or failed."""
@@ -237,7 +238,7 @@ def follow(engine: Engine, inspection_id: int, watch: Watch, every: float = 1.0)
         runs, _ = inspection_runs(engine, inspection_id)
         for run in runs:
             if run.status == RUNNING:
-                watch.scanning(sites[run.site_id], progress(engine, run.id))
+                watch.scanning(sites[run.site_id], None, progress(engine, run.id))
             elif run.site_id not in shown and not is_lost(run):
                 shown.add(run.site_id)
                 result = ScanResult(run.id, run.status == COMPLETED, run.error)

@@ -18,7 +18,7 @@ from govscan.checks.context import homepage_fetch, kept_homepage
 from govscan.checks.family import Family
 from govscan.checks.registry import family_names, registry
 from govscan.checks.scoring import load_profile, score, waive
-from govscan.crawler.launch import Progress, crawl
+from govscan.crawler.launch import crawl
 from govscan.leases import LEASE, heartbeat, worker_name
 from govscan.outcomes import COMPLETED, FAILED
 from govscan.probes import browser, ipv6, tls
@@ -46,6 +46,7 @@ from govscan.store.runs import (
     RunData,
     finish_run,
     get_run,
+    progress,
     save_findings,
     save_metrics,
     save_rendered,
@@ -54,6 +55,13 @@ from govscan.store.runs import (
 from govscan.store.snapshot import load_view, with_measurements
 from govscan.store.view import Attempt, Fetch, RenderedPage, RunView, as_json, measured
 from govscan.urls import host_of
+
+#: What a site's scan is doing, in order: its crawl, waiting for its turn at the checks (one
+#: site's at a time), the probes the selected families need, and the judging.
+CRAWL, QUEUED, IPV6, TLS, BROWSER, CHECKS = "crawl", "queued", "ipv6", "tls", "browser", "checks"
+#: A scan's progress: the phase it has entered, with the crawl's counts so far
+Progress = Callable[[str, dict[str, int]], None]
+Phase = Callable[[str], None]
 
 
 @dataclass
@@ -114,11 +122,18 @@ def scan_site(
     if (run_id := claim(engine, wanted)) is None:
         return None
 
+    def entering(phase: str) -> None:
+        """Tell who watches that the scan has entered ``phase``, with the crawl's counts."""
+        if on_progress:
+            on_progress(phase, progress(engine, run_id))
+
     def crawl_and_check() -> tuple[str | None, dict]:
-        if error := crawl(engine, run_id, log_path, on_progress):
+        counts = partial(on_progress, CRAWL) if on_progress else None
+        if error := crawl(engine, run_id, log_path, counts):
             return error, {}
+        entering(QUEUED)
         with judging or nullcontext():
-            return check(engine, run_id, options)
+            return check(engine, run_id, options, entering)
 
     return carry_out(engine, Run, run_id, lease, crawl_and_check)
 
@@ -135,9 +150,11 @@ def site_job(site: SiteEntry, options: ScanOptions) -> dict:
     }
 
 
-def check(engine: Engine, run_id: int, options: ScanOptions) -> tuple[None, dict]:
+def check(engine: Engine, run_id: int, options: ScanOptions, entering: Phase) -> tuple[None, dict]:
     """Everything after the crawl: the probes and the checks, unless the homepage could not
-    be read; then only whether the site is available."""
+    be read; then only whether the site is available. Each phase is announced to
+    ``entering`` as it starts, for the terminal to show what a long wait is for."""
+    entering(CHECKS)  # reading the run back and, when it failed, the homepage again
     window = probe_window(selected(options))
     view = load_view(engine, run_id, window)
     if unscanned := homepage_unread(engine, view, options):
@@ -145,8 +162,9 @@ def check(engine: Engine, run_id: int, options: ScanOptions) -> tuple[None, dict
         save_metrics(engine, run_id, "not_run", dict.fromkeys(skipped, unscanned))
         view = with_measurements(engine, view, window)
         return None, {"stats": run_checks(engine, view, ["availability"], scored=False)}
-    run_probes(engine, view, options)
+    run_probes(engine, view, options, entering)
     view = with_measurements(engine, view, window)
+    entering(CHECKS)
     return None, {"stats": run_checks(engine, view, options.checks)}
 
 
@@ -282,20 +300,24 @@ def probe_window(families: list[Family]) -> timedelta | None:
     return max(filter(None, (family.needs.probe_window for family in asking)), default=None)
 
 
-def run_probes(engine: Engine, view: RunView, options: ScanOptions) -> None:
-    """Measure what the selected families need beside the crawl (IPv6, pages in the
-    browser), through the scan's resolver, and keep it with the run."""
+def run_probes(engine: Engine, view: RunView, options: ScanOptions, entering: Phase) -> None:
+    """Measure what the selected families need beside the crawl (IPv6, the TLS handshake,
+    pages in the browser), through the scan's resolver, and keep it with the run; each
+    probe's phase is announced to ``entering`` as it starts."""
     lookup = Lookup(options.resolve, options.nameserver, options.timeout)
     user_agent = options.user_agent or USER_AGENT
     families = selected(options)
     if any(family.needs.ipv6 for family in families):
+        entering(IPV6)
         settings = IPv6Settings.model_validate(options.settings.get("ipv6", {}))
         found = ipv6.measure(view, settings, lookup, user_agent, options.timeout)
         save_metrics(engine, view.run.id, "ipv6", as_json(found))
     if any(family.needs.tls for family in families):
+        entering(TLS)
         found = tls.measure(view.site.url, lookup, options.timeout)
         save_metrics(engine, view.run.id, "tls", as_json(found))
     if any(family.needs.browser for family in families):
+        entering(BROWSER)
         render_pages(engine, view, options, lookup, user_agent)
 
 

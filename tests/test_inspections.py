@@ -95,7 +95,7 @@ class Interrupting:
     def planned(self, sites, parallel):
         pass
 
-    def scanning(self, site, counts):
+    def scanning(self, site, phase, counts):
         raise KeyboardInterrupt
 
     def scanned(self, site, result):

@@ -25,7 +25,8 @@ from govscan.store.leases import LOG_CHARS, save_log
 from govscan.store.models import AccountRun, Run
 from govscan.store.runs import get_run, progress, save_metrics
 
-Progress = Callable[[dict[str, int]], None]
+#: Told the crawl's counts so far (pages, links, errors) twice a second
+Counts = Callable[[dict[str, int]], None]
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 PIPE_BYTES = 1 << 20  # room in the pipe for a batch or two, so the crawl rarely waits
 
@@ -34,10 +35,10 @@ def crawl(
     engine: Engine,
     run_id: int,
     log_path: Path,
-    on_progress: Progress | None,
+    on_progress: Counts | None,
     archives: bool = False,
 ) -> str | None:
-    """Run the crawl process, reporting progress; None when it finished, else the reason."""
+    """Run the crawl process, reporting its counts; None when it finished, else the reason."""
     job = crawl_job(engine, run_id, archives)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w", encoding="utf-8") as log:
@@ -69,7 +70,7 @@ def crawl_job(engine: Engine, run_id: int, archives: bool) -> CrawlJob:
 
 
 def run_crawl(
-    engine: Engine, job: CrawlJob, archives: bool, log, on_progress: Progress | None
+    engine: Engine, job: CrawlJob, archives: bool, log, on_progress: Counts | None
 ) -> tuple[int, CrawlEnd | None, BaseException | None]:
     """The crawl process's exit status, its end, and why storing failed if it did."""
     mode = ["--archives"] if archives else []
