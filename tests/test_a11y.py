@@ -110,6 +110,17 @@ def test_scan_without_a_browser_is_not_run_and_never_passes(scan, monkeypatch):
     assert "未检测：" in report and "apt-get install" in report
 
 
+def test_a_browser_driver_that_cannot_start_leaves_the_checks_unrun(scan, monkeypatch):
+    """Playwright's driver runs on a Node of its own; one that cannot start (a library
+    missing on the server) is said, like a missing browser, and never crashes the scan."""
+    monkeypatch.setenv("PLAYWRIGHT_NODEJS_PATH", "/bin/false")
+    with http_site({"/": accessible_page("首页", PARAGRAPH)}) as site:
+        output = scan(site.url, "--checks", "links,a11y")
+    assert output.code == 1  # an exception would have escaped main()
+    assert output.site["verdict"] == "未完成"
+    assert output.site["not_run"]["a11y"].startswith("浏览器无法启动")
+
+
 def test_a_page_that_hangs_is_cut_off_and_the_others_are_tested(scan):
     routes = {
         "/": accessible_page("首页", "<a href='/slow.html'>慢页面</a>"),

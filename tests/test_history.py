@@ -118,3 +118,11 @@ def test_pdf_without_chromium_says_so_and_exits_2(two_inspections, monkeypatch, 
     assert main(["report", "--config", str(config), "--out", str(out), "--pdf"]) == 2
     assert "检查通报 PDF 未生成" in capsys.readouterr().err
     assert not (out / "bulletin.pdf").exists()
+
+
+def test_pdf_whose_browser_driver_cannot_start_says_so(two_inspections, monkeypatch, capsys):
+    out, config = two_inspections
+    monkeypatch.setenv("PLAYWRIGHT_NODEJS_PATH", "/bin/false")
+    assert main(["report", "--config", str(config), "--out", str(out), "--pdf"]) == 2
+    assert "浏览器无法启动" in capsys.readouterr().err
+    assert not (out / "bulletin.pdf").exists()

@@ -102,8 +102,8 @@ def find_chromium(consequence: str = CHECKS_NOT_RUN) -> str:
     return found
 
 
-def unlaunchable(error: playwright_api.Error, consequence: str = CHECKS_NOT_RUN) -> BrowserMissing:
-    """The browser was found but would not start."""
+def unlaunchable(error: Exception, consequence: str = CHECKS_NOT_RUN) -> BrowserMissing:
+    """The browser (or its driver) was found but would not start."""
     reason = str(error).strip().splitlines()[0]
     return BrowserMissing(f"浏览器无法启动（{reason}），{consequence}")
 
@@ -159,7 +159,8 @@ async def _render_all(
     """A few tabs take the targets in turn. A tab is reused from page to page, as a visitor
     clicks through the site (Chromium then keeps axe-core compiled: three times faster),
     with cookies and storage cleared in between; a tab whose page failed is replaced."""
-    async with playwright_api.async_playwright() as playwright:
+    playwright = await started_driver()
+    try:
         browser = await launch(playwright, executable, rules)
         waiting = list(enumerate(targets))
         results: list[dict] = [{} for _ in targets]
@@ -181,6 +182,18 @@ async def _render_all(
         finally:
             await browser.close()
         return results
+    finally:
+        await playwright.stop()
+
+
+async def started_driver() -> Playwright:
+    """Playwright's driver, started. A driver that cannot start (its Node missing a library)
+    leaves the browser checks unrun as a browser that cannot start does; Playwright raises a
+    bare ``Exception`` for it."""
+    try:
+        return await playwright_api.async_playwright().start()
+    except Exception as error:
+        raise unlaunchable(error) from None
 
 
 async def launch(playwright: Playwright, executable: str, rules: str) -> Browser:

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection that ``store.db.migrate`` hands over."""
+"""Alembic environment: runs on the connection that ``store.db.upgrade`` hands over."""
 
 from alembic import context
 
