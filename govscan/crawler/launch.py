@@ -10,8 +10,10 @@ import pickle
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -39,45 +41,72 @@ def crawl(
     archives: bool = False,
 ) -> str | None:
     """Run the crawl process, reporting its counts; None when it finished, else the reason."""
-    job = crawl_job(engine, run_id, archives)
+    options = (get_account_run if archives else get_run)(engine, run_id).options
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("w", encoding="utf-8") as log:
-        returncode, end, store_error = run_crawl(engine, job, archives, log, on_progress)
+    with (
+        log_path.open("w", encoding="utf-8") as log,
+        tempfile.TemporaryDirectory(prefix="govscan-baseline-") as folder,
+    ):
+        outcome = run_crawl(engine, run_id, options, archives, log, on_progress, Path(folder))
     if on_progress:
         on_progress(progress(engine, run_id))
     logged = log_tail(log_path)
     save_log(engine, AccountRun if archives else Run, run_id, logged)
-    if returncode != 0:
+    if outcome.returncode != 0:
         last_line = (logged.strip().splitlines() or [""])[-1]
-        return f"抓取进程异常退出（代码 {returncode}）：{last_line}；日志：{log_path}"
-    if store_error is not None:
-        return f"抓取结果未能全部保存：{store_error or type(store_error).__name__}"
-    if end is None:
+        return f"抓取进程异常退出（代码 {outcome.returncode}）：{last_line}；日志：{log_path}"
+    if (error := outcome.store_error) is not None:
+        return f"抓取结果未能全部保存：{error or type(error).__name__}"
+    if outcome.end is None:
         return f"抓取进程未交回结束信息，结果不完整；日志：{log_path}"
     if not archives:
-        save_crawl_metrics(engine, job, end)
+        save_crawl_metrics(engine, run_id, options, outcome)
     return None
 
 
-def crawl_job(engine: Engine, run_id: int, archives: bool) -> CrawlJob:
+@dataclass
+class Outcome:
+    """How a crawl process ended: its exit status, its last message, why storing failed if
+    it did, and the earlier run it was given to reuse."""
+
+    returncode: int
+    end: CrawlEnd | None
+    store_error: Exception | None
+    baseline_run: int | None
+
+
+def crawl_job(engine: Engine, run_id: int, options: dict, archives: bool, folder: Path) -> CrawlJob:
     """The run's options, and for a site that is not scanned in full, what the crawl may
-    reuse of its last completed run."""
-    options = (get_account_run if archives else get_run)(engine, run_id).options
+    reuse of its last completed run (its pages' links written in ``folder``)."""
     if archives or options["full"]:
         return CrawlJob(run_id, options)
     ttl = options["link_ttl_days"]
-    return CrawlJob(run_id, options, load_baseline(engine, run_id, reader_version(), ttl))
+    baseline = load_baseline(engine, run_id, reader_version(), ttl, folder)
+    return CrawlJob(run_id, options, baseline)
+
+
+def release_freed_memory() -> None:
+    """Give the memory the job took back to the system: glibc keeps what Python frees for
+    later, and the earlier run's pages took tens of MB for the crawl's whole length."""
+    ctypes.CDLL(None).malloc_trim(0)
 
 
 def run_crawl(
-    engine: Engine, job: CrawlJob, archives: bool, log, on_progress: Counts | None
-) -> tuple[int, CrawlEnd | None, BaseException | None]:
-    """The crawl process's exit status, its end, and why storing failed if it did."""
+    engine: Engine,
+    run_id: int,
+    options: dict,
+    archives: bool,
+    log,
+    on_progress: Counts | None,
+    folder: Path,
+) -> Outcome:
+    """Start the crawl process, give it its job (with files it needs in ``folder``) and
+    store what it hands back."""
     mode = ["--archives"] if archives else []
     reading, writing = os.pipe()
     fcntl.fcntl(writing, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
     child = subprocess.Popen(
-        [sys.executable, "-m", "govscan.crawler.run", *mode, str(job.run_id), str(writing)],
+        [sys.executable, "-m", "govscan.crawler.run", *mode, str(run_id), str(writing)],
         stdin=subprocess.PIPE,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -85,47 +114,50 @@ def run_crawl(
         preexec_fn=die_with_parent,
     )
     os.close(writing)
-    storing = Storing(engine, job.run_id, os.fdopen(reading, "rb"), stop=child.kill)
+    storing = Storing(engine, run_id, os.fdopen(reading, "rb"), stop=child.kill)
     try:
-        give_job(child, job)
+        # the job, with the earlier run's pages, is dropped once sent: the crawl holds it
+        baseline_run = give_job(child, crawl_job(engine, run_id, options, archives, folder))
+        release_freed_memory()
         while child.poll() is None:
             if on_progress:
-                on_progress(progress(engine, job.run_id))
+                on_progress(progress(engine, run_id))
             time.sleep(0.5)
     finally:
         if child.poll() is None:
             child.terminate()
             child.wait(timeout=30)
     try:
-        return child.returncode, storing.wait(), None
+        return Outcome(child.returncode, storing.wait(), None, baseline_run)
     except Exception as error:
-        return child.returncode, None, error
+        return Outcome(child.returncode, None, error, baseline_run)
 
 
-def give_job(child: subprocess.Popen, job: CrawlJob) -> None:
-    """Send the crawl process its job; if it died first, its exit status says why."""
+def give_job(child: subprocess.Popen, job: CrawlJob) -> int | None:
+    """Send the crawl process its job; if it died first, its exit status says why. The
+    earlier run the job offers to reuse."""
     try:
         with child.stdin:
             pickle.dump(job, child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
     except BrokenPipeError:
         pass
+    return job.baseline.run_id if job.baseline else None
 
 
-def save_crawl_metrics(engine: Engine, job: CrawlJob, end: CrawlEnd) -> None:
+def save_crawl_metrics(engine: Engine, run_id: int, options: dict, outcome: Outcome) -> None:
     """What the crawl reused of the last completed run, and which page reader read the pages
     it downloaded (a later run reuses only pages read by the same one); and by host, what
     slowed it down."""
-    options, baseline = job.options, job.baseline
     reused = {
         "reader": reader_version(),
         "full": options["full"],
-        "baseline": baseline.run_id if baseline else None,
+        "baseline": outcome.baseline_run,
         "link_ttl_days": options["link_ttl_days"],
-        **reuse_counts(engine, job.run_id),
+        **reuse_counts(engine, run_id),
     }
-    save_metrics(engine, job.run_id, METRIC, reused)
-    if end.slowed:
-        save_metrics(engine, job.run_id, "politeness", {"slowed": end.slowed})
+    save_metrics(engine, run_id, METRIC, reused)
+    if outcome.end.slowed:
+        save_metrics(engine, run_id, "politeness", {"slowed": outcome.end.slowed})
 
 
 def log_tail(path: Path) -> str:

@@ -8,9 +8,11 @@ through a redirect is downloaded again, and so is every link whose check failed.
 
 from __future__ import annotations
 
+import dbm.dumb
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from itertools import groupby
+from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
@@ -25,17 +27,17 @@ METRIC = "incremental"
 
 
 def load_baseline(
-    engine: Engine, run_id: int, reader: str, link_ttl_days: float
+    engine: Engine, run_id: int, reader: str, link_ttl_days: float, folder: Path
 ) -> Baseline | None:
     """The last completed run of the run's site and start URL, when its pages were read by
-    the same ``reader``; None for a first scan."""
+    the same ``reader``; None for a first scan. Its pages' links are written to ``folder``."""
     run = get_run(engine, run_id)
     prior = last_completed(engine, run)
     if prior is None or (prior.metrics or {}).get(METRIC, {}).get("reader") != reader:
         return None
-    baseline = Baseline(prior.id)
+    baseline = Baseline(prior.id, str(folder / "links"))
     baseline.pages = prior_pages(engine, prior.id)
-    baseline.links = page_links(engine, prior.id, baseline.pages.keys())
+    write_page_links(engine, prior.id, baseline.pages.keys(), baseline.links_file)
     baseline.checks = fine_checks(engine, prior, now() - timedelta(days=link_ttl_days))
     return baseline
 
@@ -79,10 +81,10 @@ def prior_pages(engine: Engine, run_id: int) -> dict[str, PriorPage]:
         }
 
 
-def page_links(engine: Engine, run_id: int, pages: Iterable[str]) -> dict[str, bytes]:
-    """The links of these pages of the run, packed by page. A page's links were stored
-    together, so they are read in one pass in the order they were stored: an index by source
-    page would slow every crawl's inserts by half."""
+def write_page_links(engine: Engine, run_id: int, pages: Iterable[str], path: str) -> None:
+    """The links of these pages of the run, packed by page into the ``dbm.dumb`` file
+    ``path``. A page's links were stored together, so they are read in one pass in the order
+    they were stored: an index by source page would slow every crawl's inserts by half."""
     wanted = set(pages)
     with engine.connect() as connection:
         first, last = connection.execute(
@@ -94,11 +96,10 @@ def page_links(engine: Engine, run_id: int, pages: Iterable[str]) -> dict[str, b
             .order_by(Link.id)
         )
         rows = connection.execution_options(yield_per=5000).execute(query)
-        return {
-            source: pack(links)
-            for source, links in groupby(rows, key=lambda row: row.source)
-            if source in wanted
-        }
+        with dbm.dumb.open(path, "n") as packed:
+            for source, links in groupby(rows, key=lambda row: row.source):
+                if source in wanted:
+                    packed[source.encode("utf-8")] = pack(links)
 
 
 def fine_checks(engine: Engine, run: Run, since: datetime) -> dict[str, FetchRecord]:

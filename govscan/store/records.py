@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dbm.dumb
 import pickle
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 #: How an incremental crawl had a page or a link check without downloading it.
 REVALIDATED, CACHED = "revalidated", "cached"
@@ -116,12 +118,16 @@ class PriorPage:
 
 @dataclass
 class Baseline:
-    """The site's last completed run, as far as this run may reuse it (``store.baseline``)."""
+    """The site's last completed run, as far as this run may reuse it (``store.baseline``).
+
+    Its pages' links, tens of MB for 20,000 pages, wait on disk in ``links_file`` (a
+    ``dbm.dumb`` file, URL → packed links): the crawl reads a page's only when the page
+    answers 304."""
 
     run_id: int
+    links_file: str
     pages: dict[str, PriorPage] = field(default_factory=dict)
     checks: dict[str, FetchRecord] = field(default_factory=dict)  # fine, checked within the TTL
-    links: dict[str, bytes] = field(default_factory=dict)  # each page's, packed (``pack``)
 
     def page(self, url: str, keep: bool) -> PriorPage | None:
         """The page at ``url`` if it may be revalidated; not when this run keeps its source
@@ -135,8 +141,13 @@ class Baseline:
 
     def links_of(self, url: str) -> list[LinkRecord]:
         """The links of an unchanged page, as the earlier run read them."""
-        packed = self.links.get(url)
+        packed = self.links.get(url.encode("utf-8"))
         return [LinkRecord(*row) for row in pickle.loads(zlib.decompress(packed))] if packed else []
+
+    @cached_property
+    def links(self):
+        """``links_file``, opened in the crawl process on first use."""
+        return dbm.dumb.open(self.links_file, "r")
 
 
 def pack(rows) -> bytes:
