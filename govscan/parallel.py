@@ -22,7 +22,7 @@ from govscan.resolver import Lookup
 from govscan.store.inventory import SiteEntry
 
 #: Sites crawled at once by default. Crawls mostly wait for servers (two cores carried 16,
-#: docs/benchmarks.md), so memory binds first: a site being crawled holds about 190 MB.
+#: docs/benchmarks.md), so memory binds first: a site being crawled holds about 100 MB.
 MAX_DEFAULT_PARALLEL = 16
 SITES_PER_CORE = 8
 MB_PER_SITE = 512  # with room for the checks and the rest of the machine
