@@ -39,10 +39,9 @@ def crawl(
     archives: bool = False,
 ) -> str | None:
     """Run the crawl process, reporting its counts; None when it finished, else the reason."""
-    job = crawl_job(engine, run_id, archives)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w", encoding="utf-8") as log:
-        returncode, end, store_error = run_crawl(engine, job, archives, log, on_progress)
+        job, returncode, end, store_error = run_crawl(engine, run_id, archives, log, on_progress)
     if on_progress:
         on_progress(progress(engine, run_id))
     logged = log_tail(log_path)
@@ -70,14 +69,17 @@ def crawl_job(engine: Engine, run_id: int, archives: bool) -> CrawlJob:
 
 
 def run_crawl(
-    engine: Engine, job: CrawlJob, archives: bool, log, on_progress: Counts | None
-) -> tuple[int, CrawlEnd | None, BaseException | None]:
-    """The crawl process's exit status, its end, and why storing failed if it did."""
+    engine: Engine, run_id: int, archives: bool, log, on_progress: Counts | None
+) -> tuple[CrawlJob, int, CrawlEnd | None, BaseException | None]:
+    """The crawl's job, the crawl process's exit status, its end, and why storing failed if
+    it did. The process is started before its job is read from the store: it loads Scrapy
+    meanwhile (half a second), and a site's last run, which the job carries, takes as long
+    to load for a few thousand pages."""
     mode = ["--archives"] if archives else []
     reading, writing = os.pipe()
     fcntl.fcntl(writing, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
     child = subprocess.Popen(
-        [sys.executable, "-m", "govscan.crawler.run", *mode, str(job.run_id), str(writing)],
+        [sys.executable, "-m", "govscan.crawler.run", *mode, str(run_id), str(writing)],
         stdin=subprocess.PIPE,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -85,21 +87,22 @@ def run_crawl(
         preexec_fn=die_with_parent,
     )
     os.close(writing)
-    storing = Storing(engine, job.run_id, os.fdopen(reading, "rb"), stop=child.kill)
+    storing = Storing(engine, run_id, os.fdopen(reading, "rb"), stop=child.kill)
     try:
+        job = crawl_job(engine, run_id, archives)
         give_job(child, job)
         while child.poll() is None:
             if on_progress:
-                on_progress(progress(engine, job.run_id))
+                on_progress(progress(engine, run_id))
             time.sleep(0.5)
     finally:
         if child.poll() is None:
             child.terminate()
             child.wait(timeout=30)
     try:
-        return child.returncode, storing.wait(), None
+        return job, child.returncode, storing.wait(), None
     except Exception as error:
-        return child.returncode, None, error
+        return job, child.returncode, None, error
 
 
 def give_job(child: subprocess.Popen, job: CrawlJob) -> None:
