@@ -127,6 +127,11 @@ def govscan_command(url: str, folder: Path, concurrency: int, site: GeneratedSit
     ]
 
 
+def python_path(checkout: Path) -> dict[str, str]:
+    """The environment that runs ``checkout``'s govscan with this interpreter."""
+    return {"PYTHONPATH": str(checkout)}
+
+
 def govscan_report(folder: Path) -> tuple[int | None, int | None]:
     """Links and dead links from ``findings.json``."""
     result = json.loads((folder / "out" / "findings.json").read_text(encoding="utf-8"))
@@ -202,19 +207,19 @@ def scrapy_report(folder: Path) -> tuple[int | None, int | None]:
 
 
 TOOLS = {
-    "govscan": Tool("govscan", govscan_command, govscan_report, {"PYTHONPATH": str(REPO)}),
+    "govscan": Tool("govscan", govscan_command, govscan_report, python_path(REPO)),
     "linkinator": Tool("linkinator", linkinator_command, linkinator_report),
     "linkchecker": Tool("linkchecker", linkchecker_command, linkchecker_report),
     "scrapy": Tool("scrapy", scrapy_command, scrapy_report),
 }
 
 
-def compile_bytecode() -> None:
-    """Compile this checkout's govscan to bytecode, as ``pip install`` does: with
+def compile_bytecode(checkout: Path) -> None:
+    """Compile a checkout's govscan to bytecode, as ``pip install`` does: with
     ``PYTHONDONTWRITEBYTECODE`` set, or a read-only checkout, every start would compile the
     sources again and the start-up measured would be no user's."""
     subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", str(REPO / "govscan")],
+        [sys.executable, "-m", "compileall", "-q", str(checkout / "govscan")],
         stdout=subprocess.DEVNULL,
         check=True,
     )
@@ -304,46 +309,51 @@ def run_tool(tool: Tool, url: str, site: GeneratedSite, work: Path, number: int,
     )
 
 
-def govscan_again(url: str, site: GeneratedSite, work: Path, number: int, env: Env) -> Run:
-    """govscan on the database of this round's first scan: start-up on an existing database
-    (the scan itself is a second, incremental one of the unchanged site)."""
-    tool = Tool("govscan-again", govscan_command, govscan_report, TOOLS["govscan"].env)
-    return run_tool(tool, url, site, work, number, env)
+def again(tool: Tool) -> Tool:
+    """The same govscan on the database of its scan just before: start-up on an existing
+    database (the scan itself is a second, incremental one of the unchanged site)."""
+    return Tool(f"{tool.name} again", tool.command, tool.report, tool.env)
 
 
-def version_seconds() -> float:
-    """Wall seconds of ``govscan --version`` (this checkout's code)."""
+def version_seconds(tool: Tool) -> float:
+    """Wall seconds of ``govscan --version`` with the tool's checkout."""
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "govscan.cli", "--version"],
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, **tool.env},
         stdout=subprocess.DEVNULL,
         check=True,
     )
     return time.perf_counter() - started
 
 
+def govscan_of(checkout: Path) -> Tool:
+    """govscan as another checkout has it (an older commit, for a before and after)."""
+    return Tool(f"govscan@{checkout.name}", govscan_command, govscan_report, python_path(checkout))
+
+
 # --------------------------------------------------------------------------- the rounds
 
 
 def run_rounds(
-    names: list[str], rounds: int, concurrency: int, site: GeneratedSite, work: Path, url: str
-) -> tuple[list[Run], list[float]]:
-    """Every tool once per round, the order rotated each round; govscan's runs each get a
+    tools: list[Tool], rounds: int, concurrency: int, site: GeneratedSite, work: Path, url: str
+) -> tuple[list[Run], dict[str, list[float]]]:
+    """Every tool once per round, the order rotated each round; each govscan run gets a
     fresh database, then a second scan on it and a ``--version``."""
     runs: list[Run] = []
-    versions: list[float] = []
+    versions: dict[str, list[float]] = {}
     for number in range(1, rounds + 1):
-        shift = (number - 1) % len(names)
-        for name in names[shift:] + names[:shift]:
-            env = Env(concurrency, {"GOVSCAN_DB": f"sqlite:///{work / f'govscan-{number}.db'}"})
-            print(f"round {number}: {name} …", flush=True)
-            runs.append(run_tool(TOOLS[name], url, site, work, number, env))
+        shift = (number - 1) % len(tools)
+        for tool in tools[shift:] + tools[:shift]:
+            database = work / f"{tool.name}-{number}.db"
+            env = Env(concurrency, {"GOVSCAN_DB": f"sqlite:///{database}"})
+            print(f"round {number}: {tool.name} …", flush=True)
+            runs.append(run_tool(tool, url, site, work, number, env))
             print(f"  {summary_line(runs[-1])}", flush=True)
-            if name == "govscan":
-                runs.append(govscan_again(url, site, work, number, env))
+            if tool.name.startswith("govscan"):
+                runs.append(run_tool(again(tool), url, site, work, number, env))
                 print(f"  {summary_line(runs[-1])}", flush=True)
-                versions.append(version_seconds())
+                versions.setdefault(tool.name, []).append(version_seconds(tool))
     return runs, versions
 
 
@@ -388,8 +398,8 @@ def problems(runs: list[Run], site: GeneratedSite) -> list[str]:
             continue
         if run.exit_code != 0:
             found.append(f"{run.tool} round {run.round} exited {run.exit_code}")
-        if run.tool == "govscan" and run.pages != len(site.paths):
-            found.append(f"govscan round {run.round} fetched {run.pages} of {len(site.paths)}")
+        if not run.tool.endswith(" again") and run.pages != len(site.paths):
+            found.append(f"{run.tool} round {run.round} fetched {run.pages} of {len(site.paths)}")
         if run.reported_dead != len(site.dead):
             found.append(f"{run.tool} round {run.round} reported {run.reported_dead} dead links")
     return found
@@ -401,6 +411,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=16, help="for every tool")
     parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        action="append",
+        default=[],
+        help="also time govscan from this checkout (e.g. an older commit's), repeatable",
+    )
     parser.add_argument("--json", type=Path, help="also write every run to this JSON file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     return parser.parse_args(argv)
@@ -412,7 +429,11 @@ def main(argv: list[str] | None = None) -> int:
     if unknown := set(names) - set(TOOLS):
         sys.exit(f"unknown tools: {', '.join(sorted(unknown))}")
     install_missing(names)
-    compile_bytecode()
+    tools = [TOOLS[name] for name in names]
+    for checkout in args.baseline:
+        compile_bytecode(checkout)
+        tools.insert(1, govscan_of(checkout))
+    compile_bytecode(REPO)
     stop_on_sigterm()
     work = Path(tempfile.mkdtemp(prefix="govscan-peers-"))
     try:
@@ -420,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
         with nginx(work, site.root, True, LOG_FORMAT, LINKCHECKER_HEADER) as port:
             url = f"http://127.0.0.1:{port}/"
             load_before = os.getloadavg()
-            runs, versions = run_rounds(names, args.rounds, args.concurrency, site, work, url)
+            runs, versions = run_rounds(tools, args.rounds, args.concurrency, site, work, url)
             load_after = os.getloadavg()
     finally:
         if args.keep:
@@ -433,8 +454,8 @@ def main(argv: list[str] | None = None) -> int:
         "load after": fmt_load(load_after),
     }
     print(median_table(runs))
-    if versions:
-        print(f"govscan --version: median {statistics.median(versions):.2f} s of {len(versions)}")
+    for name, seconds in versions.items():
+        print(f"{name} --version: median {statistics.median(seconds):.2f} s of {len(seconds)}")
     for key, value in machine.items():
         print(f"machine: {key}: {value}")
     if args.json:
