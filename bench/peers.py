@@ -251,11 +251,15 @@ def tree_rss(process: psutil.Process) -> int:
 
 
 def timed(command: list[str], env: dict[str, str], folder: Path) -> tuple[int, float, float, int]:
-    """Run ``command`` with stdout and stderr in ``folder``; exit code, start (epoch
-    seconds), wall seconds and the peak RSS of its process tree."""
+    """Run ``command`` in ``folder``, its stdout and stderr there; exit code, start (epoch
+    seconds), wall seconds and the peak RSS of its process tree. Not in the current folder:
+    ``python -m`` puts it before ``PYTHONPATH``, and a checkout there would be imported
+    instead of the one asked for."""
     with (folder / "stdout").open("wb") as out, (folder / "stderr").open("wb") as err:
         started_epoch, started = time.time(), time.perf_counter()
-        process = subprocess.Popen(command, env={**os.environ, **env}, stdout=out, stderr=err)
+        process = subprocess.Popen(
+            command, env={**os.environ, **env}, stdout=out, stderr=err, cwd=folder
+        )
         peak = 0
         watched = psutil.Process(process.pid)
         try:
@@ -315,12 +319,13 @@ def again(tool: Tool) -> Tool:
     return Tool(f"{tool.name} again", tool.command, tool.report, tool.env)
 
 
-def version_seconds(tool: Tool) -> float:
-    """Wall seconds of ``govscan --version`` with the tool's checkout."""
+def version_seconds(tool: Tool, work: Path) -> float:
+    """Wall seconds of ``govscan --version`` with the tool's checkout, run in ``work``."""
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "govscan.cli", "--version"],
         env={**os.environ, **tool.env},
+        cwd=work,
         stdout=subprocess.DEVNULL,
         check=True,
     )
@@ -353,7 +358,7 @@ def run_rounds(
             if tool.name.startswith("govscan"):
                 runs.append(run_tool(again(tool), url, site, work, number, env))
                 print(f"  {summary_line(runs[-1])}", flush=True)
-                versions.setdefault(tool.name, []).append(version_seconds(tool))
+                versions.setdefault(tool.name, []).append(version_seconds(tool, work))
     return runs, versions
 
 
