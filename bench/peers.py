@@ -1,7 +1,7 @@
 """Peers benchmark: govscan against linkinator, LinkChecker and a bare Scrapy spider.
 
 Usage: ``.venv/bin/python bench/peers.py [--pages 2000] [--rounds 3] [--concurrency 16]
-[--tools govscan,linkinator,linkchecker,scrapy] [--json FILE]``
+[--tools govscan,linkinator,linkchecker,scrapy] [--baseline CHECKOUT] [--keep] [--json FILE]``
 
 It writes ``bench/crawl.py``'s portal, serves it with nginx on loopback, and in each round
 runs every tool once on it, in a rotated order, so that the tools share the machine's
@@ -10,7 +10,8 @@ does not. For each run it measures the wall time of the whole command, the peak 
 process tree, and, from nginx's access log (``$msec``), when its first and last request
 arrived and what it asked for (pages, unique URLs, dead links). It also times
 ``govscan --version`` and govscan's start-up on an existing database (a second scan of the
-same site). The medians over the rounds are printed as a Markdown table.
+same site), and with ``--baseline`` the govscan of another checkout alongside. The medians
+over the rounds are printed as a Markdown table.
 
 Missing tools are installed first: linkinator with npm into ``/tmp/govscan-peers-tools``,
 LinkChecker with pip into this interpreter's environment.
@@ -106,8 +107,9 @@ class Env:
 
 
 def govscan_command(url: str, folder: Path, concurrency: int, site: GeneratedSite) -> list[str]:
-    """The whole ``govscan scan`` with the links check, on this checkout's code; the limits
-    are raised to the site's size, as a user scanning a whole site does."""
+    """The whole ``govscan scan`` with the links check, on the code of the checkout the
+    tool's ``PYTHONPATH`` names; the limits are raised to the site's size, as a user
+    scanning a whole site does."""
     return [
         sys.executable,
         "-m",
