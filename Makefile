@@ -1,6 +1,7 @@
 # make demo   — bootstrap, then scan the bundled sample portal and write its report
 # make test   — bootstrap, then run the test suite
-# make bench  — bootstrap, then run the benchmarks (needs nginx-light)
+# make bench  — bootstrap, then run the benchmarks (needs nginx-light; bench/peers.py needs npm
+#               and Node.js 20 or newer for linkinator)
 # make docker-check — build the Dockerfile (with Docker, else in a clean Debian root) and start it
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
@@ -38,6 +39,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	scripts/ensure-debs $(BENCH_DEBS)
 	$(PYTHON) bench/crawl.py
+	$(PYTHON) bench/peers.py
 	$(PYTHON) bench/browser.py
 
 clean:

@@ -297,6 +297,10 @@ def generate_site(root: Path, count: int, seed: int = 2024) -> GeneratedSite:
 # --------------------------------------------------------------------------- nginx
 
 
+#: nginx's access log line: the status alone, which ``answers_since`` counts.
+STATUS_ONLY = "$status"
+
+
 def free_port() -> int:
     """A loopback port that is free right now."""
     with socket.socket() as sock:
@@ -304,9 +308,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def nginx_config(work: Path, root: Path, port: int, logged: bool) -> str:
+def nginx_config(
+    work: Path, root: Path, port: int, logged: bool, log_format: str = STATUS_ONLY, extra: str = ""
+) -> str:
     """A self-contained config: every path in ``work``, runs as root or as anyone; with
-    ``logged``, the status of every answer in ``access_log_of(work)``."""
+    ``logged``, a line in ``log_format`` (by default the status) per answer in
+    ``access_log_of(work)``; ``extra``, directives added to the ``http`` block."""
     temp = {name: work / "nginx" / name for name in ("client", "proxy", "fastcgi", "uwsgi", "scgi")}
     for path in temp.values():
         path.mkdir(parents=True, exist_ok=True)
@@ -319,7 +326,7 @@ pid {work}/nginx/nginx.pid;
 error_log {work}/nginx/error.log warn;
 events {{ worker_connections 4096; }}
 http {{
-    log_format status '$status';
+    log_format status '{log_format}';
     access_log {f"{access_log_of(work)} status" if logged else "off"};
     client_body_temp_path {temp["client"]};
     proxy_temp_path {temp["proxy"]};
@@ -339,6 +346,7 @@ http {{
     tcp_nopush on;
     keepalive_timeout 65;
     keepalive_requests 100000;
+    {extra}
     server {{
         listen 127.0.0.1:{port};
         root {root};
@@ -369,12 +377,14 @@ def require_nginx() -> None:
 
 
 @contextlib.contextmanager
-def nginx(work: Path, root: Path, logged: bool = False) -> Iterator[int]:
+def nginx(
+    work: Path, root: Path, logged: bool = False, log_format: str = STATUS_ONLY, extra: str = ""
+) -> Iterator[int]:
     """Serve ``root`` with nginx on a free loopback port; stopped however the block ends."""
     require_nginx()
     port = free_port()
     config = work / "nginx.conf"
-    config.write_text(nginx_config(work, root, port, logged), encoding="utf-8")
+    config.write_text(nginx_config(work, root, port, logged, log_format, extra), encoding="utf-8")
     error_log = work / "nginx" / "error.log"
     server = subprocess.Popen(
         [NGINX, "-p", str(work / "nginx"), "-e", str(error_log), "-c", str(config)],

@@ -16,7 +16,9 @@ from types import ModuleType
 
 def lazy_import(name: str) -> ModuleType:
     """The module ``name``, executed on its first attribute access. A submodule's parent
-    packages are imported at once, so name a package and reach its submodules through it."""
+    packages are imported at once, so name a package and reach its submodules through it.
+    A submodule is also bound on its package, as ``import a.b`` binds it: otherwise a later
+    ``import a.b`` elsewhere finds it loaded and ``a.b`` would not be there."""
     if (loaded := sys.modules.get(name)) is not None:
         return loaded
     spec = importlib.util.find_spec(name)
@@ -26,5 +28,8 @@ def lazy_import(name: str) -> ModuleType:
     spec.loader = loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    package, _, submodule = name.rpartition(".")
+    if package:
+        setattr(sys.modules[package], submodule, module)
     loader.exec_module(module)
     return module

@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import dns.exception
-import dns.resolver
+
+from govscan.lazy import lazy_import
+
+#: dnspython's resolver, a twentieth of a second to import in the CLI and again in the crawl
+#: process: a site's addresses come from the system (getaddrinfo) unless a nameserver is
+#: chosen, and only the DNS-reading checks ask for records.
+dns_resolver = lazy_import("dns.resolver")
 
 
 def parse_overrides(pairs: Sequence[str]) -> dict[str, list[str]]:
@@ -80,10 +86,10 @@ class Lookup:
     def __init__(self, overrides: dict[str, list[str]], nameserver: str | None, timeout: float):
         self.overrides = overrides
         self.cache: dict[str, list[str]] = {}
-        self.resolver: dns.resolver.Resolver | None = None
+        self.resolver: dns_resolver.Resolver | None = None
         if nameserver:
             address, port = parse_nameserver(nameserver)
-            self.resolver = dns.resolver.Resolver(configure=False)
+            self.resolver = dns_resolver.Resolver(configure=False)
             self.resolver.nameservers = [address]
             self.resolver.port = port
             self.resolver.lifetime = timeout
@@ -133,19 +139,19 @@ class Lookup:
         return None, answer
 
     @cached_property
-    def system_resolver(self) -> dns.resolver.Resolver:
+    def system_resolver(self) -> dns_resolver.Resolver:
         """The system's nameservers, for record types that getaddrinfo cannot ask for."""
-        return dns.resolver.Resolver()
+        return dns_resolver.Resolver()
 
-    def _ask(self, name: str, rdtype: str) -> dns.resolver.Answer | str:
+    def _ask(self, name: str, rdtype: str) -> dns_resolver.Answer | str:
         """dnspython's answer, or the status word for a failure."""
         try:
             return (self.resolver or self.system_resolver).resolve(
                 name, rdtype, raise_on_no_answer=False
             )
-        except dns.resolver.NXDOMAIN:
+        except dns_resolver.NXDOMAIN:
             return "nxdomain"
-        except (dns.resolver.NoNameservers, dns.resolver.YXDOMAIN):
+        except (dns_resolver.NoNameservers, dns_resolver.YXDOMAIN):
             return "servfail"
         except dns.exception.Timeout:
             return "timeout"
@@ -169,7 +175,7 @@ class Lookup:
         """The addresses of one record type; none when the DNS gives none in ``lifetime``."""
         try:
             answer = self.resolver.resolve(host, rdtype, lifetime=lifetime)
-        except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer, dns.resolver.NoNameservers):
+        except (dns_resolver.NXDOMAIN, dns_resolver.NoAnswer, dns_resolver.NoNameservers):
             return []
         except dns.exception.Timeout:
             return []

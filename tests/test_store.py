@@ -23,16 +23,45 @@ from govscan.crawler.handover import CrawlEnd
 from govscan.crawler.storing import Storing
 from govscan.outcomes import RUNNING
 from govscan.reports import findings_json
-from govscan.store.db import MIGRATIONS, SCHEMA_REVISION, connect
+from govscan.store.db import (
+    MIGRATIONS,
+    SCHEMA_REVISION,
+    connect,
+    open_engine,
+    schema_revision,
+    upgrade,
+)
 from govscan.store.models import Base
 from govscan.store.runs import get_run
 
 
 def test_migrations_build_exactly_the_models(db_url):
-    engine = connect(db_url)
+    engine = open_engine(db_url)
+    upgrade(engine)
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     connect(db_url)  # a second start finds the schema current and keeps it
+
+
+def test_a_new_sqlite_file_gets_the_migrations_schema_and_revision(tmp_path):
+    """``connect`` builds a new SQLite file from the models, stamped: the same tables,
+    indexes and constraints as the migrations make, and a revision they continue from."""
+    migrated, created = (
+        open_engine(f"sqlite:///{tmp_path / 'm.db'}"),
+        connect(f"sqlite:///{tmp_path / 'c.db'}"),
+    )
+    upgrade(migrated)
+    assert schema_revision(created) == SCHEMA_REVISION
+    with created.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    assert sqlite_objects(created) == sqlite_objects(migrated)
+
+
+def sqlite_objects(engine) -> list[tuple[str, str, str]]:
+    """(type, name, table) of every table, index and trigger in a SQLite database."""
+    with engine.connect() as connection:
+        query = "SELECT type, name, tbl_name FROM sqlite_master ORDER BY name"
+        return [tuple(row) for row in connection.exec_driver_sql(query)]
 
 
 def test_the_schema_revision_is_the_newest_migration():
@@ -40,7 +69,7 @@ def test_the_schema_revision_is_the_newest_migration():
 
 
 def test_a_process_that_opens_the_store_never_loads_alembic(tmp_path):
-    """A new database is migrated in a process of its own; one up to date is only read."""
+    """A new SQLite database is built from the models; one up to date is only read."""
     opened = (
         "import sys\n"
         "from govscan.store.db import SCHEMA_REVISION, connect, schema_revision\n"

@@ -101,7 +101,9 @@ def run_crawl(
     folder: Path,
 ) -> Outcome:
     """Start the crawl process, give it its job (with files it needs in ``folder``) and
-    store what it hands back."""
+    store what it hands back. The process is started before its job is read from the store:
+    it loads Scrapy meanwhile (half a second), and a site's last run, which the job carries,
+    takes as long to load for a few thousand pages."""
     mode = ["--archives"] if archives else []
     reading, writing = os.pipe()
     fcntl.fcntl(writing, fcntl.F_SETPIPE_SZ, PIPE_BYTES)

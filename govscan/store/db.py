@@ -9,7 +9,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    create_engine,
+    event,
+    inspect,
+    make_url,
+    text,
+)
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -99,8 +112,12 @@ def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision; stored runs are kept.
 
     A schema that is up to date is only read. Otherwise Alembic migrates it in a process of
-    its own: Alembic and its templates are 12 MB that a scan would carry to its end."""
-    if schema_revision(engine) == SCHEMA_REVISION:
+    its own: Alembic and its templates are 12 MB that a scan would carry to its end. A new
+    SQLite file is built from the models instead (``create_sqlite_schema``)."""
+    revision = schema_revision(engine)
+    if revision == SCHEMA_REVISION:
+        return
+    if revision is None and engine.dialect.name == "sqlite" and create_sqlite_schema(engine):
         return
     url = engine.url.render_as_string(hide_password=False)
     done = subprocess.run(
@@ -113,6 +130,35 @@ def migrate(engine: Engine) -> None:
         reason = (done.stderr.strip().splitlines() or ["（无输出）"])[-1]
         shown = engine.url.render_as_string(hide_password=True)
         raise StoreUnusable(f"数据库 {shown} 的表结构升级失败：{reason}")
+
+
+def create_sqlite_schema(engine: Engine) -> bool:
+    """Build an empty SQLite database from the models and stamp it with the newest revision;
+    False when it is not empty after all. Starting Python, SQLAlchemy and Alembic again to
+    replay every migration costs a first scan half a second before its first request; the
+    models and the migrations build the same schema (``tests/test_store.py``). The write
+    lock is taken first, so that of two processes opening a new file one builds it."""
+    from govscan.store.models import Base  # the store's users have loaded it already
+
+    with engine.connect() as connection:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if inspect(connection).get_table_names():
+            connection.rollback()
+            return False
+        Base.metadata.create_all(connection)
+        VERSION_TABLE.create(connection)
+        connection.execute(VERSION_TABLE.insert().values(version_num=SCHEMA_REVISION))
+        connection.commit()
+    return True
+
+
+#: Alembic's own record of the revision, as Alembic creates it.
+VERSION_TABLE = Table(
+    "alembic_version",
+    MetaData(),
+    Column("version_num", String(32), nullable=False),
+    PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+)
 
 
 def schema_revision(engine: Engine) -> str | None:
