@@ -250,3 +250,14 @@ def _written(text: str) -> datetime | None:
         return datetime(*_year_month_day(match), hour, minute, second)
     except ValueError:  # 2024-13-45, 25:61
         return None
+
+
+def nth_working_day(start: date, days: int) -> date:
+    """The ``days``-th Monday-to-Friday day counting ``start`` itself: the end of a period
+    the rules count in working days. Public holidays and their make-up working days are not
+    known here."""
+    day = start - timedelta(1)
+    while days > 0:
+        day += timedelta(1)
+        days -= day.weekday() < 5
+    return day

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from govscan.checks.family import Deduction, Family, Figure, Rule
 from govscan.checks.finding import Finding
-from govscan.dates import parse_date
+from govscan.dates import nth_working_day, parse_date
 from govscan.markup import parse_document, squeezed
 from govscan.store.view import Page, RunView
 
@@ -265,15 +265,6 @@ def count(number: str) -> int:
     if "十" not in number:
         return CHINESE_DIGITS[number[-1]]
     return CHINESE_DIGITS.get(tens, 1) * 10 + CHINESE_DIGITS.get(ones, 0)
-
-
-def nth_working_day(start: date, days: int) -> date:
-    """The ``days``-th Monday-to-Friday day counting ``start`` itself."""
-    day = start - timedelta(1)
-    while days > 0:
-        day += timedelta(1)
-        days -= day.weekday() < 5
-    return day
 
 
 def survey_findings(surveys: list[tuple[Page, date]], pages: list[Page]) -> list[Finding]:

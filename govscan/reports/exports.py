@@ -22,7 +22,7 @@ from govscan.lazy import lazy_import
 from govscan.outcomes import INCOMPLETE
 from govscan.reports.figures import counted, problems, rank_key
 from govscan.reports.html import rule_title
-from govscan.reports.notice import working_days_after
+from govscan.reports.notice import notice
 from govscan.reports.problems import PROGRESS, finding_code
 from govscan.store.claims import ACCOUNT, SITE
 from govscan.store.inventory import BulletinSettings
@@ -92,7 +92,8 @@ def write_all(result: dict, out: Path, due: date | None = None) -> list[Path]:
         write_csv(result, out / "findings.csv"),
         write_summary(result, day, out / "汇总.xlsx"),
     ]
-    return written + write_unit_lists(result, day, due or deadline(day), out / "xlsx")
+    due = due or notice(BulletinSettings(), day, None).deadline
+    return written + write_unit_lists(result, day, due, out / "xlsx")
 
 
 def inspection_day(result: dict) -> date:
@@ -102,11 +103,6 @@ def inspection_day(result: dict) -> date:
         return datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date()
     moment = datetime.fromisoformat(started.replace("Z", "+00:00"))
     return moment.astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
-
-
-def deadline(day: date) -> date:
-    """整改期限: by default, the 15th working day after the inspection."""
-    return working_days_after(day, BulletinSettings().deadline_days)
 
 
 def write_csv(result: dict, path: Path) -> Path:

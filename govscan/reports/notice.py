@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from govscan.dates import nth_working_day
 from govscan.store.inventory import BulletinSettings
 
 
@@ -22,13 +23,9 @@ class Notice:
 
 
 def working_days_after(day: date, days: int) -> date:
-    """The ``days``-th Monday-to-Friday day after ``day``: a deadline in working days.
-    Public holidays and their make-up working days are not known here; an office sets
-    ``settings.bulletin.deadline`` across them."""
-    while days > 0:
-        day += timedelta(1)
-        days -= day.weekday() < 5
-    return day
+    """The ``days``-th working day after ``day``: a deadline. An office sets
+    ``settings.bulletin.deadline`` across public holidays, which are not known here."""
+    return nth_working_day(day + timedelta(1), days)
 
 
 def notice(settings: BulletinSettings, inspected: date, inspection_id: int | None) -> Notice:
