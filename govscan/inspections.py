@@ -198,10 +198,10 @@ def finish(engine: Engine, inspection_id: int, watch: Watch | None = None) -> Fi
     runs are still to finish, or when the inspection has already ended. Outputs that cannot
     be written fail it, with the reason."""
     inspection = get_inspection(engine, inspection_id)
-    if not complete_inspection(engine, inspection_id, len(Plan.stored(inspection).account_batches)):
+    plan = Plan.stored(inspection)
+    if not complete_inspection(engine, inspection_id, len(plan.account_batches)):
         return None
     runs, account_runs = inspection_runs(engine, inspection_id)
-    plan = Plan.stored(inspection)
     try:
         outputs = write_outputs(
             engine,

@@ -46,7 +46,6 @@ from govscan.store.runs import (
     RunData,
     finish_run,
     get_run,
-    progress,
     save_findings,
     save_metrics,
     save_rendered,
@@ -122,14 +121,19 @@ def scan_site(
     if (run_id := claim(engine, wanted)) is None:
         return None
 
+    crawled: dict[str, int] = {}  # the crawl's last counts, which the later phases show
+
+    def counted(counts: dict[str, int]) -> None:
+        crawled.update(counts)
+        entering(CRAWL)
+
     def entering(phase: str) -> None:
         """Tell who watches that the scan has entered ``phase``, with the crawl's counts."""
         if on_progress:
-            on_progress(phase, progress(engine, run_id))
+            on_progress(phase, dict(crawled))
 
     def crawl_and_check() -> tuple[str | None, dict]:
-        counts = partial(on_progress, CRAWL) if on_progress else None
-        if error := crawl(engine, run_id, log_path, counts):
+        if error := crawl(engine, run_id, log_path, counted if on_progress else None):
             return error, {}
         entering(QUEUED)
         with judging or nullcontext():
