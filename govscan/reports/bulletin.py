@@ -19,6 +19,7 @@ from govscan.outcomes import COMPLETED, PASSED
 from govscan.reports.charts import BarChart, TrendChart, bar_chart, trend_chart
 from govscan.reports.figures import counted, headline, rank_key
 from govscan.reports.findings_json import account_results, iso, site_result
+from govscan.reports.history import local_moment
 from govscan.reports.html import DISPLAY_ZONE, environment
 from govscan.reports.notice import chinese_date, chinese_ordinal, notice
 from govscan.reports.problems import DONE, problem_key
@@ -122,7 +123,6 @@ def build(
         "sites": sites,
         "accounts": accounts,
         "categories": found,
-        "units": units,
         "charts": charts(found, units),
     }
 
@@ -131,7 +131,7 @@ def local_day(moment: str | None) -> date:
     """The Beijing day of an ISO instant: the inspection's day (today, before any run)."""
     if moment is None:
         return datetime.now(DISPLAY_ZONE).date()
-    return datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone(DISPLAY_ZONE).date()
+    return local_moment(moment).date()
 
 
 def categories(sites: list[dict], accounts: list[dict]) -> list[Category]:

@@ -19,6 +19,7 @@ from govscan.store.register import (
     MAX_REGISTER_BYTES,
     MAX_REGISTER_CELLS,
     ZIP_MAGIC,
+    cell_text,
     too_big_to_open,
 )
 
@@ -78,9 +79,9 @@ def read_list(path: Path) -> list[ReturnedRow]:
     for number, values in enumerate(
         sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True), start=HEADER_ROW + 1
     ):
-        if not any(text(value) for value in values):
+        if not any(cell_text(value) for value in values):
             continue
-        cells = {name: text(values[index]) for name, index in columns.items()}
+        cells = {name: cell_text(values[index]) for name, index in columns.items()}
         row = returned_row(path, number, cells)
         if row.code in seen:
             raise ReturnedListError(
@@ -145,7 +146,7 @@ def too_large(size: str) -> str:
 def header_columns(path: Path, sheet: Worksheet) -> dict[str, int]:
     """Where 编号 and the unit's answers are, by their header: found by name, so that a
     column moved by the unit does no harm."""
-    header = [text(cell.value) for cell in sheet[HEADER_ROW]]
+    header = [cell_text(cell.value) for cell in sheet[HEADER_ROW]]
     missing = [name for name in NEEDED if name not in header]
     if missing:
         lost = "、".join(f"「{name}」" for name in missing)
@@ -176,12 +177,6 @@ def returned_row(path: Path, number: int, cells: dict[str, str | None]) -> Retur
         kind, subject_id, rule, url, progress, cells["责任人"], cells["整改措施"], path.name
     )
     return ReturnedRow(number, code, claim)
-
-
-def text(value: object) -> str | None:
-    """A cell as the unit wrote it, trimmed; None when empty."""
-    shown = "" if value is None else str(value).strip()
-    return shown or None
 
 
 def where(path: Path, row: int) -> str:

@@ -142,7 +142,7 @@ class Column:
         )
 
     def value(self, values: tuple[Any, ...]) -> str | None:
-        return _text(values[self.index - 1]) if self.index <= len(values) else None
+        return cell_text(values[self.index - 1]) if self.index <= len(values) else None
 
 
 @dataclass
@@ -276,7 +276,7 @@ def _area(bounds: tuple[int, int, int, int]) -> int:
 def _header(sheet: Worksheet) -> tuple[Any, ...]:
     """Row 1 up to its last filled cell: the header is row 1, always."""
     values = next(sheet.iter_rows(max_row=1, values_only=True), ())
-    filled = [index for index, value in enumerate(values, 1) if _text(value) is not None]
+    filled = [index for index, value in enumerate(values, 1) if cell_text(value) is not None]
     return values[: max(filled, default=0)]
 
 
@@ -286,7 +286,7 @@ def _rows(sheet: Worksheet, width: int) -> Iterator[tuple[int, tuple[Any, ...]]]
     merged = _merged_values(sheet)
     rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
     for number, values in enumerate(rows, start=2):
-        if all(_text(value) is None for value in values):
+        if all(cell_text(value) is None for value in values):
             continue
         filled = (merged.get((number, index), value) for index, value in enumerate(values, 1))
         yield number, tuple(filled)
@@ -304,7 +304,7 @@ def _merged_values(sheet: Worksheet) -> dict[tuple[int, int], Any]:
     return values
 
 
-def _text(value: Any) -> str | None:
+def cell_text(value: Any) -> str | None:
     """A cell as trimmed text, None when empty; Excel keeps typed numbers as floats."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -316,7 +316,7 @@ def _layout(header: tuple[Any, ...]) -> tuple[Layout, list[str]]:
     """Find the columns by header text; problems are those of row 1."""
     found: dict[str, list[Column]] = {}
     for index, value in enumerate(header, start=1):
-        text = _text(value)
+        text = cell_text(value)
         if text is not None:
             found.setdefault(_normalize(text), []).append(Column(index, text))
     fields: dict[str, Column] = {}
