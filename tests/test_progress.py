@@ -66,7 +66,7 @@ def test_the_site_line_names_each_phase_in_order(tmp_path, db_url, monkeypatch):
         config.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
         checks = "links,ipv6,security,a11y,newmedia"
         command = ["scan", "--config", str(config), "--checks", checks, "--out"]
-        main([*command, str(tmp_path / "out")])
+        assert main([*command, str(tmp_path / "out")]) == 0
     assert phases_shown(frames.drawn) == [
         "抓取",
         "等待检查",
