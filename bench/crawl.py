@@ -471,14 +471,19 @@ def govscan_command() -> str:
     return found
 
 
-#: The processes of a scan, by a part of their command line; the rest are ``other``.
-ROLES = (("govscan.crawler.run", "crawl"),)
+def tree_rss(root: psutil.Process) -> int:
+    """RSS of ``root`` and all its descendants, in bytes; 0 for those already gone."""
+    total = 0
+    with contextlib.suppress(psutil.Error):
+        for process in [root, *root.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                total += process.memory_info().rss
+    return total
 
 
 def role_of(process: psutil.Process) -> str:
-    """``crawl`` for the crawl child, else ``other``."""
-    command = " ".join(process.cmdline())
-    return next((role for part, role in ROLES if part in command), "other")
+    """``crawl`` for the crawl child (the CLI stores what it finds), else ``other``."""
+    return "crawl" if "govscan.crawler.run" in " ".join(process.cmdline()) else "other"
 
 
 def sample(process: psutil.Process, watch: Watch) -> None:

@@ -34,7 +34,7 @@ from functools import partial
 from pathlib import Path
 
 import psutil
-from crawl import POLL_SECONDS, govscan_command, machine_info
+from crawl import POLL_SECONDS, govscan_command, machine_info, tree_rss
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from servers import PostgresCluster, RedisServer, most_at_once  # the real servers the tests start
@@ -219,15 +219,6 @@ def timed(command: list[str], env: dict, log: Path, others: list[psutil.Process]
             peak = max(peak, sum(map(tree_rss, roots)))
             time.sleep(POLL_SECONDS)
     return time.perf_counter() - started, scan.returncode, peak
-
-
-def tree_rss(root: psutil.Process) -> int:
-    total = 0
-    with contextlib.suppress(psutil.Error):
-        for process in [root, *root.children(recursive=True)]:
-            with contextlib.suppress(psutil.Error):
-                total += process.memory_info().rss
-    return total
 
 
 def figures(out: Path, wall: float, code: int, peak: int) -> dict:

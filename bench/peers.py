@@ -20,7 +20,6 @@ LinkChecker with pip into this interpreter's environment.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import json
 import os
@@ -44,6 +43,7 @@ from crawl import (  # bench/ is not a package
     machine_info,
     nginx,
     stop_on_sigterm,
+    tree_rss,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -239,17 +239,6 @@ def install_missing(names: list[str]) -> None:
 
 
 # --------------------------------------------------------------------------- one run
-
-
-def tree_rss(process: psutil.Process) -> int:
-    """RSS of ``process`` and all its descendants, in bytes; 0 for those already gone."""
-    total = 0
-    with contextlib.suppress(psutil.Error):
-        total += process.memory_info().rss
-        for child in process.children(recursive=True):
-            with contextlib.suppress(psutil.Error):
-                total += child.memory_info().rss
-    return total
 
 
 def timed(command: list[str], env: dict[str, str], folder: Path) -> tuple[int, float, float, int]:
