@@ -4,29 +4,26 @@ the next bulletin checks against the re-scan. A file is imported whole or not at
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from govscan.lazy import lazy_import
 from govscan.reports.exports import CODE_COLUMN, LIST_SHEET, TITLE_ROWS
 from govscan.reports.problems import PROGRESS, parse_code, problem_key
 from govscan.store.claims import Claim, Problem, found_problems, save_claims
 from govscan.store.register import (
     MAX_REGISTER_BYTES,
     MAX_REGISTER_CELLS,
-    ZIP_MAGIC,
     cell_text,
-    too_big_to_open,
+    open_xlsx,
+    xlsx_bytes,
 )
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-openpyxl = lazy_import("openpyxl")
 
 HEADER_ROW = TITLE_ROWS + 1
 ANSWERS = ("整改情况", "责任人", "整改措施")
@@ -96,21 +93,13 @@ def read_list(path: Path) -> list[ReturnedRow]:
 def list_sheet(path: Path) -> Worksheet:
     """The 整改清单 sheet of the workbook at ``path``, opened from its bytes within the bounds
     a user's register is opened within: a returned file is whatever the unit sent."""
-    data = list_bytes(path)
+    data = xlsx_bytes(path, ReturnedListError, "文件不存在，请检查文件名和路径", too_large)
     not_xlsx = (
-        f"{path}：不是 Excel 工作簿（.xlsx），无法读取。请导入 govscan 生成的整改清单；"
+        "不是 Excel 工作簿（.xlsx），无法读取。请导入 govscan 生成的整改清单；"
         "若在 Excel 或 WPS 中另存成了 .xls、.et 或 .csv，或加了密码，"
         "请去掉密码、另存为 .xlsx 后导入"
     )
-    if not data.startswith(ZIP_MAGIC):
-        raise ReturnedListError(not_xlsx)
-    try:
-        problem = too_big_to_open(data, too_large)
-        book = None if problem else openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as error:  # a damaged workbook can break zipfile and openpyxl in any way
-        raise ReturnedListError(not_xlsx) from error
-    if problem:
-        raise ReturnedListError(f"{path}：{problem}")
+    book = open_xlsx(path, data, ReturnedListError, not_xlsx, too_large)
     if LIST_SHEET not in book.sheetnames:
         raise ReturnedListError(
             f"{path}：没有「{LIST_SHEET}」工作表，不是 govscan 生成的整改清单。"
@@ -123,17 +112,6 @@ def list_sheet(path: Path) -> Worksheet:
             f"上限 {MAX_REGISTER_CELLS:,} 个）；请删除问题下方多余的行后重新导入"
         )
     return sheet
-
-
-def list_bytes(path: Path) -> bytes:
-    try:
-        if (size := path.stat().st_size) > MAX_REGISTER_BYTES:
-            raise ReturnedListError(f"{path}：" + too_large(f"文件有 {size / 2**20:.0f} MB"))
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ReturnedListError(f"{path}：文件不存在，请检查文件名和路径") from None
-    except OSError as error:
-        raise ReturnedListError(f"{path}：无法读取（{error.strerror}）") from None
 
 
 def too_large(size: str) -> str:

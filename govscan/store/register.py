@@ -60,6 +60,7 @@ from govscan.lazy import lazy_import
 from govscan.store.inventory import ERROR_TEXT, AccountEntry, ArchiveSource, InventoryError
 
 if TYPE_CHECKING:
+    from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
 openpyxl = lazy_import("openpyxl")  # an inventory's register is more often in its YAML
@@ -198,32 +199,49 @@ def load_register(path: str | Path) -> list[AccountEntry]:
 
 def _first_sheet(path: Path) -> Worksheet:
     """Open the workbook from its bytes, so that what it is decides, not its file name."""
-    try:
-        if (size := path.stat().st_size) > MAX_REGISTER_BYTES:
-            raise InventoryError(f"{path}：" + _too_large(f"文件有 {size / 2**20:.0f} MB"))
-        data = path.read_bytes()
-    except FileNotFoundError as error:
-        raise InventoryError(f"{path}：找不到台账文件，请检查路径和文件名") from error
-    except OSError as error:
-        raise InventoryError(f"{path}：无法读取台账文件（{error.strerror}）") from error
+    data = xlsx_bytes(path, InventoryError, "找不到台账文件，请检查路径和文件名", _too_large)
     if data.startswith(OLE_MAGIC) or path.suffix.lower() == ".xls":
         raise InventoryError(
             f"{path}：这是旧版 Excel（.xls）或加了密码的工作簿，无法读取；"
             "请在 Excel 或 WPS 中去掉密码并“另存为” .xlsx 格式后再导入"
         )
-    not_xlsx = f"{path}：不是 .xlsx 工作簿，请在 Excel 或 WPS 中打开并“另存为” .xlsx 格式后再导入"
-    if not data.startswith(ZIP_MAGIC):
-        raise InventoryError(not_xlsx)
-    try:
-        problem = too_big_to_open(data)
-        workbook = None if problem else openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as error:  # a damaged workbook can break zipfile and openpyxl in any way
-        raise InventoryError(not_xlsx) from error
-    if problem:
-        raise InventoryError(f"{path}：{problem}")
+    not_xlsx = "不是 .xlsx 工作簿，请在 Excel 或 WPS 中打开并“另存为” .xlsx 格式后再导入"
+    workbook = open_xlsx(path, data, InventoryError, not_xlsx, _too_large)
     if not workbook.worksheets:
         raise InventoryError(f"{path}：工作簿中没有工作表")
     return workbook.worksheets[0]
+
+
+def xlsx_bytes(
+    path: Path, error: type[Exception], missing: str, too_large: Callable[[str], str]
+) -> bytes:
+    """The bytes of a workbook a user gives, refused with ``error`` before a large file is
+    read: ``missing`` when there is none, ``too_large`` saying its size."""
+    try:
+        if (size := path.stat().st_size) > MAX_REGISTER_BYTES:
+            raise error(f"{path}：" + too_large(f"文件有 {size / 2**20:.0f} MB"))
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{path}：{missing}") from None
+    except OSError as problem:
+        raise error(f"{path}：无法读取（{problem.strerror}）") from None
+
+
+def open_xlsx(
+    path: Path, data: bytes, error: type[Exception], not_xlsx: str, too_large: Callable[[str], str]
+) -> Workbook:
+    """The workbook in ``data``, opened only when what its zip declares is within bounds
+    (``too_big_to_open``); anything that is not a readable .xlsx is ``error(not_xlsx)``."""
+    if not data.startswith(ZIP_MAGIC):
+        raise error(f"{path}：{not_xlsx}")
+    try:
+        problem = too_big_to_open(data, too_large)
+        workbook = None if problem else openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as damaged:  # a damaged workbook can break zipfile and openpyxl in any way
+        raise error(f"{path}：{not_xlsx}") from damaged
+    if problem:
+        raise error(f"{path}：{problem}")
+    return workbook
 
 
 def _too_large(size: str) -> str:
